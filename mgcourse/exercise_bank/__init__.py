@@ -1,0 +1,5 @@
+"""Exercise definitions, one module per chapter (``ch00.py``, ``ch01.py`` ...).
+
+Each module registers its exercises with :func:`mgcourse.checks.exercise`; the
+``check`` object imports every module here on first use.
+"""

@@ -1,0 +1,1 @@
+"""Models of the course: each a set of small, pure, documented functions."""
