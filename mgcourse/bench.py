@@ -1,0 +1,174 @@
+"""Benchmarks: how fast the course responds. Timings are printed, never asserted.
+
+``python -m mgcourse.bench``                 every registered widget callback, then every notebook
+``python -m mgcourse.bench --no-notebooks``  callbacks only (seconds, not minutes)
+``python -m mgcourse.bench --only 03.``      callbacks whose name starts with ``03.``
+``python -m mgcourse.bench --json``          one JSON object:
+    ``{"callbacks": {name: {"min_ms", "median_ms", "p95_ms", "render_median_ms", "calls"}},
+       "notebooks": {name: {"seconds"}}, "import_seconds": …, "machine": {…}}``
+``python -m mgcourse.bench --report``        also write ``docs/performance.md``
+
+Each callback is called at its default parameters: 2 warm-up calls, then
+repeated calls (at least 5, up to ``--repeats`` or about 2 s per callback).
+``median_ms`` times the pure callback; ``render_median_ms`` is the extra time to
+draw its figure as a PNG, which is what a learner also waits for in the notebook.
+Extra benchmarks (a model run that is not a widget) register with
+:func:`register_benchmark`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from . import REPO_ROOT
+
+_EXTRA: dict[str, Callable[[], object]] = {}
+
+
+def register_benchmark(name: str):
+    """Decorator: time a zero-argument function under ``name`` (e.g. ``"03.simulate_3_years"``)."""
+
+    def deco(func):
+        _EXTRA[name] = func
+        return func
+
+    return deco
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def time_call(func: Callable[[], object], repeats: int = 30, budget_s: float = 2.0) -> tuple[list[float], object]:
+    """Times in ms of ``repeats`` calls after 2 warm-ups (fewer if the budget runs out, never < 5)."""
+    result = None
+    for _ in range(2):
+        result = func()
+    times = []
+    t_start = time.perf_counter()
+    while len(times) < repeats and (len(times) < 5 or time.perf_counter() - t_start < budget_s):
+        t0 = time.perf_counter()
+        result = func()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return times, result
+
+
+def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
+    from . import widgets
+    from .style import png_bytes
+
+    out = {}
+    for name, spec in sorted(widgets.discover().items()):
+        if not name.startswith(only):
+            continue
+        params = spec.defaults()
+        times, view = time_call(lambda: spec.func(**params), repeats)
+        row = {"min_ms": min(times), "median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95),
+               "calls": len(times)}
+        if getattr(view, "figure", None) is not None:
+            rtimes, _ = time_call(lambda: png_bytes(view.figure), 5, 1.0)
+            row["render_median_ms"] = statistics.median(rtimes)
+        out[name] = row
+    for name, func in sorted(_EXTRA.items()):
+        if name.startswith(only):
+            times, _ = time_call(func, repeats)
+            out[name] = {"min_ms": min(times), "median_ms": statistics.median(times),
+                         "p95_ms": _percentile(times, 0.95), "calls": len(times)}
+    return out
+
+
+def bench_notebooks(only: str = "") -> dict:
+    from .notebooks import course_notebooks, execute_file
+
+    return {p.name: {"seconds": execute_file(p, inplace=False)}
+            for p in course_notebooks() if p.name.startswith(only)}
+
+
+def import_seconds() -> float:
+    """Cold import of the library and its plotting stack, in a fresh interpreter (best of 3)."""
+    code = "import time; t=time.perf_counter(); import mgcourse.widgets, mgcourse.style, matplotlib.pyplot; print(time.perf_counter()-t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)]
+    return min(runs)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
+            "cores": os.cpu_count()}
+
+
+def _table(results: dict) -> list[str]:
+    lines = ["| callback | min (ms) | median (ms) | p95 (ms) | figure render, median (ms) | calls |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name, r in results["callbacks"].items():
+        render = f"{r['render_median_ms']:.1f}" if "render_median_ms" in r else "–"
+        lines.append(f"| `{name}` | {r['min_ms']:.1f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {render} | {r['calls']} |")
+    if results.get("notebooks"):
+        lines += ["", "| notebook | execution time (s) |", "|---|---:|"]
+        for name, r in results["notebooks"].items():
+            lines.append(f"| `{name}` | {r['seconds']:.1f} |")
+        total = sum(r["seconds"] for r in results["notebooks"].values())
+        lines.append(f"| **all chapter notebooks** | **{total:.1f}** |")
+    if "import_seconds" in results:
+        lines += ["", f"Cold import of `mgcourse` with matplotlib: {results['import_seconds'] * 1000:.0f} ms (best of 3)."]
+    return lines
+
+
+def write_report(results: dict, path: Path) -> None:
+    m = results["machine"]
+    text = ["# Performance", "",
+            "Written by `python -m mgcourse.bench --report`. Timings are reported, not asserted by the tests.", "",
+            f"Machine: {m['cpu']} ({m['cores']} cores), {m['platform']}, Python {m['python']}.", "",
+            *_table(results), ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(text), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mgcourse.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--only", default="", help="only callbacks/notebooks whose name starts with this")
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    parser.add_argument("--report", action="store_true", help="write docs/performance.md")
+    args = parser.parse_args(argv)
+    if args.repeats < 5:
+        parser.error("--repeats must be at least 5")
+    results = {"callbacks": bench_callbacks(args.only, args.repeats), "notebooks": {}, "machine": machine()}
+    if not args.no_notebooks:
+        results["notebooks"] = bench_notebooks(args.only)
+    if args.report or not args.json:
+        results["import_seconds"] = import_seconds()
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print("\n".join(_table(results)))
+    if args.report:
+        write_report(results, REPO_ROOT / "docs" / "performance.md")
+        print(f"wrote {REPO_ROOT / 'docs' / 'performance.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

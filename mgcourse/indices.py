@@ -1,0 +1,124 @@
+"""Fasting and OGTT surrogate indices of insulin resistance and sensitivity.
+
+Formulas (sources in notebook 01's references):
+
+* HOMA-IR (Matthews et al. 1985, Diabetologia 28:412): glucose (mmol/L) × insulin
+  (µU/mL) / 22.5, equivalently glucose (mg/dL) × insulin / 405.
+* HOMA-%B: 20 × insulin (µU/mL) / (glucose (mmol/L) − 3.5).
+* QUICKI (Katz et al. 2000, J Clin Endocrinol Metab 85:2402):
+  1 / (log10 insulin (µU/mL) + log10 glucose (mg/dL)).
+* Matsuda index (Matsuda & DeFronzo 1999, Diabetes Care 22:1462):
+  10,000 / √(G0 × I0 × Gmean × Imean) over an OGTT, glucose in mg/dL and insulin
+  in µU/mL, fasting sample first.
+
+All functions take the units in their argument names; convert first with
+:func:`mgcourse.units.convert`. Inputs must be finite and greater than zero.
+They accept scalars or numpy arrays (element-wise) except :func:`matsuda`,
+which takes one OGTT series.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._validate import positive_array, scalar_or_array
+
+#: HOMA-IR denominator with glucose in mmol/L (4.5 mmol/L × 5 µU/mL).
+HOMA_DENOMINATOR_MMOL = 22.5
+#: HOMA-IR denominator with glucose in mg/dL (22.5 × 18.0).
+HOMA_DENOMINATOR_MG_DL = 405.0
+
+#: Typical QUICKI values, mean ± SD (Yokoyama et al. 2003, Diabetes Care 26:2426).
+QUICKI_TYPICAL = {
+    "healthy": (0.389, 0.041),
+    "normal-weight type 2 diabetes": (0.371, 0.037),
+    "moderately obese type 2 diabetes": (0.338, 0.030),
+}
+
+#: ADA fasting plasma glucose categories, mg/dL: (lower bound inclusive, label).
+FASTING_GLUCOSE_CATEGORIES_MG_DL = (
+    (0.0, "normal (< 100 mg/dL)"),
+    (100.0, "impaired fasting glucose (100–125 mg/dL)"),
+    (126.0, "diabetes range (≥ 126 mg/dL, if confirmed)"),
+)
+
+
+def homa_ir(glucose_mmol_l: Any, insulin_uU_ml: Any):
+    """HOMA-IR from fasting glucose (mmol/L) and fasting insulin (µU/mL).
+
+    >>> homa_ir(5.0, 9.0)
+    2.0
+    """
+    g = positive_array("glucose_mmol_l", glucose_mmol_l, "mmol/L")
+    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    out = g * i / HOMA_DENOMINATOR_MMOL
+    return scalar_or_array(out, glucose_mmol_l, insulin_uU_ml)
+
+
+def homa_beta(glucose_mmol_l: Any, insulin_uU_ml: Any):
+    """HOMA-%B (β-cell function, %) = 20 × insulin / (glucose − 3.5).
+
+    Glucose must be above 3.5 mmol/L, where the formula is defined.
+    """
+    g = positive_array("glucose_mmol_l", glucose_mmol_l, "mmol/L")
+    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    if np.any(g <= 3.5):
+        raise ValueError(f"glucose_mmol_l must be greater than 3.5 mmol/L for HOMA-%B, got {glucose_mmol_l}")
+    out = 20.0 * i / (g - 3.5)
+    return scalar_or_array(out, glucose_mmol_l, insulin_uU_ml)
+
+
+def quicki(glucose_mg_dl: Any, insulin_uU_ml: Any):
+    """QUICKI = 1 / (log10 insulin (µU/mL) + log10 glucose (mg/dL)).
+
+    Lower means more insulin resistant; healthy adults average ≈0.39
+    (:data:`QUICKI_TYPICAL`).
+
+    >>> round(quicki(90, 5), 3)
+    0.377
+    """
+    g = positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL")
+    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    denom = np.log10(i) + np.log10(g)
+    if np.any(denom <= 0):
+        raise ValueError("glucose_mg_dl × insulin_uU_ml must be greater than 1 for QUICKI to be defined")
+    out = 1.0 / denom
+    return scalar_or_array(out, glucose_mg_dl, insulin_uU_ml)
+
+
+def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any) -> float:
+    """Matsuda (whole-body insulin sensitivity) index from one OGTT.
+
+    Parameters
+    ----------
+    glucose_mg_dl, insulin_uU_ml : sequences of equal length ≥ 2
+        Samples of one OGTT, fasting value first (typically 0, 30, 60, 90, 120 min).
+
+    Returns
+    -------
+    float
+        10,000 / √(G0 × I0 × mean(G) × mean(I)).
+    """
+    g = positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL").ravel()
+    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL").ravel()
+    if g.size < 2 or i.size < 2:
+        raise ValueError("glucose_mg_dl and insulin_uU_ml must each hold at least 2 OGTT samples (fasting first)")
+    if g.size != i.size:
+        raise ValueError(f"glucose_mg_dl has {g.size} samples but insulin_uU_ml has {i.size}; they must match")
+    return float(10_000.0 / np.sqrt(g[0] * i[0] * g.mean() * i.mean()))
+
+
+def fasting_glucose_category(glucose_mg_dl: float) -> str:
+    """ADA category of a fasting plasma glucose value in mg/dL (one reading; diagnosis needs confirmation)."""
+    g = float(positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL").ravel()[0])
+    label = FASTING_GLUCOSE_CATEGORIES_MG_DL[0][1]
+    for lower, name in FASTING_GLUCOSE_CATEGORIES_MG_DL:
+        if g >= lower:
+            label = name
+    return label
+
+
+__all__ = ["homa_ir", "homa_beta", "quicki", "matsuda", "fasting_glucose_category",
+           "QUICKI_TYPICAL", "HOMA_DENOMINATOR_MMOL", "HOMA_DENOMINATOR_MG_DL"]
