@@ -129,3 +129,22 @@ def save(fig: Figure, name: str, *, folder: Path | None = None) -> Path:
     path = folder / f"{name}.png"
     fig.savefig(path, dpi=150, facecolor="white", metadata={"Software": None})
     return path
+
+
+#: Figures saved to ``figures/`` by ``python -m mgcourse.figures``: name -> (function, alt text).
+FIGURE_REGISTRY: dict = {}
+
+
+def register_figure(name: str, alt: str):
+    """Decorator: a zero-argument function returning a Figure, saved as ``figures/<name>.png``.
+
+    ``alt`` is the figure's one-sentence description (README and the static site use it).
+    """
+    if not alt.strip():
+        raise ValueError(f"figure {name!r} needs a one-sentence alt text")
+
+    def deco(func):
+        FIGURE_REGISTRY[name] = (func, alt)
+        return func
+
+    return deco

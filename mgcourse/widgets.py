@@ -221,8 +221,8 @@ def register(name: str, *, title: str = "", **controls: Control):
     return deco
 
 
-_SKIP_DISCOVERY = {"mgcourse.bench", "mgcourse.exercises", "mgcourse.notebooks", "mgcourse.build_data",
-                   "mgcourse.figures", "mgcourse.__main__"}
+_SKIP_DISCOVERY = {"mgcourse.bench", "mgcourse.exercises", "mgcourse.notebooks", "mgcourse.build_data", "mgcourse.figures",
+                   "mgcourse.__main__"}
 
 
 def discover() -> dict[str, WidgetSpec]:
