@@ -1,0 +1,38 @@
+"""The benchmark command runs and reports the documented JSON shape (timings are not asserted)."""
+
+import json
+import subprocess
+import sys
+
+from mgcourse import bench
+
+
+def test_time_call_counts_and_warms_up():
+    calls = []
+    times, result = bench.time_call(lambda: calls.append(1) or len(calls), repeats=7, budget_s=5)
+    assert len(times) == 7 and len(calls) == 9 and result == 9
+    assert all(t >= 0 for t in times)
+
+
+def test_percentile():
+    assert bench._percentile([1, 2, 3, 4, 5], 0.5) == 3
+    assert bench._percentile([0, 10], 0.95) == 9.5
+
+
+def test_json_output_shape():
+    out = subprocess.run([sys.executable, "-m", "mgcourse.bench", "--json", "--no-notebooks", "--only", "00.",
+                          "--repeats", "5"], capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    row = data["callbacks"]["00.converter"]
+    assert set(row) >= {"min_ms", "median_ms", "p95_ms"}
+    assert row["min_ms"] <= row["median_ms"] <= row["p95_ms"]
+    assert data["notebooks"] == {}
+
+
+def test_report_table(tmp_path):
+    results = {"callbacks": {"x": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5}},
+               "notebooks": {"00_welcome.ipynb": {"seconds": 4.2}}, "machine": bench.machine(),
+               "import_seconds": 0.5}
+    bench.write_report(results, tmp_path / "performance.md")
+    text = (tmp_path / "performance.md").read_text()
+    assert "| `x` | 1.0 | 2.0 | 3.0 |" in text and "4.2" in text and "Machine:" in text

@@ -1,0 +1,76 @@
+"""Notebook hygiene (course design §5 and §2), read from the stored JSON: no kernel needed.
+
+nbval (strict, in the same test run) re-executes every notebook and compares
+outputs; these tests check what nbval does not: kernel name, execution order,
+no stored errors, and the parts of the notebook anatomy every chapter must have.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mgcourse import REPO_ROOT
+
+CHAPTERS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXERCISES = sorted((REPO_ROOT / "exercises").glob("[0-9][0-9]_*_exercises.ipynb")) + sorted(
+    (REPO_ROOT / "exercises" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
+ALL = CHAPTERS + EXERCISES
+
+
+def _ids(paths):
+    return [str(p.relative_to(REPO_ROOT)) for p in paths]
+
+
+def test_welcome_notebook_exists():
+    assert (REPO_ROOT / "notebooks" / "00_welcome.ipynb") in CHAPTERS
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
+def test_stored_executed_cleanly(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert counts == list(range(1, len(counts) + 1)), "re-execute with python -m mgcourse.notebooks refresh"
+    for c in nb.cells:
+        if c.cell_type == "code":
+            for o in c.outputs:
+                assert o.output_type != "error", f"stored error: {o.get('ename')}"
+                assert not (o.output_type == "stream" and o.name == "stderr" and "Traceback" in o.text)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_chapter_anatomy(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ("Learning objectives", "Key points", "References"):
+        assert f"## {heading}" in md, f"missing section '## {heading}'"
+    assert "Think!" in md or path.name.startswith("00_"), "no Think! question"
+    assert "<details>" in md, "no folded answer"
+    assert "Interactive demo" in md or path.name.startswith("07_"), "no interactive demo"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_every_figure_has_a_description(path: Path):
+    """A displayed image is followed by a '**Figure' sentence, or carries its own text alternative."""
+    nb = nbformat.read(path, as_version=4)
+    cells = nb.cells
+    for k, c in enumerate(cells):
+        if c.cell_type != "code":
+            continue
+        images = [o for o in c.outputs if o.output_type in ("display_data", "execute_result") and "image/png" in o.data]
+        if not images or "nbval-ignore-output" in c.metadata.get("tags", []):
+            continue
+        described = all(o.data.get("text/plain", "").startswith("[Figure]") for o in images)
+        nxt = next((d for d in cells[k + 1:] if d.cell_type == "markdown"), None)
+        followed = nxt is not None and nxt.source.lstrip().startswith("**Figure")
+        assert described or followed, f"cell {k + 1}: a figure without a one-sentence description"
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
+def test_widget_cells_are_ignored_by_nbval(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for k, c in enumerate(nb.cells):
+        if c.cell_type == "code" and "panel(" in c.source:
+            assert "nbval-ignore-output" in c.metadata.get("tags", []), f"cell {k + 1} shows a widget"
