@@ -18,6 +18,8 @@ Steps
 
 ``--check`` rebuilds in memory and exits with status 1 if ``data/foods.csv``
 or the manifest's checksum table differs from what is committed.
+``--checksums-only`` refreshes the manifest's checksum table without the SR28
+file (after editing a hand-written CSV such as ``data/intakes.csv``).
 
 The SR28 path defaults to the environment variable ``MGCOURSE_SR28``, else
 ``<repo>/../shared/data/usda_sr28_abbrev.txt``.
@@ -193,14 +195,18 @@ def manifest_with_checksums(manifest_text: str, table: str) -> str:
     return f"{head}\n{table}\n{manifest_text[end:]}"
 
 
-def build(sr28_path: Path, data_dir: Path = DATA_DIR) -> None:
-    """Write ``foods.csv`` into ``data_dir`` and refresh the checksums in its ``README.md``."""
-    data_dir = Path(data_dir)
-    (data_dir / "foods.csv").write_bytes(foods_csv_bytes(sr28_path))
-    manifest = data_dir / "README.md"
+def refresh_checksums(data_dir: Path = DATA_DIR) -> None:
+    """Rewrite the checksum table in ``data_dir/README.md`` from the current ``*.csv`` files."""
+    manifest = Path(data_dir) / "README.md"
     text = manifest.read_text(encoding="utf-8")
     new = manifest_with_checksums(text, checksum_table(data_dir))
     manifest.write_bytes(new.encode("utf-8"))
+
+
+def build(sr28_path: Path, data_dir: Path = DATA_DIR) -> None:
+    """Write ``foods.csv`` into ``data_dir`` and refresh the checksums in its ``README.md``."""
+    (Path(data_dir) / "foods.csv").write_bytes(foods_csv_bytes(sr28_path))
+    refresh_checksums(data_dir)
 
 
 def check(sr28_path: Path, data_dir: Path = DATA_DIR) -> list[str]:
@@ -222,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mgcourse.build_data", description=__doc__.split("\n")[0])
     parser.add_argument("--sr28", type=Path, default=None, help="path of the SR28 ABBREV file")
     parser.add_argument("--check", action="store_true", help="exit 1 if data/ is not up to date")
+    parser.add_argument("--checksums-only", action="store_true", help="only refresh data/README.md checksums")
     args = parser.parse_args(argv)
+    if args.checksums_only:
+        refresh_checksums()
+        print(f"refreshed the checksums in {DATA_DIR / 'README.md'}")
+        return 0
     sr28 = args.sr28 or default_sr28_path()
     if not sr28.exists():
         print(f"SR28 file not found: {sr28} (use --sr28 PATH or set MGCOURSE_SR28)", file=sys.stderr)

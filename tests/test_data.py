@@ -356,3 +356,13 @@ def test_build_writes_foods_and_manifest(tmp_path):
 def test_manifest_markers_required():
     with pytest.raises(ValueError, match="markers"):
         build_data.manifest_with_checksums("no markers here", "| table |")
+
+
+def test_refresh_checksums_without_sr28(tmp_path):
+    (tmp_path / "README.md").write_text(f"x\n{build_data.CHECKSUMS_START}\nold\n{build_data.CHECKSUMS_END}\ny\n")
+    (tmp_path / "a.csv").write_bytes(b"h\n1\n")
+    build_data.refresh_checksums(tmp_path)
+    text = (tmp_path / "README.md").read_text()
+    digest = hashlib.sha256(b"h\n1\n").hexdigest()
+    assert f"| `a.csv` | 4 | `{digest}` |" in text
+    assert "old" not in text and text.startswith("x\n") and text.endswith("y\n")
