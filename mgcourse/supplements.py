@@ -1,0 +1,427 @@
+"""Magnesium supplements: elemental Mg from labels, forms, absorption and the upper limit (chapter 5).
+
+* :func:`forms_table`: every form in ``data/supplement_forms.csv`` with its molar
+  mass, % Mg and salt mass per 100 mg of elemental Mg, **computed from the formula**
+  (:func:`mgcourse.chemistry.elemental_fraction`), never typed in.
+* :func:`read_label`: a label gives either the mass of the *salt* ("500 mg magnesium
+  citrate") or of *elemental* Mg ("providing 100 mg magnesium"); this returns both.
+  :func:`family_range` shows how wide the answer is when the label does not say
+  which salt or hydrate it is (citrate: 10.4–16.2 % Mg).
+* :func:`ul_placement`: where a daily supplemental dose stands against the US UL
+  for an age (IOM 1997: 65 mg 1–3 y, 110 mg 4–8 y, 350 mg from 9 y) and the EU
+  figure (250 mg/day from 4 y). Every widget here that shows a dose shows it.
+* Widget callbacks ``05.compare_forms`` and ``05.dose_response``, and the chapter's
+  figures (``figures/ch05_*.png``).
+
+Absorption estimates come from :mod:`mgcourse.models.absorption`, a teaching
+model whose Vmax and Km are fitted to two sourced endpoints (Fine 1991), not
+taken from the paper. Nothing here is a dose recommendation.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import intakes
+from ._validate import choice, in_range
+from .chemistry import elemental_fraction, molar_mass
+from .data import load_supplement_forms
+from .models import absorption
+from .style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure
+from .widgets import Dropdown, Slider, View, register
+
+#: The sentence that goes with every dose the course shows (course design §10).
+SAFETY_NOTE = ("The UL applies to magnesium from supplements and medicines only; **food magnesium has no UL**. "
+               "People with **kidney disease** must not take magnesium supplements without medical advice. "
+               "These numbers teach label reading; they are not dose advice.")
+
+LABEL_BASES = ("salt", "elemental")
+
+#: Durango trials (Rodríguez-Morán & Guerrero-Romero 2003; Guerrero-Romero et al. 2004): 2.5 g MgCl2/day,
+#: physician-supervised, in hypomagnesaemic patients. mg of MgCl2 per day.
+DURANGO_MGCL2_MG = 2500.0
+
+
+# --------------------------------------------------------------------------- forms
+@functools.lru_cache(maxsize=1)
+def _forms_table_cached() -> pd.DataFrame:
+    raw = load_supplement_forms()
+    table = raw[["form_id", "name", "formula", "salt_family", "organic", "water_solubility_g_per_100ml"]].copy()
+    table["molar_mass_g_per_mol"] = [molar_mass(f) for f in table["formula"]]
+    table["mg_fraction"] = [elemental_fraction(f, "Mg") for f in table["formula"]]
+    table["mg_percent"] = 100.0 * table["mg_fraction"]
+    table["salt_mg_per_100mg_mg"] = 100.0 / table["mg_fraction"]
+    return table.set_index("form_id")
+
+
+def forms_table() -> pd.DataFrame:
+    """All supplement forms (index ``form_id``) with computed molar mass (g/mol), % Mg and salt per 100 mg Mg.
+
+    Water solubility (g/100 mL) is the CSV's sourced value (Molecules 2020;25:3172 and
+    2021;26:2419) where one exists, otherwise NaN.
+    """
+    return _forms_table_cached().copy()
+
+
+def form_ids() -> tuple[str, ...]:
+    return tuple(_forms_table_cached().index)
+
+
+def form(form_id: str) -> pd.Series:
+    """One row of :func:`forms_table`; ValueError for an unknown ``form_id``."""
+    table = _forms_table_cached()
+    if not isinstance(form_id, str) or form_id not in table.index:
+        raise ValueError(f"form_id must be one of the {len(table)} forms in data/supplement_forms.csv "
+                         f"(e.g. 'oxide', 'bisglycinate', 'trimagnesium_dicitrate_anhydrous'), got {form_id!r}")
+    return table.loc[form_id]
+
+
+def short_name(form_id: str) -> str:
+    """The form's name without the word 'Magnesium' (for axis labels)."""
+    name = form(form_id)["name"]
+    name = name.replace("Magnesium ", "").replace("magnesium ", "")
+    return name[0].upper() + name[1:]
+
+
+# --------------------------------------------------------------------------- labels
+@dataclass(frozen=True)
+class LabelReading:
+    """What a label amount means: salt mass and elemental Mg, both in mg."""
+
+    form_id: str
+    basis: str
+    amount_mg: float
+    salt_mg: float
+    elemental_mg: float
+    mg_percent: float
+
+    def sentence(self) -> str:
+        name = form(self.form_id)["name"]
+        if self.basis == "salt":
+            return (f"{self.amount_mg:.0f} mg of {name} (salt mass) contains {self.elemental_mg:.1f} mg of elemental Mg "
+                    f"({self.mg_percent:.2f} % Mg).")
+        return (f"{self.amount_mg:.0f} mg of elemental Mg as {name} comes in {self.salt_mg:.0f} mg of the salt "
+                f"({self.mg_percent:.2f} % Mg).")
+
+
+def read_label(amount_mg: float, form_id: str, basis: str = "salt") -> LabelReading:
+    """Interpret a label amount (mg) as salt mass (``basis="salt"``) or elemental Mg (``basis="elemental"``).
+
+    >>> round(read_label(500, "trimagnesium_dicitrate_anhydrous").elemental_mg, 1)
+    80.8
+    """
+    amount = in_range("amount_mg", amount_mg, 0, 10_000, unit="mg")
+    choice("basis", basis, LABEL_BASES)
+    row = form(form_id)
+    fraction = float(row["mg_fraction"])
+    if basis == "salt":
+        salt, elem = amount, amount * fraction
+    else:
+        salt, elem = amount / fraction, amount
+    return LabelReading(form_id, basis, amount, salt, elem, 100 * fraction)
+
+
+def family_range(salt_mg: float, family: str = "citrate") -> tuple[float, float, pd.DataFrame]:
+    """Elemental Mg (mg) in ``salt_mg`` mg of a salt whose label names only the family (e.g. "magnesium citrate").
+
+    Returns ``(lowest, highest, table)`` over every form of that family in the CSV.
+    For 500 mg of "magnesium citrate": 51.9 (tetradecahydrate) to 80.8 mg (anhydrous trimagnesium dicitrate).
+    """
+    salt = in_range("salt_mg", salt_mg, 0, 10_000, unit="mg")
+    table = _forms_table_cached()
+    families = sorted(table["salt_family"].unique())
+    choice("family", family, families)
+    rows = table[table["salt_family"] == family][["name", "formula", "mg_percent"]].copy()
+    rows["elemental Mg (mg)"] = salt * rows["mg_percent"] / 100
+    rows = rows.sort_values("mg_percent", ascending=False)
+    return float(rows["elemental Mg (mg)"].min()), float(rows["elemental Mg (mg)"].max()), rows
+
+
+def durango_dose() -> dict:
+    """The Durango trials' 2.5 g MgCl2/day as elemental Mg (mg/day) on the anhydrous and the hexahydrate basis."""
+    return {"anhydrous": DURANGO_MGCL2_MG * elemental_fraction("MgCl2"),
+            "hexahydrate": DURANGO_MGCL2_MG * elemental_fraction("MgCl2·6H2O")}
+
+
+# --------------------------------------------------------------------------- upper limit
+@dataclass(frozen=True)
+class ULPlacement:
+    """Where a daily supplemental dose (mg/day) stands against the US UL and the EU figure for an age."""
+
+    dose_mg_per_day: float
+    age_years: float
+    us_ul: float | None
+    eu_ul: float | None
+    us_sentence: str
+    eu_sentence: str
+
+    @property
+    def above_us_ul(self) -> bool:
+        return self.us_ul is not None and self.dose_mg_per_day > self.us_ul
+
+    @property
+    def above_eu_ul(self) -> bool:
+        return self.eu_ul is not None and self.dose_mg_per_day > self.eu_ul
+
+    @property
+    def percent_of_us_ul(self) -> float | None:
+        return None if self.us_ul is None else 100 * self.dose_mg_per_day / self.us_ul
+
+    def markdown(self) -> str:
+        flag = "🔴 " if self.above_us_ul else ("🟠 " if self.above_eu_ul else "")
+        pct = "" if self.percent_of_us_ul is None else f" ({self.percent_of_us_ul:.0f} % of the US UL)"
+        return (f"**Upper limit:** {flag}{self.us_sentence}{pct}  \n"
+                f"**EU:** {self.eu_sentence}  \n{SAFETY_NOTE}")
+
+
+def ul_placement(dose_mg_per_day: float, age_years: float) -> ULPlacement:
+    """Place a daily dose of **supplemental** Mg (mg/day) against the US UL (IOM 1997) and the EU figure (250 mg).
+
+    >>> ul_placement(400, 30).above_us_ul
+    True
+    """
+    dose = in_range("dose_mg_per_day", dose_mg_per_day, 0, 100_000, unit="mg/day")
+    age = in_range("age_years", age_years, 0, 120, unit="years")
+    us = intakes.upper_limit_supplemental(age)
+    eu = intakes.eu_upper_limit_supplemental(age)
+    us_sentence = intakes.ul_status(round(dose, 1), age)
+    if eu is None:
+        eu_sentence = "the EU (SCF/EFSA) upper level of 250 mg/day is set from age 4; none applies at this age."
+    else:
+        verdict = "above" if dose > eu else ("at" if dose == eu else "below")
+        eu_sentence = (f"{dose:.0f} mg/day is {verdict} the EU (SCF/EFSA) upper level of {eu:g} mg/day "
+                       "for readily dissociable Mg salts in supplements.")
+    return ULPlacement(dose, age, us, eu, us_sentence, eu_sentence)
+
+
+# --------------------------------------------------------------------------- widget: compare forms and schedules
+def _form_options() -> tuple:
+    table = _forms_table_cached()
+    return tuple((f"{row['name']} ({row['mg_percent']:.1f} % Mg)", fid) for fid, row in table.iterrows())
+
+
+def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
+    us = intakes.upper_limit_supplemental(age_years)
+    eu = intakes.eu_upper_limit_supplemental(age_years)
+    line = ax.axvline if vertical else ax.axhline
+    if us is not None:
+        line(us, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8, label=f"US UL {us:g} mg/day")
+    if eu is not None:
+        line(eu, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label=f"EU {eu:g} mg/day")
+
+
+@functools.lru_cache(maxsize=256)
+def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
+                   age_years: float) -> View:
+    reading = read_label(amount_per_tablet_mg, form_id, basis)
+    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
+    if portions > tablets:
+        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet(s) cannot be taken "
+                         f"in {portions} portions; got portions={portions}")
+    daily_mg = reading.elemental_mg * tablets
+    absorbed = absorption.absorbed_mg(daily_mg, portions)
+    absorbed_once = absorption.absorbed_mg(daily_mg, 1)
+    placement = ul_placement(daily_mg, age_years)
+
+    lines = [f"**Label:** {reading.sentence()}",
+             f"**Per day:** {tablets} tablet(s) → **{daily_mg:.0f} mg/day of elemental Mg** "
+             f"({reading.salt_mg * tablets:.0f} mg of salt).",
+             f"**Absorbed (teaching model after Fine 1991; the same for every form):** "
+             f"{absorbed:.0f} mg/day in {portions} portion(s)"
+             + (f" ({100 * absorbed / daily_mg:.0f} % of the dose)" if daily_mg > 0 else "")
+             + (f"; taken all at once: {absorbed_once:.0f} mg/day." if portions > 1 else ".")]
+    if form_id in absorption.REPORTED_FORM_ABSORPTION:
+        rep = absorption.REPORTED_FORM_ABSORPTION[form_id]
+        lines.append(f"*Different method:* {rep.source} reported ≈{100 * rep.fraction:.0f} % for MgO "
+                     f"(≈{rep.fraction * daily_mg:.0f} mg/day at this dose); not comparable with the model line above.")
+    lines.append(placement.markdown())
+
+    table = _forms_table_cached()
+    ids = list(table.sort_values("mg_percent").index)
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 5.6), gridspec_kw={"width_ratios": [1.6, 1]})
+    colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
+    labels = [short_name(i) for i in ids]
+    if basis == "salt":
+        vals = [reading.amount_mg * table.loc[i, "mg_fraction"] * tablets for i in ids]
+        ax1.barh(labels, vals, color=colors)
+        _draw_ul_lines(ax1, age_years)
+        ax1.set_xlabel(f"elemental Mg (mg/day) from {tablets} × {reading.amount_mg:.0f} mg of salt")
+        ax1.set_title("Same label number, different forms", loc="left")
+        ax1.legend(loc="lower right", fontsize=9)
+    else:
+        vals = [reading.amount_mg / table.loc[i, "mg_fraction"] for i in ids]
+        ax1.barh(labels, vals, color=colors)
+        ax1.set_xlabel(f"salt mass (mg) per tablet for {reading.amount_mg:.0f} mg of elemental Mg")
+        ax1.set_title("Same elemental Mg, different tablet mass", loc="left")
+    ax1.tick_params(axis="y", labelsize=8)
+    ax1.grid(axis="y", visible=False)
+    ps = list(range(1, tablets + 1))
+    abs_vals = [absorption.absorbed_mg(daily_mg, p) for p in ps]
+    ax2.bar([str(p) for p in ps], abs_vals,
+            color=[ROLE_COLORS["magnesium"] if p == portions else "#b9b9b9" for p in ps])
+    ax2.set_xlabel("portions per day (equal, separated)")
+    ax2.set_ylabel("absorbed Mg (mg/day), teaching model")
+    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left")
+    ax2.grid(axis="x", visible=False)
+    alt = (f"Left: bars for all {len(ids)} forms, the chosen form highlighted, "
+           + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
+              if basis == "salt" else "salt mass needed for the same elemental Mg; ")
+           + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to {tablets} portions in the teaching model.")
+    return View(text="\n\n".join(lines), figure=fig, alt=alt,
+                data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
+                      "above_us_ul": placement.above_us_ul})
+
+
+@register("05.compare_forms", title="Compare supplement forms and schedules (teaching model, not advice)",
+          form_id=Dropdown("Form", _form_options(), "trimagnesium_dicitrate_anhydrous"),
+          basis=Dropdown("The label's number is", (("salt mass ('500 mg magnesium citrate')", "salt"),
+                                                   ("elemental Mg ('providing 100 mg magnesium')", "elemental")),
+                         "salt"),
+          amount_per_tablet_mg=Slider("Amount per tablet (mg)", 25, 1500, 500, 25),
+          tablets_per_day=Slider("Tablets (per day)", 1, 6, 1, 1, integer=True),
+          portions=Slider("Portions (per day)", 1, 6, 1, 1, integer=True),
+          age_years=Slider("Age (years)", 1, 90, 30, 1, integer=True))
+def compare_forms_view(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years):
+    """Elemental Mg per day, absorbed estimate and upper-limit placement for a label and a schedule."""
+    portions = absorption._portions(portions)
+    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
+    amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    return _compare_forms(form_id, choice("basis", basis, LABEL_BASES), amount, tablets, portions, age)
+
+
+# --------------------------------------------------------------------------- widget: dose response
+@functools.lru_cache(maxsize=256)
+def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
+    per = daily_dose_mg / portions
+    absorbed = absorption.absorbed_mg(daily_dose_mg, portions)
+    once = absorption.absorbed_mg(daily_dose_mg, 1)
+    placement = ul_placement(daily_dose_mg, age_years)
+    f_per = absorption.fraction_absorbed(per)
+    text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} portion(s) of {per:.0f} mg.** "
+            f"Each portion is {100 * f_per:.0f} % absorbed → **{absorbed:.0f} mg/day absorbed** "
+            f"(all at once: {once:.0f} mg/day).",
+            "*Teaching model after Fine 1991 (Mg acetate with a meal, healthy adults): the 7 % linear term and the "
+            "65 % / 11 % endpoints are sourced; Vmax and Km are fitted for teaching, not from the paper.*",
+            placement.markdown()]
+
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.4))
+    d = np.linspace(0, 1200, 241)
+    ax1.plot(d, 100 * absorption.fraction_absorbed_curve(d), color=ROLE_COLORS["magnesium"], label="model")
+    ax1.axhline(100 * absorption.PARACELLULAR_FRACTION, color=ROLE_COLORS["reference"], linestyle=":",
+                label="linear term only (7 %)")
+    ax1.plot([0, absorption.HIGH_END_DOSE_MG],
+             [100 * absorption.LOW_END_FRACTION, 100 * absorption.HIGH_END_FRACTION],
+             linestyle="none", marker="s", color=OKABE_ITO["black"], label="sourced endpoints (Fine 1991)")
+    ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
+             label=f"your portion ({per:.0f} mg)")
+    ax1.set_xlabel("Mg in one portion (mg)")
+    ax1.set_ylabel("fraction absorbed (%)")
+    ax1.set_ylim(0, 70)
+    ax1.legend(fontsize=9)
+    dd = np.linspace(0, 1200, 121)
+    for k, p in enumerate((1, 2, 3)):
+        ax2.plot(dd, [absorption.absorbed_mg(x, p) for x in dd], label=f"{p} portion(s)")
+    ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
+             label="your schedule")
+    _draw_ul_lines(ax2, age_years)
+    ax2.set_xlabel("daily supplemental Mg (mg/day)")
+    ax2.set_ylabel("absorbed Mg (mg/day)")
+    ax2.legend(fontsize=9)
+    alt = (f"Left: modelled fraction absorbed falls from 65 % towards 7 % as the portion grows, with the two sourced "
+           f"endpoints and the chosen {per:.0f} mg portion marked; right: absorbed mg/day against daily dose for 1, 2 "
+           "and 3 portions, with the chosen schedule and the upper limits for the chosen age.")
+    return View(text="\n\n".join(text), figure=fig, alt=alt,
+                data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
+
+
+@register("05.dose_response", title="Absorption falls with dose: splitting a daily dose (teaching model)",
+          daily_dose_mg=Slider("Supplemental Mg (mg/day, elemental)", 0, 1200, 300, 10),
+          portions=Slider("Portions (per day)", 1, 6, 1, 1, integer=True),
+          age_years=Slider("Age (years)", 1, 90, 30, 1, integer=True))
+def dose_response_view(daily_dose_mg, portions, age_years):
+    """Fraction absorbed per portion and absorbed mg/day for a daily dose split into equal portions."""
+    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    return _dose_response(dose, absorption._portions(portions), age)
+
+
+# --------------------------------------------------------------------------- figures
+@register_figure("ch05_elemental_fraction",
+                 alt="Horizontal bars of the percentage of magnesium by mass in each of 23 supplement forms, from "
+                     "about 5 % (gluconate dihydrate) to 60 % (oxide), computed from their chemical formulas.")
+def elemental_fraction_figure():
+    """% Mg by mass for every form, coloured by organic (blue) vs inorganic (orange)."""
+    table = _forms_table_cached().sort_values("mg_percent")
+    fig, ax = new_figure(figsize=(8.0, 6.4))
+    colors = [OKABE_ITO["blue"] if o else OKABE_ITO["orange"] for o in table["organic"]]
+    hatches = ["" if o else "//" for o in table["organic"]]
+    bars = ax.barh([short_name(i) for i in table.index], table["mg_percent"], color=colors)
+    for bar, h in zip(bars, hatches):
+        bar.set_hatch(h)
+    for y, v in enumerate(table["mg_percent"]):
+        ax.text(v + 0.6, y, f"{v:.1f}", va="center", fontsize=9)
+    ax.set_xlabel("elemental Mg (% of the salt's mass)")
+    ax.set_xlim(0, 68)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.grid(axis="y", visible=False)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=OKABE_ITO["orange"], hatch="//", label="inorganic"),
+                       Patch(color=OKABE_ITO["blue"], label="organic")], loc="lower right")
+    return fig
+
+
+@register_figure("ch05_absorption_model",
+                 alt="The teaching model of magnesium absorption after Fine 1991: absorbed mg per portion rises "
+                     "ever more slowly with the dose, as the sum of a saturable term that levels off near 42 mg and a "
+                     "linear term of 7 %, while the fraction absorbed falls from 65 % to 11 % at 972 mg.")
+def absorption_figure():
+    """Absorbed amount (saturable + linear) and fraction absorbed against the dose in one portion."""
+    d = np.linspace(0, 1000, 201)
+    sat = absorption.VMAX_MG * d / (absorption.KM_MG + d)
+    lin = absorption.PARACELLULAR_FRACTION * d
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.2))
+    ax1.plot(d, sat + lin, label="total A(I)", color=ROLE_COLORS["magnesium"])
+    ax1.plot(d, sat, label="saturable term (fitted)")
+    ax1.plot(d, lin, label="linear term, 7 % (sourced)")
+    ax1.set_xlabel("Mg in one portion, I (mg)")
+    ax1.set_ylabel("Mg absorbed (mg)")
+    ax1.legend(fontsize=10)
+    ax2.plot(d, 100 * absorption.fraction_absorbed_curve(d), color=ROLE_COLORS["magnesium"], label="model")
+    ax2.plot([0, absorption.HIGH_END_DOSE_MG],
+             [100 * absorption.LOW_END_FRACTION, 100 * absorption.HIGH_END_FRACTION],
+             linestyle="none", marker="s", color=OKABE_ITO["black"], label="sourced endpoints")
+    ax2.axhline(100 * absorption.PARACELLULAR_FRACTION, color=ROLE_COLORS["reference"], linestyle=":",
+                label="7 % floor")
+    ax2.set_xlabel("Mg in one portion, I (mg)")
+    ax2.set_ylabel("fraction absorbed (%)")
+    ax2.set_ylim(0, 70)
+    ax2.legend(fontsize=10)
+    return fig
+
+
+@register_figure("ch05_dose_splitting",
+                 alt="Absorbed magnesium per day in the teaching model when the same daily dose is taken in 1, 2 "
+                     "or 3 equal portions: more portions always absorb more, with the gain largest at high doses; "
+                     "the US upper limit of 350 mg/day is marked.")
+def splitting_figure():
+    """Absorbed mg/day against the daily dose for 1, 2 and 3 portions."""
+    d = np.linspace(0, 800, 161)
+    fig, ax = new_figure(figsize=(7.5, 4.4))
+    for p in (1, 2, 3):
+        ax.plot(d, [absorption.absorbed_mg(x, p) for x in d], label=f"{p} portion(s) a day")
+    ax.axvline(350, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5, label="US UL, ≥9 y (350 mg/day)")
+    ax.set_xlabel("daily supplemental Mg (mg/day)")
+    ax.set_ylabel("absorbed Mg (mg/day), teaching model")
+    ax.legend(fontsize=10)
+    return fig
+
+
+__all__ = ["forms_table", "form", "form_ids", "read_label", "family_range", "durango_dose", "ul_placement",
+           "LabelReading", "ULPlacement", "SAFETY_NOTE", "compare_forms_view", "dose_response_view",
+           "elemental_fraction_figure", "absorption_figure", "splitting_figure"]
