@@ -138,7 +138,8 @@ def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
     t_kind, t_factor = _kind_and_factor(t_unit, substance, insulin_factor)
     if f_kind != t_kind:
         raise ValueError(
-            f"cannot convert a {f_kind} ({f_unit}) into a {t_kind} ({t_unit}): "
+            f"cannot convert {'an' if f_kind[0] in 'aeiou' else 'a'} {f_kind} ({f_unit}) into "
+            f"{'an' if t_kind[0] in 'aeiou' else 'a'} {t_kind} ({t_unit}): "
             f"that needs a volume; convert {f_kind} to {f_kind} or {t_kind} to {t_kind}")
     arr = as_array("value", value)
     if np.any(arr < 0):

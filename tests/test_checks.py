@@ -129,7 +129,8 @@ def test_course_value_exercises_do_not_leak_on_wrong_answers():
             if not np.isfinite(secret) or abs(secret) < 0.01:
                 continue
             shown = f"{secret:.4g}"
-            if len(shown.strip("-0.")) < 2:
+            inputs = " ".join(getattr(ex.grader, "case_descriptions", ()))
+            if len(shown.strip("-0.")) < 2 or shown in inputs:  # a reference output equal to an input is no secret
                 continue
             answers = (secret * 1.37 + 0.5, -secret, 0.0) if ex.kind == "compute" else (lambda *a: -1.0,)
             for wrong in answers:
