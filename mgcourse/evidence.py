@@ -726,7 +726,7 @@ def confounding_estimates(cohort: pd.DataFrame, true_effect_log_per_100mg: float
 
 # =========================================================================== figures & widgets
 from .style import COLORS, MARKERS, OKABE_ITO, ROLE_COLORS, new_figure, register_figure  # noqa: E402
-from .widgets import Dropdown, Slider, View, register  # noqa: E402
+from .widgets import Checkbox, Dropdown, Slider, View, register  # noqa: E402
 
 _META_OPTIONS = tuple((get_meta(m).label + f" (RR {get_meta(m).rr_per_100mg:.2f})", m) for m in T2D_META_IDS)
 
@@ -779,7 +779,7 @@ def plot_forest(ax=None):
     p = SIMENTAL_MENDIA_2016
     yd = 1
     ax.fill([p["ci_low"], p["estimate"], p["ci_high"], p["estimate"]], [yd, yd + 0.25, yd, yd - 0.25],
-            color=COLORS[1], label="pooled (reported)")
+            color=COLORS[1], linewidth=0, label="pooled (reported)")
     labels.append("Simental-Mendía 2016\n(pooled RCTs, reported)")
     ys.append(yd)
     ax.axvline(0, color=ROLE_COLORS["reference"], linewidth=1)
@@ -869,7 +869,7 @@ def _confounding(drop: float, beta_pct: float, seed: int):
 @register("06.confounding", title="A synthetic cohort: confounding by adiposity",
           intake_drop_mg=Slider("Mg intake lower per +10 % body fat (mg/day)", 0, 100, 40, 5),
           true_effect_pct=Slider("True effect of +100 mg/day Mg on HOMA-IR (%)", -20, 5, -3, 1),
-          seed=Slider("Random seed of the synthetic cohort", 1, 20, 13, 1, integer=True))
+          seed=Slider("Random seed of the synthetic cohort (a whole number)", 1, 20, 13, 1, integer=True))
 def confounding_view(intake_drop_mg, true_effect_pct, seed):
     """SYNTHETIC data: how adjustment (none, BMI, body fat) changes the Mg–HOMA-IR slope."""
     drop = in_range("intake_drop_mg", intake_drop_mg, 0, 100, unit="mg/day")
@@ -880,6 +880,8 @@ def confounding_view(intake_drop_mg, true_effect_pct, seed):
     sub = cohort.iloc[:600]
     sc = ax1.scatter(sub.mg_intake_mg_day, sub.homa_ir, c=sub.body_fat_pct, cmap="cividis", s=10, alpha=0.8)
     ax1.set_yscale("log")
+    ax1.set_yticks([0.25, 0.5, 1, 2, 4, 8], ["0.25", "0.5", "1", "2", "4", "8"])
+    ax1.minorticks_off()
     ax1.set_xlabel("Mg intake (mg/day)")
     ax1.set_ylabel("HOMA-IR (log scale)")
     ax1.set_title("SYNTHETIC cohort (600 of 2,000 shown)", fontsize=12)
@@ -892,7 +894,7 @@ def confounding_view(intake_drop_mg, true_effect_pct, seed):
         ax2.errorbar(v, y, xerr=e if e > 0 else None, fmt=MARKERS[k], color=COLORS[k], markersize=8, capsize=4)
     ax2.axvline(0, color=ROLE_COLORS["reference"], linewidth=1)
     ax2.set_yticks(ypos, names)
-    ax2.set_xlabel("% change in HOMA-IR per +100 mg/day")
+    ax2.set_xlabel("change in HOMA-IR per\n+100 mg/day of Mg (%)")
     ax2.grid(axis="y", visible=False)
     u, b, f = vals[0], vals[1], vals[2]
     text = (f"**Synthetic data** (seed {seed}; 2,000 simulated people). True effect {beta_pct:+.0f} % per "
@@ -904,3 +906,110 @@ def confounding_view(intake_drop_mg, true_effect_pct, seed):
                 alt=f"Left: synthetic Mg intake against HOMA-IR coloured by body fat; right: the estimated "
                     f"effect per 100 mg/day unadjusted ({u:+.1f} %), BMI-adjusted ({b:+.1f} %), "
                     f"fat-adjusted ({f:+.1f} %) and the truth ({beta_pct:+.0f} %).")
+
+
+# =========================================================================== reverse causation (chapter 3 model)
+def _cycle_params(si_fraction: float, intake_mg_per_day: float, full_cycle: bool):
+    from .models import cycle
+
+    p = cycle.Parameters()
+    changes = dict(si=p.si * si_fraction, mg_intake_mg_per_day=intake_mg_per_day)
+    if not full_cycle:  # switch off every Mg → glucose arrow: only insulin resistance → Mg remains
+        changes.update(si_floor=1.0, sensing_floor=1.0)
+    return p.with_(**changes)
+
+
+@lru_cache(maxsize=256)
+def reverse_causation_run(si_fraction: float, *, intake_mg_per_day: float = 320.0, full_cycle: bool = False,
+                          days: float = 730.0):
+    """One run of the chapter 3 cycle model after insulin sensitivity drops to ``si_fraction`` of normal.
+
+    Starts at the healthy replete state (G 100 mg/dL, I 10 µU/mL, β 300 mg, M = 1); magnesium
+    intake stays at ``intake_mg_per_day``. With ``full_cycle=False`` the Mg → insulin-sensitivity and
+    Mg → β-cell arrows are switched off (``si_floor = sensing_floor = 1``), so any fall of the Mg
+    pool M is caused by insulin resistance (**reverse causation**): higher glucose → glycosuria and
+    less insulin action at the kidney → more renal Mg loss. The model's Mg parameters are
+    illustrative assumptions (see :mod:`mgcourse.models.cycle`).
+    """
+    from .models import cycle
+
+    frac = in_range("si_fraction", si_fraction, 0.05, 1.0)
+    intake = in_range("intake_mg_per_day", intake_mg_per_day, 0.0, 2000.0, unit="mg/day")
+    return cycle.simulate(_cycle_params(frac, intake, bool(full_cycle)), days=float(days))
+
+
+def reverse_causation_snapshot(si_fractions=(1.0, 0.7, 0.5, 0.35, 0.28, 0.2, 0.16, 0.14), *, day: int = 180,
+                               full_cycle: bool = False) -> pd.DataFrame:
+    """A 'cross-sectional survey' of model people who differ only in insulin sensitivity.
+
+    Everyone eats the same 320 mg/day. At ``day`` (days after their insulin sensitivity fell)
+    the table gives glucose, insulin, HOMA-IR (G mg/dL × I µU/mL / 405) and the Mg pool M.
+    """
+    rows = []
+    for f in si_fractions:
+        s = reverse_causation_run(float(f), full_cycle=full_cycle)
+        k = int(np.argmin(np.abs(s.t_days - day)))
+        g, i = float(s.glucose_mg_dl[k]), float(s.insulin_uU_ml[k])
+        rows.append({"si_pct_of_normal": 100 * f, "glucose_mg_dl": g, "insulin_uU_ml": i,
+                     "homa_ir": g * i / 405.0, "mg_pool": float(s.mg_pool[k])})
+    return pd.DataFrame(rows)
+
+
+@register("06.reverse_causation", title="Reverse causation in the cycle model: insulin resistance lowers Mg",
+          si_pct=Slider("Insulin sensitivity after the drop (% of normal)", 10, 100, 14, 2),
+          intake_mg=Slider("Magnesium intake (mg/day)", 150, 500, 320, 10),
+          full_cycle=Checkbox("Also let Mg act on insulin sensitivity and β-cells (the full cycle)", False))
+def reverse_causation_view(si_pct, intake_mg, full_cycle):
+    """Glucose and the Mg pool after insulin sensitivity falls, at a fixed Mg intake (toy model)."""
+    frac = in_range("si_pct", si_pct, 5, 100, unit="%") / 100.0
+    intake = in_range("intake_mg", intake_mg, 0, 2000, unit="mg/day")
+    ref = reverse_causation_run(1.0, intake_mg_per_day=float(intake), full_cycle=bool(full_cycle))
+    s = reverse_causation_run(round(frac, 4), intake_mg_per_day=float(intake), full_cycle=bool(full_cycle))
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4.0))
+    for run, lab, ls in ((ref, "insulin sensitivity 100 %", "--"), (s, f"insulin sensitivity {100 * frac:.0f} %", "-")):
+        ax1.plot(run.t_days / 30.44, run.glucose_mg_dl, color=ROLE_COLORS["glucose"], linestyle=ls, label=lab)
+        ax2.plot(run.t_days / 30.44, run.mg_pool, color=ROLE_COLORS["magnesium"], linestyle=ls, label=lab)
+    ax1.axhline(180, color=ROLE_COLORS["reference"], linewidth=1, linestyle=":")
+    ax1.text(0.5, 185, "renal glucose threshold (illustrative)", fontsize=10, color="#555555")
+    ax1.set_xlabel("time (months)")
+    ax1.set_ylabel("glucose (mg/dL)")
+    ax2.set_xlabel("time (months)")
+    ax2.set_ylabel("Mg pool M (1 = replete)")
+    ax2.set_ylim(0, 1.1)
+    ax1.legend(loc="upper right")
+    mmin, mend, gmax = float(s.mg_pool.min()), float(s.mg_pool[-1]), float(s.glucose_mg_dl.max())
+    arrows = ("Mg also acts on insulin sensitivity and β-cells (full cycle)" if full_cycle else
+              "the Mg → insulin arrows are switched off: only insulin resistance → Mg remains")
+    text = (f"**Toy model** (chapter 3; Mg parameters illustrative). Mg intake {intake:g} mg/day throughout; {arrows}. "
+            f"Insulin sensitivity falls to {100 * frac:.0f} % of normal at time 0: glucose peaks at "
+            f"**{gmax:.0f} mg/dL**, the Mg pool falls to **{mmin:.2f}** (lowest) and is **{mend:.2f}** after "
+            f"{s.t_days[-1] / 365.25:.0f} years (without the fall in insulin sensitivity, same intake: "
+            f"{float(ref.mg_pool[-1]):.2f}). The gap between the solid and dashed lines is caused by insulin "
+            "resistance, not by diet.")
+    return View(text=text, figure=fig,
+                alt=f"Glucose (left) and the Mg pool (right) over two years after insulin sensitivity falls to "
+                    f"{100 * frac:.0f} % of normal at a constant Mg intake, compared with no fall.")
+
+
+def plot_pooling_example(ax=None):
+    """Forest plot of the BCG trials (log RR) with the fixed and DerSimonian–Laird pooled estimates."""
+    if ax is None:
+        fig, ax = new_figure(figsize=(7.5, 6.0))
+    else:
+        fig = ax.figure
+    b = bcg_log_risk_ratios()
+    f, r = pool_fixed(b.log_rr, b.se), pool_random(b.log_rr, b.se)
+    k = len(b)
+    ys = np.arange(k, 0, -1) + 2
+    w = np.asarray(f.weights)
+    ax.errorbar(b.log_rr, ys, xerr=Z95 * b.se, fmt="none", ecolor=COLORS[0], capsize=3)
+    ax.scatter(b.log_rr, ys, s=20 + 400 * w, marker="s", color=COLORS[0], zorder=3)
+    for y0, res, col, lab in ((2, f, COLORS[1], "fixed effect"), (1, r, COLORS[2], "random effects (DL)")):
+        ax.fill([res.ci_low, res.estimate, res.ci_high, res.estimate], [y0, y0 + 0.3, y0, y0 - 0.3], color=col, linewidth=0,
+                label=f"{lab}: {res.estimate:.2f} ({res.ci_low:.2f} to {res.ci_high:.2f})")
+    ax.axvline(0, color=ROLE_COLORS["reference"], linewidth=1)
+    ax.set_yticks([*ys, 2, 1], [f"{t} {y}" for t, y in zip(b.trial, b.year)] + ["fixed", "random"])
+    ax.set_xlabel("log risk ratio of tuberculosis, BCG vs control (95 % CI)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.12), fontsize=10, ncol=1)
+    return fig, ax

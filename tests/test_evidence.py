@@ -312,3 +312,23 @@ def test_registered_figures_build():
     for name in ("ch06_dose_response", "ch06_forest"):
         func, alt = FIGURE_REGISTRY[name]
         assert func() is not None and alt.strip()
+
+
+# --------------------------------------------------------------------------- reverse causation (chapter 3 model)
+def test_reverse_causation_insulin_resistance_lowers_mg():
+    normal = ev.reverse_causation_run(1.0)
+    assert normal.mg_pool.min() == pytest.approx(1.0, abs=1e-6)  # Topp's healthy point, replete
+    mins = [ev.reverse_causation_run(f).mg_pool.min() for f in (0.5, 0.28, 0.14)]
+    assert mins[0] > mins[1] > mins[2]  # more insulin resistance, lower Mg (intake unchanged)
+    run = ev.reverse_causation_run(0.14)
+    assert run.glucose_mg_dl.max() > 180  # above the (illustrative) renal threshold: glycosuria
+    assert run.mg_pool[-1] == pytest.approx(1.0, abs=0.01)  # β-cells compensate, Mg recovers
+
+
+def test_reverse_causation_snapshot_association():
+    snap = ev.reverse_causation_snapshot()
+    # a 'cross-sectional survey' of model people: higher HOMA-IR goes with lower Mg, with no Mg → IR arrow
+    assert np.all(np.diff(snap.homa_ir) > 0)
+    assert np.all(np.diff(snap.mg_pool) < 0)
+    with pytest.raises(ValueError, match="si_fraction"):
+        ev.reverse_causation_run(0.0)
