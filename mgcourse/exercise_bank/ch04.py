@@ -1,0 +1,213 @@
+"""Exercises of chapter 04 (food sources): per-serving values, density rankings, %DV, spinach cups,
+a day's plan checked against the data, the diet optimiser, and a claim to critique."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+
+# --------------------------------------------------------------------------- 04.portion-mg (implement)
+
+
+def _mg_in_portion(mg_per_100g, grams):
+    if grams < 0:
+        raise ValueError("grams must be >= 0")
+    if mg_per_100g < 0:
+        raise ValueError("mg_per_100g must be >= 0")
+    return mg_per_100g * grams / 100.0
+
+
+exercise(
+    "04.portion-mg", name="portion_mg", kind="implement",
+    title="Write mg_in_portion(mg_per_100g, grams): magnesium in a portion",
+    grader=function(_mg_in_portion, [(550.0, 28.35), (79.0, 30.0), (87.0, 180.0), (27.0, 118.0), (0.0, 50.0),
+                                     (592.0, 0.0)],
+                    rtol=1e-9, raises=[((550.0, -10.0), ValueError), ((-5.0, 10.0), ValueError)],
+                    describe=lambda a: f"mg_in_portion({a[0]:g}, {a[1]:g})"),
+    hints=("Food tables give nutrients per 100 g of edible food. How many 'hundreds of grams' is your portion?",
+           "Scale linearly: the portion holds (grams / 100) times the per-100 g amount. Negative amounts make no sense.",
+           "Check your function with pumpkin seeds: 550 mg per 100 g and a 1 oz (28.35 g) portion should give the "
+           "ODS value of about 156 mg; add `if grams < 0: raise ValueError(...)` (and the same for mg_per_100g)."),
+)
+
+# --------------------------------------------------------------------------- 04.top-density (compute)
+
+MIN_KCAL = 10.0  # the chapter's rule: foods below 10 kcal per 100 g are left out of density rankings
+
+
+def _eligible() -> pd.DataFrame:
+    from mgcourse.data import load_foods
+
+    foods = load_foods()
+    foods = foods[foods["magnesium_mg_per_100g"].notna() & (foods["energy_kcal_per_100g"] >= MIN_KCAL)].copy()
+    foods["density"] = foods["magnesium_mg_per_100g"] / foods["energy_kcal_per_100g"] * 100
+    return foods.set_index(foods["ndb_no"].to_numpy())
+
+
+def _as_ndb_list(answer):
+    if isinstance(answer, pd.DataFrame):
+        if "ndb_no" in answer.columns:
+            answer = answer["ndb_no"]
+        else:
+            answer = answer.index
+    if isinstance(answer, (pd.Series, pd.Index, np.ndarray)):
+        answer = list(answer)
+    if not isinstance(answer, (list, tuple)):
+        raise TypeError("give a list of NDB numbers (or a DataFrame with an ndb_no column)")
+    return [str(a).strip().zfill(5) for a in answer]
+
+
+def _grade_top_density(answer):
+    if is_stub(answer) or (isinstance(answer, (pd.DataFrame, pd.Series)) and answer.empty):
+        raise NotAttempted
+    try:
+        ids = _as_ndb_list(answer)
+    except TypeError as exc:
+        return [Result(False, "the type of your answer", f"{exc}.")]
+    foods = _eligible()
+    dens = foods["density"].sort_values(ascending=False)
+    tenth = float(dens.iloc[9])
+    res = [Result(len(ids) == 10 and len(set(ids)) == 10, "ten different foods",
+                  "" if len(ids) == 10 and len(set(ids)) == 10 else f"your answer has {len(ids)} entries, "
+                                                                     f"{len(set(ids))} different.")]
+    known = [i for i in ids if i in foods.index]
+    ok = len(known) == len(ids)
+    res.append(Result(ok, "every food has a magnesium value and at least 10 kcal per 100 g",
+                      "" if ok else "some of your foods lack a magnesium value or have < 10 kcal per 100 g "
+                                    "(or are not SR28 NDB numbers)."))
+    top = ok and all(foods.loc[i, "density"] >= tenth - 1e-9 for i in ids)
+    res.append(Result(top, "they are the ten highest in mg per 100 kcal",
+                      "" if top else "at least one of your foods is not among the ten densest; did you sort "
+                                     "by mg per 100 kcal (not per 100 g), highest first?"))
+    return res
+
+
+_grade_top_density.secrets = ()
+exercise(
+    "04.top-density", name="top_density", kind="compute",
+    title="Top 10 foods by magnesium per 100 kcal, with pandas",
+    grader=_grade_top_density,
+    hints=("Start from `load_foods()`; you need a new column, a filter and a sort.",
+           "Density = magnesium_mg_per_100g / energy_kcal_per_100g × 100. Drop foods without a magnesium value and "
+           "those below 10 kcal per 100 g before you sort.",
+           "`f = foods[foods.magnesium_mg_per_100g.notna() & (foods.energy_kcal_per_100g >= 10)]`, then "
+           "`f.assign(d=...)`, `.nlargest(10, 'd')`, and take its `ndb_no` column."),
+)
+
+# --------------------------------------------------------------------------- 04.percent-dv (compute)
+
+exercise(
+    "04.percent-dv", name="percent_dv", kind="compute",
+    title="1 oz of roasted pumpkin seeds (156 mg): %DV on a current label",
+    grader=value(156 / 420 * 100, rtol=5e-3, what="your %DV",
+                 mistakes={156 / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
+                           156 / 420: "that is a fraction; %DV is a percentage (× 100).",
+                           156 / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
+    hints=("%DV compares a serving with one reference amount printed on every US label.",
+           "%DV = mg per serving / Daily Value × 100. Which Daily Value do current labels use?",
+           "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). Divide 156 by it and multiply by 100."),
+)
+
+# --------------------------------------------------------------------------- 04.spinach-cups (compute)
+
+
+def _spinach_ratio():
+    from mgcourse import diet
+
+    t = diet.spinach_cups(1.0).set_index("ndb_no")
+    return float(t.loc["11458", "magnesium_mg"] / t.loc["11457", "magnesium_mg"])
+
+
+exercise(
+    "04.spinach-cups", name="spinach_cups", kind="compute",
+    title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
+    grader=value(_spinach_ratio(), rtol=1e-2, what="your number of cups",
+                 mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
+                           180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
+                           79 / 87: "that compares mg per 100 g only, and upside down."}),
+    hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
+           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw (11457) and boiled (11458) spinach.",
+           "Raw: 30 g per cup at 79 mg/100 g; boiled: 180 g per cup at 87 mg/100 g. Divide the boiled cup's mg by the raw cup's mg."),
+)
+
+# --------------------------------------------------------------------------- 04.plan-day (explore)
+
+PLAN_AGE_YEARS, PLAN_SEX = 40, "male"
+PLAN_MAX_KCAL, PLAN_MIN_KCAL, PLAN_MIN_FOODS, PLAN_MAX_ITEM_G = 2000.0, 1200.0, 4, 500.0
+
+
+def _grade_plan(answer):
+    from mgcourse import diet, intakes
+
+    if is_stub(answer):
+        raise NotAttempted
+    if not isinstance(answer, str):
+        return [Result(False, "your plan", "write the plan as text, e.g. '12014: 30 g; 11458: 1 cup'.")]
+    try:
+        items = diet.parse_meal(answer)
+        table = diet.meal_totals(items)
+    except ValueError as exc:
+        return [Result(False, "your plan can be read", str(exc))]
+    rda = intakes.rda(PLAN_AGE_YEARS, PLAN_SEX)
+    mg, kcal = float(table["magnesium_mg"].sum(skipna=True)), float(table["energy_kcal"].sum())
+    n_foods = table["ndb_no"].nunique()
+    per_food = table.groupby("ndb_no")["grams"].sum()
+    return [
+        Result(True, "your plan can be read"),
+        Result(n_foods >= PLAN_MIN_FOODS, f"at least {PLAN_MIN_FOODS} different foods",
+               "" if n_foods >= PLAN_MIN_FOODS else f"your plan has {n_foods}."),
+        Result(bool(per_food.max() <= PLAN_MAX_ITEM_G), f"no food above {PLAN_MAX_ITEM_G:.0f} g",
+               "" if per_food.max() <= PLAN_MAX_ITEM_G else "one food is above the limit."),
+        Result(mg >= rda, "magnesium reaches the RDA of a 40-year-old man",
+               "" if mg >= rda else f"your plan gives {mg:.0f} mg; that is not enough yet."),
+        Result(PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL, "energy between 1,200 and 2,000 kcal",
+               "" if PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL else f"your plan has {kcal:.0f} kcal."),
+    ]
+
+
+_grade_plan.secrets = ()
+exercise(
+    "04.plan-day", name="plan_day", kind="explore",
+    title="Plan a day that reaches the RDA of a 40-year-old man within 1,200–2,000 kcal",
+    grader=_grade_plan,
+    hints=("Use the meal planner: add foods until the total passes the dashed RDA line, and watch the energy.",
+           "Energy is the hard part: lean on foods with many mg per 100 kcal (leafy greens, legumes, whole grains) "
+           "and use nuts and seeds in ounces, not cups. A day also needs enough food, hence the 1,200 kcal floor.",
+           "Start from a base of a cup each of cooked spinach and black beans, add whole grains and a handful of "
+           "seeds, then fill up with ordinary foods until the energy is in range; check every item's unit."),
+)
+
+# --------------------------------------------------------------------------- 04.optimiser-caps (explore)
+
+exercise(
+    "04.optimiser-caps", name="optimiser_caps", kind="explore",
+    title="Diet optimiser: what happens when the cap per food is halved?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Look at the list of foods, not only the amounts: are they the same foods?",
+        "C": "A tighter constraint can never make a minimum lower. Compare the energy in the two settings.",
+        "D": "At half a portion per food the everyday foods can still reach the RDA; go lower to find where it fails."}),
+    hints=("Set age 40, male, minimise energy, then move 'Cap per food' from 1.0 to 0.5.",
+           "With caps, the optimiser fills the densest foods up to their caps, then moves to the next densest.",
+           "Count the foods in the plan and read the energy at 1.0 and at 0.5."),
+)
+
+# --------------------------------------------------------------------------- 04.claim-critique (explain)
+
+exercise(
+    "04.claim-critique", name="claim_critique", kind="explain",
+    title="Critique: 'our tablet gives 125 mg of magnesium, as much as 5 cups of spinach'",
+    grader=explanation({
+        "raw versus cooked spinach": ("raw", "cooked", "boiled", "wilt"),
+        "weight of a cup (grams), not volume": ("gram", " g ", "weigh", "weight", "30 g", "180"),
+        "food versus supplement (UL, or what else spinach gives)": ("supplement", "upper limit", "ul", "fibre",
+                                                                    "fiber", "food", "absorb", "other nutrient"),
+    }, min_words=40, need=2),
+    hints=("Compute both readings of '5 cups': raw and boiled.",
+           "A cup is a volume; what matters is grams. Look at the weight per cup of raw and of boiled spinach.",
+           "Write what the comparison hides (which spinach? how many grams?), whether the claim is true, and one "
+           "way a tablet differs from food (think of the UL)."),
+)
