@@ -81,7 +81,8 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
             rtimes, _ = time_call(lambda: png_bytes(view.figure), 5, 1.0)
             row["render_median_ms"] = statistics.median(rtimes)
         out[name] = row
-    for name, func in sorted(_EXTRA.items()):
+    import mgcourse.bench as _library  # under ``python -m`` this file is __main__; chapters register in the library module
+    for name, func in sorted({**_EXTRA, **_library._EXTRA}.items()):
         if name.startswith(only):
             times, _ = time_call(func, repeats)
             out[name] = {"min_ms": min(times), "median_ms": statistics.median(times),
