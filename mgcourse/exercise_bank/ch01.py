@@ -1,0 +1,176 @@
+"""Exercises of chapter 01: insulin signalling and how insulin resistance is measured.
+
+Expected values are computed from the course library (never typed in), so that
+the checks follow the library if a published parameter is ever corrected.
+"""
+
+import numpy as np
+
+from mgcourse import indices
+from mgcourse.checks import choice, exercise, explanation, function, value
+from mgcourse.models import minimal_model as mm
+from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
+
+# --------------------------------------------------------------------------- 01.homa-lab
+#: The lab report of the exercise: glucose in mg/dL, insulin in pmol/L (the lab uses 6.00 pmol/L per µU/mL).
+LAB_GLUCOSE_MG_DL = 104.0
+LAB_INSULIN_PMOL_L = 72.0
+
+_g_mmol = convert(LAB_GLUCOSE_MG_DL, "mg/dL", "mmol/L", substance="glucose")
+_i_uU = convert(LAB_INSULIN_PMOL_L, "pmol/L", "µU/mL", substance="insulin")
+_i_legacy = convert(LAB_INSULIN_PMOL_L, "pmol/L", "µU/mL", substance="insulin",
+                    insulin_factor=INSULIN_PMOL_L_PER_UU_ML_LEGACY)
+
+exercise(
+    "01.homa-lab", name="homa_lab", kind="compute",
+    title="HOMA-IR from a lab report in mixed units (glucose mg/dL, insulin pmol/L)",
+    grader=value(indices.homa_ir(_g_mmol, _i_uU), rtol=5e-3, what="your HOMA-IR", mistakes={
+        indices.homa_ir(_g_mmol, _i_legacy): "this matches the legacy 6.945 insulin factor; the lab report says its "
+                                             "assay uses 6.00 pmol/L per µU/mL.",
+        _g_mmol * LAB_INSULIN_PMOL_L / 22.5: "the insulin is still in pmol/L; HOMA-IR needs µU/mL.",
+        LAB_GLUCOSE_MG_DL * _i_uU / 22.5: "with 22.5 in the denominator, glucose must be in mmol/L, not mg/dL.",
+        LAB_GLUCOSE_MG_DL * LAB_INSULIN_PMOL_L / 405: "the glucose/405 form is right, but the insulin is still in pmol/L.",
+    }),
+    hints=("Both numbers must be converted to the units of the HOMA-IR formula before you multiply.",
+           "HOMA-IR = glucose (mmol/L) × insulin (µU/mL) / 22.5. Glucose: divide mg/dL by 18.0156. Insulin: divide "
+           "pmol/L by the lab's factor (pmol/L per µU/mL).",
+           "Convert with mgcourse.units.convert(value, 'mg/dL', 'mmol/L', substance='glucose') and "
+           "convert(value, 'pmol/L', 'µU/mL', substance='insulin'), then multiply and divide by 22.5."),
+)
+
+# --------------------------------------------------------------------------- 01.quicki
+exercise(
+    "01.quicki", name="quicki", kind="implement",
+    title="Implement quicki(glucose_mg_dl, insulin_uU_ml)",
+    grader=function(indices.quicki, [(90.0, 5.0), (100.0, 10.0), (126.0, 20.0), (80.0, 3.5), (250.0, 40.0)],
+                    rtol=1e-6,
+                    raises=[((0.0, 5.0), ValueError), ((90.0, -2.0), ValueError), ((90.0, 0.0), ValueError)],
+                    describe=lambda a: f"quicki({a[0]:g}, {a[1]:g})"),
+    hints=("QUICKI is one over a sum of two logarithms. Which base? Which units?",
+           "QUICKI = 1 / (log10 I + log10 G) with I in µU/mL and G in mg/dL (Katz 2000). np.log is the natural "
+           "logarithm; you need np.log10. A concentration of 0 or below has no logarithm: raise ValueError.",
+           "if glucose_mg_dl <= 0 or insulin_uU_ml <= 0: raise ValueError(...); then return "
+           "1 / (np.log10(insulin_uU_ml) + np.log10(glucose_mg_dl))."),
+)
+
+# --------------------------------------------------------------------------- 01.euler-step
+_P = mm.Parameters()
+_STEP_CASES = [
+    ((280.0, 0.0, 7.3), 0.0, 0.5, _P),      # just after the bolus
+    ((150.0, 0.01, 40.0), 30.0, 1.0, _P),   # mid-test, insulin high
+    ((85.0, 0.005, 10.0), 100.0, 0.1, _P),  # glucose below the threshold: no secretion
+    ((92.0, 0.0, 7.3), 50.0, 1.0, _P),      # the basal state must not move
+    ((200.0, 0.002, 20.0), 10.0, 0.5, _P.with_si_sg(si=1e-4, sg=0.02)),  # other parameters
+]
+
+exercise(
+    "01.euler-step", name="euler_step", kind="implement",
+    title="Implement one explicit Euler step of the minimal model",
+    grader=function(mm.euler_step, _STEP_CASES, rtol=1e-9, atol=1e-12,
+                    describe=lambda a: f"euler_step(state={a[0]}, t_min={a[1]:g}, dt_min={a[2]:g}, "
+                                       f"params with S_I = {a[3].si * 1e4:.2f}e-4, S_G = {a[3].sg:.4f})"),
+    hints=("new state = old state + dt × (rate of change at the old state and time).",
+           "Compute dG/dt, dX/dt and dI/dt from the three equations in the exercise, with the insulin equation "
+           "written for insulin above basal and the threshold max(h, Gb). The secretion term is zero when glucose is "
+           "below that threshold, and it is multiplied by the time t since the bolus.",
+           "dG = -(p.p1 + X)*G + p.p1*p.gb_mg_dl; dX = -p.p2*X + p.p3*(I - p.ib_uU_ml); "
+           "dI = -p.n*(I - p.ib_uU_ml) + p.gamma*max(G - max(p.h_mg_dl, p.gb_mg_dl), 0)*t_min; "
+           "return np.array([G + dt_min*dG, X + dt_min*dX, I + dt_min*dI])."),
+)
+
+# --------------------------------------------------------------------------- 01.euler-g60
+_EULER_G60 = mm.euler_simulate(minutes=60.0, dt_min=0.1).glucose_at(60.0)
+_SOLVER_G60 = mm.simulate(minutes=60.0).glucose_at(60.0)
+_EULER_G60_DT1 = mm.euler_simulate(minutes=60.0, dt_min=1.0).glucose_at(60.0)
+
+exercise(
+    "01.euler-g60", name="euler_g60", kind="compute",
+    title="Glucose at 60 min from your Euler integration (dt = 0.1 min), compared with the library's solver",
+    grader=value(_EULER_G60, rtol=2e-4, what="your Euler glucose at 60 min", mistakes={
+        _SOLVER_G60: "that is the library solver's value; report the value from your own Euler loop.",
+        _EULER_G60_DT1: "this looks like a step of 1 min; use dt = 0.1 min.",
+    }),
+    hints=("Start from (G0, 0, Ib) at t = 0 and apply your euler_step 600 times.",
+           "With dt = 0.1 min you need 60 / 0.1 = 600 steps; the time passed to the step is k × dt for step k "
+           "(starting at k = 0), because the secretion term depends on t.",
+           "state = np.array([p.g0_mg_dl, 0.0, p.ib_uU_ml]); for k in range(600): state = euler_step(state, k*0.1, "
+           "0.1, p); your answer is state[0]."),
+)
+
+# --------------------------------------------------------------------------- 01.fit-si
+#: The synthetic data set of the fitting exercise (labelled synthetic; not from a person).
+FIT_SEED, FIT_TRUE_SI, FIT_NOISE_SD = 2026, 2.0e-4, 5.0
+_data = mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
+_fit = mm.fit_si(_data.t_min, _data.glucose_mg_dl, _data.insulin_uU_ml)
+_fit_coupled = mm.fit_si(_data.t_min, _data.glucose_mg_dl)
+
+exercise(
+    "01.fit-si", name="fit_si", kind="compute",
+    title="Fit S_I to a noisy synthetic IVGTT with scipy.optimize.least_squares",
+    grader=value(_fit.si * 1e4, rtol=1e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)", mistakes={
+        _fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
+        FIT_TRUE_SI * 1e4: "this is the value the data were generated with; report what your fit finds "
+                           "(with noisy data the two differ).",
+        _fit_coupled.si * 1e4: "this fit let the model's insulin equation drive X; drive it with the measured "
+                               "insulin instead (insulin_input=(t, insulin)).",
+    }),
+    hints=("least_squares needs a function of the unknown(s) that returns model − data at every sample time.",
+           "Write residuals(x) that builds Parameters().with_si_sg(si=x[0] * 1e-4), computes the model glucose at "
+           "the sample times with mm.model_glucose(t, params, insulin_input=(t, insulin)) and subtracts the data. "
+           "Pass diff_step=1e-3: the ODE solver's output is only smooth to about 1e-8, too little for the default "
+           "finite-difference step.",
+           "sol = least_squares(residuals, x0=[1.0], bounds=([0.001], [100.0]), diff_step=1e-3); your answer is "
+           "sol.x[0] (already in units of 10⁻⁴)."),
+)
+
+# --------------------------------------------------------------------------- 01.si-widget
+exercise(
+    "01.si-widget", name="si_widget", kind="explore",
+    title="Minimal-model demo: lower S_I from 5.07 to the type 2 diabetes mean 0.57 (S_G stays 0.0308)",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Compare the glucose readout at 60 min for the two settings: S_G alone does not fix the curve.",
+        "C": "Look at the glucose panel again: which curve lies higher at 60 min?",
+        "D": "X builds up within minutes of the insulin rise; compare the curves between 20 and 60 min.",
+    }),
+    hints=("Set S_I to 5.07, note glucose at 60 min and the bottom panel; then set S_I to 0.57.",
+           "S_I scales how much extra glucose disappearance (X) each µU/mL of insulin above basal buys.",
+           "Check three things: the 60-min glucose readout, how far S_G + X rises above S_G, and the "
+           "'reading S_I off the curves' line."),
+)
+
+# --------------------------------------------------------------------------- 01.mg-toy
+exercise(
+    "01.mg-toy", name="mg_toy", kind="explore",
+    title="Teaching model: receptor activation at Mg = 0.30 × replete (h = 1, K = 0.5)",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Read the text under the figure: does the half-maximal insulin move?",
+        "C": "Compare the plateaus of the two curves at high insulin.",
+        "D": "Read the compensation sentence: is a finite insulin level given?",
+    }),
+    hints=("Set the Mg slider to 0.30 and leave h = 1 and K = 0.5.",
+           "In this toy, Mg multiplies the whole insulin curve: it changes the plateau, not where the curve is "
+           "half-way up.",
+           "Read the plateau (in % of replete) and the insulin needed to match the replete activation at basal "
+           "insulin, then pick the option that states both."),
+)
+
+# --------------------------------------------------------------------------- 01.homa-site
+exercise(
+    "01.homa-site", name="homa_site", kind="explain",
+    title="Why can HOMA-IR not tell hepatic from muscle insulin resistance?",
+    grader=explanation({
+        "what the fasting state mainly reflects (the liver)": ("liver", "hepatic", "glucose production",
+                                                               "glucose output"),
+        "where muscle resistance shows up (insulin-stimulated uptake after a load)": (
+            "muscle", "peripheral", "uptake", "clamp", "ogtt", "meal", "load", "stimulated"),
+        "what one number from two fasting values can and cannot tell": (
+            "one number", "single number", "single value", "product", "same value", "only two", "cannot separate",
+            "can't separate", "cannot distinguish", "can't distinguish", "both"),
+    }, min_words=30),
+    hints=("When is the blood drawn for HOMA-IR, and which organ sets glucose at that time?",
+           "Fasting glucose is held mainly by the liver's glucose output; muscle takes up most glucose after a meal, "
+           "when insulin is high. HOMA-IR is one number made from two fasting values.",
+           "Write 3–4 sentences: what fasting glucose and insulin mostly reflect, why muscle insulin resistance "
+           "is seen only under stimulation (a clamp, an OGTT, the Matsuda index), and why one product of two numbers "
+           "cannot say which tissue is resistant."),
+)
