@@ -836,3 +836,124 @@ def depletion_view(intake_mg_per_day, renal_leak_pct, months) -> View:
 @register_benchmark("02.simulate_1y")
 def _bench_simulate_one_year():
     return simulate(days=365.25, intake_mg_per_day=0.0)
+
+
+# ---------------------------------------------------------------------- more notebook-02 figures and tables
+def serum_vs_cells_figure(params: Parameters | None = None, hills=(1.0, 2.0)):
+    """Serum Mg against the cells' Mg (% of replete) when the two are in equilibrium, for several cell exponents.
+
+    With C = C_ref·(c/c_ref)^h the serum is c = c_ref·(C/C_ref)^(1/h): for h = 2 a square-root
+    readout that changes less than the store it reports on.
+    """
+    p = _params(params)
+    cells = np.linspace(40, 110, 300)
+    fig, ax = new_figure(figsize=(7.2, 4.6))
+    lo, hi = REFERENCE_RANGE_MMOL_L
+    ax.axhspan(lo, hi, color="#dddddd", alpha=0.7, label="IOM range 0.75–0.95")
+    ax.axhline(HYPOMAGNESAEMIA_MMOL_L, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2,
+               label="hypomagnesaemia < 0.70")
+    ax.axvline(90, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2, label="cells at 90 %")
+    styles = ["-.", "-", "--", ":"]
+    for k, h in enumerate(hills):
+        c = p.serum_ref_mmol_l * (cells / 100.0) ** (1.0 / h)
+        ax.plot(cells, c, linestyle=styles[k % 4], label=f"equilibrium, cell exponent h = {h:g}")
+    ax.set_xlabel("cell (intracellular) Mg, % of replete")
+    ax.set_ylabel("serum Mg (mmol/L)")
+    ax.set_ylim(0.3, 1.0)
+    ax.legend(fontsize=9, loc="lower right")
+    return fig
+
+
+def steady_state_table(intakes_mg_per_day, leaks_fe=(0.0, 0.03)) -> dict:
+    """Steady serum (mmol/L) and cell Mg (% of replete) for each intake and renal leak: {leak: (serum, cells %)}."""
+    out = {}
+    for leak in leaks_fe:
+        p = Parameters(renal_extra_fe=leak)
+        ss = [steady_state(p, float(i)) for i in intakes_mg_per_day]
+        out[leak] = (np.array([s.serum_mmol_l for s in ss]),
+                     np.array([100 * s.intracellular_mg / p.intracellular_ref_mg for s in ss]))
+    return out
+
+
+def steady_state_figure(leaks_fe=(0.0, 0.03)):
+    """Steady-state serum Mg and cell Mg against intake, for a healthy kidney and a leaky one."""
+    intakes = np.linspace(0, 600, 121)
+    table = steady_state_table(intakes, leaks_fe)
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.2))
+    lo, hi = REFERENCE_RANGE_MMOL_L
+    ax1.axhspan(lo, hi, color="#dddddd", alpha=0.7, label="IOM range")
+    ax1.axhline(HYPOMAGNESAEMIA_MMOL_L, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2,
+                label="cut-off 0.70")
+    ax2.axhline(90, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2, label="90 % of replete")
+    for k, leak in enumerate(leaks_fe):
+        label = "healthy kidney" if leak == 0 else f"extra renal leak {100 * leak:g} % of filtered load"
+        serum, cells = table[leak]
+        ls = ["-", "--", "-.", ":"][k % 4]
+        ax1.plot(intakes, serum, linestyle=ls, color=ROLE_COLORS["magnesium"] if k == 0 else OKABE_ITO["vermillion"],
+                 label=label)
+        ax2.plot(intakes, cells, linestyle=ls, color=ROLE_COLORS["magnesium"] if k == 0 else OKABE_ITO["vermillion"],
+                 label=label)
+    for ax in (ax1, ax2):
+        ax.axvline(320, color="#999999", linewidth=1, linestyle=(0, (1, 2)))
+        ax.set_xlabel("magnesium intake (mg/day)")
+    ax1.set_ylabel("steady-state serum Mg (mmol/L)")
+    ax1.set_ylim(0, 1.0)
+    ax2.set_ylabel("steady-state cell Mg (% of replete)")
+    ax2.set_ylim(0, 115)
+    ax1.legend(fontsize=9, loc="lower right")
+    ax2.legend(fontsize=9, loc="lower right")
+    return fig
+
+
+def hill_sensitivity_table(hills=(1.0, 1.5, 2.0, 3.0), intake_mg_per_day: float = 0.0, days: float = 730.0):
+    """Days until cells < 90 % and until serum < 0.75 mmol/L, for several cell exponents (a pandas DataFrame)."""
+    import pandas as pd
+
+    rows = []
+    for h in hills:
+        s = depletion_summary(simulate(Parameters(cell_hill=h), days=days, intake_mg_per_day=intake_mg_per_day))
+        rows.append({"cell exponent h": h, "day cells < 90 %": s["cells_below_90pct_day"],
+                     "day serum < 0.75 mmol/L": s["serum_below_range_day"],
+                     "day serum < 0.70 mmol/L": s["serum_below_cutoff_day"]})
+    return pd.DataFrame(rows).set_index("cell exponent h").round(0)
+
+
+#: Prevalence of hypomagnesaemia in type 2 diabetes by setting: (cases, n, source).
+#: Kurstjens 2017: 121/395 (sourced). Waanders 2019: 9.6 % of 929 (sourced) → 89 cases (computed).
+T2D_PREVALENCE = {
+    "hospital clinic (Kurstjens 2017)": (121, 395),
+    "primary care (Waanders 2019)": (round(0.096 * 929), 929),
+}
+#: Literature range quoted by Waanders 2019 (citing Gommers 2016).
+T2D_PREVALENCE_RANGE = (0.14, 0.48)
+
+
+def wilson_interval(cases: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95 % Wilson score interval for a proportion ``cases / n``."""
+    if not (isinstance(cases, (int, np.integer)) and isinstance(n, (int, np.integer)) and 0 <= cases <= n and n > 0):
+        raise ValueError(f"cases and n must be whole numbers with 0 ≤ cases ≤ n and n > 0, got cases={cases!r}, n={n!r}")
+    phat = cases / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+def prevalence_figure():
+    """Prevalence of hypomagnesaemia in T2D in two settings (95 % Wilson intervals) against the 14–48 % range."""
+    fig, ax = new_figure(figsize=(7.5, 3.6))
+    names = list(T2D_PREVALENCE)
+    for k, name in enumerate(names):
+        cases, n = T2D_PREVALENCE[name]
+        lo, hi = wilson_interval(cases, n)
+        ax.errorbar([100 * cases / n], [k], xerr=[[100 * (cases / n - lo)], [100 * (hi - cases / n)]], fmt="o",
+                    capsize=6, color=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]][k])
+        ax.text(100 * hi + 1.5, k, f"{100 * cases / n:.1f} % ({cases}/{n})", va="center", fontsize=10)
+    ax.axvspan(100 * T2D_PREVALENCE_RANGE[0], 100 * T2D_PREVALENCE_RANGE[1], color="#dddddd", alpha=0.6,
+               label="range in the literature, 14–48 %")
+    ax.set_yticks(range(len(names)), names, fontsize=10)
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.set_xlim(0, 60)
+    ax.set_xlabel("people with T2D and hypomagnesaemia (%), 95 % interval")
+    ax.legend(fontsize=9, loc="lower right")
+    return fig
