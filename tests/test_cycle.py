@@ -175,3 +175,92 @@ def test_bad_simulation_inputs_raise_value_error():
 def test_blow_up_gives_a_clear_message(params, y0):
     with pytest.raises(ValueError, match="blew up"):
         c.simulate(params, days=3 * 365, y0=y0)
+
+
+# --------------------------------------------------------------------------- analysis: bifurcation, QSS, maps
+from mgcourse.models import cycle_analysis as ca  # noqa: E402
+
+
+def test_folds_bracket_the_bistable_range_and_match_steady_states():
+    fo = ca.fold_intakes()
+    assert fo.bistable and 100 < fo.healthy_lost_below_mg_per_day < fo.diabetic_lost_above_mg_per_day < 600
+    for j, n_stable in ((fo.healthy_lost_below_mg_per_day - 3, 1), (fo.healthy_lost_below_mg_per_day + 3, 2),
+                        (fo.diabetic_lost_above_mg_per_day - 3, 2), (fo.diabetic_lost_above_mg_per_day + 3, 1)):
+        assert sum(s.stable for s in c.steady_states(c.Parameters(mg_intake_mg_per_day=j))) == n_stable, j
+
+
+def test_bifurcation_branches_are_fixed_points_with_consistent_stability():
+    bif = ca.bifurcation(intake_max_mg_per_day=600)
+    lower = next(b for b in bif.branches if b.name == "lower root")
+    for i in range(0, lower.intake_mg_per_day.size, 97):
+        p = c.Parameters(mg_intake_mg_per_day=float(lower.intake_mg_per_day[i]))
+        y = (lower.glucose_mg_dl[i], lower.insulin_uU_ml[i], lower.beta_mg[i], lower.mg_pool[i])
+        assert np.allclose(c.rhs(0, y, p) / np.array([100, 10, 300, 1]), 0, atol=1e-8)
+        ss = min(c.steady_states(p), key=lambda s: abs(s.mg_pool - y[3]))
+        assert ss.mg_pool == pytest.approx(y[3], rel=1e-6) and ss.stable == bool(lower.stable[i])
+
+
+def test_without_renal_feedback_there_is_no_fold():
+    p = c.Parameters(glycosuria_gain=0.0, insulin_conservation_gain=0.0)
+    assert not ca.fold_intakes(p).bistable
+    for j in (100.0, 200.0, 320.0, 500.0):
+        # one stable state with β-cells; Topp's β = 0 state (600, 0, 0) stays stable as in the original
+        assert sum(s.stable and s.beta_mg > 0 for s in c.steady_states(p.with_(mg_intake_mg_per_day=j))) == 1
+
+
+def test_bifurcation_needs_a_dynamic_pool():
+    with pytest.raises(ValueError, match="mg_dynamics"):
+        ca.bifurcation(c.Parameters.topp_only())
+
+
+def test_qss_glucose_solves_the_fast_equations():
+    p = c.Parameters()
+    B = np.array([300.0, 100.0, 10.0, 600.0])
+    M = np.array([1.0, 0.5, 0.3, 1.2])
+    G = ca.qss_glucose(B, M, p)
+    g = c.sensing_factor(M, p)
+    I = p.sigma * B * (g * G) ** 2 / (p.alpha + (g * G) ** 2) / p.k
+    assert np.allclose(c.rhs(0, np.array([G, I, B, M]), p)[:2], 0, atol=1e-7)
+    assert G[0] == pytest.approx(100.0)
+
+
+def test_nullclines_cross_at_the_steady_states():
+    p = c.Parameters(mg_intake_mg_per_day=250)
+    for s in c.steady_states(p):
+        if s.beta_mg > 0:
+            assert ca.mg_nullcline(s.glucose_mg_dl, p) == pytest.approx(s.mg_pool, rel=1e-6)
+            assert min(abs(v - s.glucose_mg_dl) for v in ca.beta_nullclines(s.mg_pool, p).values()) < 1e-6
+
+
+def test_phase_plane_field_vanishes_at_fixed_points_and_matches_full_model():
+    p = c.Parameters(mg_intake_mg_per_day=250)
+    for s in c.steady_states(p):
+        if s.beta_mg > 0:
+            dM, dG = ca._slow_field(np.array(s.mg_pool), np.array(s.glucose_mg_dl), 0.35 * 250, p)
+            assert abs(dM) < 1e-9 and abs(dG) < 1e-6
+
+
+def test_vectorised_outcome_map_agrees_with_the_full_model():
+    p = c.Parameters()
+    J, M0, G, M, B = ca.outcome_map(p, intakes_mg_per_day=[150, 250, 250, 330], start_mg_pool=[0.3, 1.0], years=15)
+    for i, m0 in enumerate(M0):
+        for j, intake in enumerate(J):
+            q = p.with_(mg_intake_mg_per_day=float(intake))
+            full = c.simulate(q, days=15 * 365.25, y0=ca._healthy_start(m0, q)).glucose_mg_dl[-1]
+            assert G[i, j] == pytest.approx(full, rel=0.02), (intake, m0)
+    assert G[1, 1] < 126 < G[0, 1]  # same intake (250 mg/day), different start, different end
+
+
+def test_sensitivity_table_shows_that_insulin_sensitivity_shape_does_not_move_the_folds():
+    df = ca.sensitivity(names=("glycosuria_gain", "si_half_mg"), rel_change=0.2)
+    base = df.attrs["baseline"]
+    si_rows = df[df.parameter == "si_half_mg"]
+    assert np.allclose(si_rows["healthy lost below (mg/day)"], base.healthy_lost_below_mg_per_day, rtol=1e-6)
+    g_rows = df[df.parameter == "glycosuria_gain"]
+    assert not np.allclose(g_rows["healthy lost below (mg/day)"].fillna(0), base.healthy_lost_below_mg_per_day)
+
+
+def test_hysteresis_sweep_goes_down_and_up_on_different_branches():
+    Jd, Gd, Ju, Gu = ca.hysteresis_sweep(intakes=np.array([400.0, 300.0, 150.0]), years_each=10)
+    assert Gd[1] < 126 < Gd[2]          # down: healthy at 300, diabetic at 150
+    assert Gu[1] > 126 > Gu[2]          # up: still diabetic at 300, healthy again at 400

@@ -1,0 +1,727 @@
+"""Analysis of the vicious-cycle model: bifurcation, folds, phase plane, outcome map, sensitivity.
+
+Plus the chapter-3 figures (``figures/ch03_*.png``) and widget callbacks (``03.*``).
+
+**Quasi-steady-state (QSS) reduction.** Glucose (time constant ≈ 1/18.7 day ≈ 1.3 h)
+and insulin (1/432 day ≈ 3.3 min) relax within hours; β-cell mass and the Mg pool
+change over months. Setting dG/dt = dI/dt = 0 leaves a 2-D *slow* system in (M, β),
+or equivalently in (M, G), because for given M the QSS glucose is a monotone
+function of β. What that buys: a phase plane we can draw, nullclines with explicit
+formulas, fixed points from a 1-D equation, and a non-stiff system that can be
+integrated for thousands of initial conditions at once with a fixed step of days.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .._validate import as_array, in_range
+from . import cycle as _c
+from .cycle import Parameters
+
+__all__ = ["Branch", "Bifurcation", "Folds", "bifurcation", "fold_intakes", "jacobian_batch", "qss_glucose",
+           "mg_nullcline", "beta_nullclines", "phase_plane_field", "outcome_map", "sensitivity",
+           "ILLUSTRATIVE_PARAMETERS"]
+
+
+# --------------------------------------------------------------------------- vectorised Jacobian
+def jacobian_batch(Y: np.ndarray, params: Parameters | None = None) -> np.ndarray:
+    """Jacobians at many states at once: ``Y`` of shape (N, 4) → array (N, 4, 4)."""
+    p = params or Parameters()
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    G, I, B, M = Y.T
+    if not p.mg_dynamics:
+        M = np.full_like(G, p.mg_pool_fixed)
+    f = _c._factor(M, p.si_floor, p.si_half_mg, p.si_hill)
+    fd = _c._factor_d(M, p.si_floor, p.si_half_mg, p.si_hill)
+    g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    gd = _c._factor_d(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    x = g * G
+    H = x * x / (p.alpha + x * x)
+    Hd = 2.0 * p.alpha * x / (p.alpha + x * x) ** 2
+    gr = -p.d0 + p.r1 * x - p.r2 * x * x
+    grd = p.r1 - 2.0 * p.r2 * x
+    J = np.zeros((G.size, 4, 4))
+    J[:, 0, 0] = -(p.eg0 + p.si * f * I)
+    J[:, 0, 1] = -p.si * f * G
+    J[:, 1, 0] = p.sigma * B * Hd * g
+    J[:, 1, 1] = -p.k
+    J[:, 1, 2] = p.sigma * H
+    J[:, 2, 0] = grd * g * B
+    J[:, 2, 2] = gr
+    if p.mg_dynamics:
+        J[:, 0, 3] = -p.si * fd * I * G
+        J[:, 1, 3] = p.sigma * B * Hd * G * gd
+        J[:, 2, 3] = grd * G * gd * B
+        n = p.renal_loss_exponent
+        s = p.si * f * I / _c._ACTION_REF
+        rg, rgd = _c._glycosuria_factor(G, p), _c._glycosuria_factor_d(G, p)
+        cc, cd = _c._conservation_factor(s, p), _c._conservation_factor_d(s, p)
+        Mp = np.maximum(M, 0.0)
+        pre = p.renal_loss_ref_mg_per_day / _c._norm(p) / p.mg_pool_ref_mg
+        Mn = Mp ** n
+        dMn = np.where(Mp > 0, n * np.maximum(Mp, 1e-300) ** (n - 1.0), 0.0)
+        J[:, 3, 0] = -pre * Mn * rgd * cc
+        J[:, 3, 1] = -pre * Mn * rg * cd * p.si * f / _c._ACTION_REF
+        J[:, 3, 3] = -pre * (dMn * rg * cc + Mn * rg * cd * p.si * fd * I / _c._ACTION_REF)
+    return J
+
+
+def _stable_batch(Y, p) -> np.ndarray:
+    ev = np.linalg.eigvals(jacobian_batch(Y, p))
+    return np.max(ev.real, axis=1) < 0
+
+
+# --------------------------------------------------------------------------- bifurcation over intake
+@dataclass
+class Branch:
+    """One branch of fixed points as intake varies. Arrays share one length; ``stable`` is boolean."""
+
+    name: str
+    intake_mg_per_day: np.ndarray
+    glucose_mg_dl: np.ndarray
+    insulin_uU_ml: np.ndarray
+    beta_mg: np.ndarray
+    mg_pool: np.ndarray
+    stable: np.ndarray
+
+
+@dataclass
+class Folds:
+    """Where the bistable range ends (mg/day). ``None`` when there is no such fold."""
+
+    healthy_lost_below_mg_per_day: float | None
+    diabetic_lost_above_mg_per_day: float | None
+
+    @property
+    def bistable(self) -> bool:
+        return self.healthy_lost_below_mg_per_day is not None and self.diabetic_lost_above_mg_per_day is not None
+
+    @property
+    def width_mg_per_day(self) -> float:
+        return (self.diabetic_lost_above_mg_per_day - self.healthy_lost_below_mg_per_day) if self.bistable else 0.0
+
+
+@dataclass
+class Bifurcation:
+    branches: list
+    folds: Folds
+    params: Parameters
+
+
+def _check_dynamic(p: Parameters):
+    if not p.mg_dynamics:
+        raise ValueError("mg_dynamics is False: the Mg pool is fixed, so intake has no effect (use Parameters())")
+    if p.absorbed_fraction == 0:
+        raise ValueError("absorbed_fraction must be greater than 0 for a bifurcation over intake")
+
+
+def _lower_branch_intake(M, p: Parameters, x: float):
+    G, I, B = _c._branch_state(M, x, p)
+    L = _c.renal_loss_mg_per_day(G, I, M, p)
+    return L / p.absorbed_fraction, G, I, B
+
+
+def _branch_over_m(p: Parameters, x: float, n: int):
+    g_floor = p.sensing_floor
+    # the branch exists where G = x/g(M) < R0/EG0 (insulin > 0)
+    M = np.concatenate([np.linspace(1e-3, 0.3, n // 4, endpoint=False), np.linspace(0.3, 3.0, n - n // 4)])
+    with np.errstate(all="ignore"):
+        J, G, I, B = _lower_branch_intake(M, p, x)
+    ok = np.isfinite(J) & (I > 0) & (G > 0) & np.isfinite(B)
+    del g_floor
+    return M[ok], J[ok], G[ok], I[ok], B[ok]
+
+
+def fold_intakes(params: Parameters | None = None) -> Folds:
+    """Intakes (mg/day) at the two folds of the lower-root branch (saddle-node bifurcations).
+
+    Along the branch the intake that balances the Mg pool is J(M) (explicit). The healthy
+    state disappears at the local minimum of J on the high-M side; the Mg-depleted
+    diabetic state disappears at the local maximum on the low-M side.
+    """
+    p = params if params is not None else Parameters()
+    _check_dynamic(p)
+    roots = _c.topp_roots(p)
+    if not roots:
+        return Folds(None, None)
+    x = roots[0]
+    M, J, *_ = _branch_over_m(p, x, 4000)
+    if M.size < 3:
+        return Folds(None, None)
+    dJ = np.diff(J)
+    idx = np.where(np.sign(dJ[1:]) != np.sign(dJ[:-1]))[0] + 1
+    lost_healthy = lost_diabetic = None
+
+    def intake(m):
+        return float(_lower_branch_intake(np.array(m), p, x)[0])
+
+    minima, maxima = [], []
+    for i in idx:
+        is_min = J[i] < J[i - 1]
+        a, b = M[i - 1], M[i + 1]
+        sign = 1.0 if is_min else -1.0
+        for _ in range(60):  # golden-section refinement of the extremum
+            m1, m2 = b - 0.618 * (b - a), a + 0.618 * (b - a)
+            if sign * intake(m1) < sign * intake(m2):
+                b = m2
+            else:
+                a = m1
+        (minima if is_min else maxima).append((M[i], intake(0.5 * (a + b))))
+    # healthy fold: the minimum on the high-M side; diabetic fold: the maximum below it
+    if minima:
+        m_h, lost_healthy = max(minima)
+        below = [v for m, v in maxima if m < m_h]
+        lost_diabetic = max(below) if below else None
+    if lost_healthy is None or lost_diabetic is None:
+        return Folds(None, None)
+    return Folds(lost_healthy, lost_diabetic)
+
+
+def bifurcation(params: Parameters | None = None, *, intake_max_mg_per_day: float = 700.0, n: int = 1200) -> Bifurcation:
+    """Fixed points and their stability as the Mg intake varies from 0 to ``intake_max_mg_per_day``.
+
+    Each β > 0 branch is computed *parametrically*: for a grid of M the intake that
+    balances the Mg pool is explicit, so no root finding is needed; stability comes from
+    the eigenvalues of all Jacobians at once (:func:`jacobian_batch`). The β = 0 branch
+    (G = R0/EG0, I = 0) has M explicit in the intake.
+    """
+    p = params if params is not None else Parameters()
+    _check_dynamic(p)
+    jmax = in_range("intake_max_mg_per_day", intake_max_mg_per_day, 10.0, 5000.0, unit="mg/day")
+    branches = []
+    for name, x in zip(("lower root", "upper root"), _c.topp_roots(p)):
+        M, J, G, I, B = _branch_over_m(p, x, n)
+        keep = J <= jmax * 1.02
+        M, J, G, I, B = M[keep], J[keep], G[keep], I[keep], B[keep]
+        if M.size == 0:
+            continue
+        stable = _stable_batch(np.column_stack([G, I, B, M]), p)
+        branches.append(Branch(name, J, G, I, B, M, stable))
+    if p.eg0 > 0:
+        J = np.linspace(0.0, jmax, 300)
+        G0 = p.r0 / p.eg0
+        denom = p.renal_loss_ref_mg_per_day * float(_c._glycosuria_factor(G0, p)) * float(_c._conservation_factor(0.0, p))
+        M = (p.absorbed_fraction * J * _c._norm(p) / denom) ** (1.0 / p.renal_loss_exponent)
+        Y = np.column_stack([np.full_like(J, G0), np.zeros_like(J), np.zeros_like(J), M])
+        branches.append(Branch("beta = 0", J, Y[:, 0], Y[:, 1], Y[:, 2], M, _stable_batch(Y, p)))
+    return Bifurcation(branches, fold_intakes(p), p)
+
+
+# --------------------------------------------------------------------------- QSS and phase plane
+def qss_glucose(beta_mg, mg_pool, params: Parameters | None = None, *, guess=None, iterations: int = 60):
+    """Quasi-steady-state glucose (mg/dL) for given β-cell mass and Mg pool (vectorised).
+
+    Solves R0 = G·(EG0 + SI·f(M)·I) with I = β·σ·H(g(M)·G)/k (both fast equations at
+    rest). The right side rises with G, so the root is unique in (0, R0/EG0]; safeguarded
+    Newton from ``guess`` (default R0/EG0).
+    """
+    p = params or Parameters()
+    B = np.asarray(beta_mg, dtype=float)
+    M = np.asarray(mg_pool, dtype=float)
+    B, M = np.broadcast_arrays(B, M)
+    f = _c._factor(M, p.si_floor, p.si_half_mg, p.si_hill)
+    g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    c = p.si * f * p.sigma * B / p.k
+    hi = np.full(B.shape, p.r0 / p.eg0 if p.eg0 > 0 else 1e5)
+    lo = np.zeros(B.shape)
+    G = np.array(hi if guess is None else np.clip(np.broadcast_to(guess, B.shape), 1e-9, hi), dtype=float)
+    for _ in range(iterations):
+        x = g * G
+        H = x * x / (p.alpha + x * x)
+        F = p.r0 - G * (p.eg0 + c * H)
+        lo = np.where(F > 0, np.maximum(lo, G), lo)
+        hi = np.where(F < 0, np.minimum(hi, G), hi)
+        dF = -(p.eg0 + c * H) - G * c * 2.0 * p.alpha * x / (p.alpha + x * x) ** 2 * g
+        Gn = G - F / dF
+        bad = ~((Gn > lo) & (Gn < hi))
+        Gn = np.where(bad, 0.5 * (lo + hi), Gn)
+        if np.all(np.abs(Gn - G) <= 1e-10 * np.maximum(G, 1.0)):
+            G = Gn
+            break
+        G = Gn
+    return G
+
+
+def mg_nullcline(glucose_mg_dl, params: Parameters | None = None):
+    """M on the Mg nullcline (dM/dt = 0 at QSS) for given glucose: explicit.
+
+    At QSS the glucose equation gives the insulin action SI·f·I = R0/G − EG0, so the
+    renal loss depends on G and M only, and uptake = loss solves for M.
+    """
+    p = params or Parameters()
+    G = np.asarray(glucose_mg_dl, dtype=float)
+    s = np.maximum(p.r0 / G - p.eg0, 0.0) / _c._ACTION_REF
+    denom = p.renal_loss_ref_mg_per_day * _c._glycosuria_factor(G, p) * _c._conservation_factor(s, p)
+    return (p.absorbed_fraction * p.mg_intake_mg_per_day * _c._norm(p) / denom) ** (1.0 / p.renal_loss_exponent)
+
+
+def beta_nullclines(mg_pool, params: Parameters | None = None) -> dict:
+    """Glucose on the β-nullclines (β > 0) for given M: G = x/g(M) for each Topp root x; plus β = 0 at G = R0/EG0."""
+    p = params or Parameters()
+    M = np.asarray(mg_pool, dtype=float)
+    g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    out = {f"sensed {x:.0f} mg/dL": x / g for x in _c.topp_roots(p)}
+    if p.eg0 > 0:
+        out["beta = 0"] = np.full_like(M, p.r0 / p.eg0)
+    return out
+
+
+def phase_plane_field(params: Parameters | None = None, *, m_range=(0.1, 1.5), g_range=(60.0, 590.0), n: int = 25):
+    """Slow vector field (dM/dt, dG/dt) on a regular (M, G) grid, per day.
+
+    On the slow manifold β = B(G, M) = k·(R0/G − EG0)/(SI·f(M)·σ·H(g(M)·G)) is explicit, and
+    d(ln β)/dt = ∂lnB/∂G·dG/dt + ∂lnB/∂M·dM/dt gives dG/dt without solving anything.
+    """
+    p = params or Parameters()
+    m = np.linspace(*m_range, n)
+    gl = np.linspace(*g_range, n)
+    MM, GG = np.meshgrid(m, gl)
+    with np.errstate(all="ignore"):
+        dM, dG = _slow_field(MM, GG, p.absorbed_fraction * p.mg_intake_mg_per_day, p)
+    return MM, GG, dM, dG
+
+
+# --------------------------------------------------------------------------- outcome map
+def _slow_field(M, G, uptake, p: Parameters):
+    """(dM/dt, dG/dt) of the QSS-reduced system at (M, G); ``uptake`` in mg/day (array or scalar)."""
+    f = _c._factor(M, p.si_floor, p.si_half_mg, p.si_hill)
+    fd = _c._factor_d(M, p.si_floor, p.si_half_mg, p.si_hill)
+    g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    gd = _c._factor_d(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    x = g * G
+    a2x2 = p.alpha + x * x
+    Hd_over_H = 2.0 * p.alpha / (x * a2x2)
+    act = p.r0 / G - p.eg0
+    s = act / _c._ACTION_REF  # insulin action at QSS: SI·f·I = R0/G − EG0
+    Mp = np.maximum(M, 0.0)
+    L = (p.renal_loss_ref_mg_per_day * Mp ** p.renal_loss_exponent * _c._glycosuria_factor(G, p)
+         * _c._conservation_factor(s, p) / _c._norm(p))
+    dM = (uptake - L) / p.mg_pool_ref_mg
+    lnB_G = (-p.r0 / (G * G)) / act - Hd_over_H * g
+    lnB_M = -fd / f - Hd_over_H * G * gd
+    gr = -p.d0 + p.r1 * x - p.r2 * x * x
+    return dM, (gr - lnB_M * dM) / lnB_G
+
+
+@lru_cache(maxsize=16)
+def _outcome_map_cached(p: Parameters, intakes: tuple, m0s: tuple, years: float, beta0: float, dt: float):
+    JJ, MM = np.meshgrid(np.array(intakes), np.array(m0s))
+    M = MM.ravel().copy()
+    G = qss_glucose(np.full(M.size, beta0), M, p)
+    uptake = p.absorbed_fraction * JJ.ravel()
+    g_max = (p.r0 / p.eg0 if p.eg0 > 0 else 1e5) * (1 - 1e-9)
+    steps = int(round(years * 365.25 / dt))
+    with np.errstate(all="ignore"):
+        for _ in range(steps):  # loop over time steps only: each step advances the whole grid at once
+            k1m, k1g = _slow_field(M, G, uptake, p)
+            k2m, k2g = _slow_field(M + 0.5 * dt * k1m, np.minimum(G + 0.5 * dt * k1g, g_max), uptake, p)
+            k3m, k3g = _slow_field(M + 0.5 * dt * k2m, np.minimum(G + 0.5 * dt * k2g, g_max), uptake, p)
+            k4m, k4g = _slow_field(M + dt * k3m, np.minimum(G + dt * k3g, g_max), uptake, p)
+            M = np.maximum(M + dt / 6 * (k1m + 2 * k2m + 2 * k3m + k4m), 0.0)
+            G = np.clip(G + dt / 6 * (k1g + 2 * k2g + 2 * k3g + k4g), 1.0, g_max)
+            if np.max(np.abs(k1m)) < 1e-7 and np.max(np.abs(k1g)) < 1e-4:  # every point has settled
+                break
+    f = _c._factor(M, p.si_floor, p.si_half_mg, p.si_hill)
+    g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    x = g * G
+    B = p.k * (p.r0 / G - p.eg0) / (p.si * f) * (p.alpha + x * x) / (p.sigma * x * x)
+    return G.reshape(MM.shape), M.reshape(MM.shape), B.reshape(MM.shape)
+
+
+def outcome_map(params: Parameters | None = None, *, intakes_mg_per_day=None, start_mg_pool=None, years: float = 15.0,
+                beta0_mg: float = 300.0, dt_days: float = 10.0):
+    """Long-run glucose for a grid of intake × starting Mg pool (start: β = ``beta0_mg``, G and I at QSS).
+
+    Vectorised: the QSS-reduced slow system is integrated for every grid point at once
+    (fixed-step RK4 in the (M, G) coordinates of :func:`phase_plane_field`, step ``dt_days``). Returns ``(intakes, start_mg_pool,
+    glucose (n_m0, n_intake), mg_pool, beta_mg)``; cached.
+    """
+    p = params if params is not None else Parameters()
+    _check_dynamic(p)
+    J = as_array("intakes_mg_per_day", np.linspace(50, 600, 45) if intakes_mg_per_day is None else intakes_mg_per_day).ravel()
+    M0 = as_array("start_mg_pool", np.linspace(0.1, 1.3, 40) if start_mg_pool is None else start_mg_pool).ravel()
+    if np.any(J < 0):
+        raise ValueError("intakes_mg_per_day must be ≥ 0 mg/day")
+    if np.any(M0 < 0):
+        raise ValueError("start_mg_pool must be ≥ 0")
+    years = in_range("years", years, 0.1, 100.0, unit="years")
+    beta0 = in_range("beta0_mg", beta0_mg, 1e-3, 1e4, unit="mg")
+    dt = in_range("dt_days", dt_days, 0.1, 20.0, unit="days")
+    G, M, B = _outcome_map_cached(p, tuple(np.round(J, 9)), tuple(np.round(M0, 9)), float(years), float(beta0), float(dt))
+    return J, M0, G.copy(), M.copy(), B.copy()
+
+
+# --------------------------------------------------------------------------- sensitivity
+#: The illustrative Mg parameters whose effect the chapter shows.
+ILLUSTRATIVE_PARAMETERS = ("absorbed_fraction", "renal_loss_exponent", "renal_threshold_mg_dl", "glycosuria_gain",
+                           "insulin_conservation_gain", "sensing_floor", "sensing_half_mg", "sensing_hill",
+                           "si_floor", "si_half_mg", "mg_pool_ref_mg")
+
+
+def sensitivity(params: Parameters | None = None, *, names=ILLUSTRATIVE_PARAMETERS, rel_change: float = 0.2):
+    """How the two fold intakes move when each illustrative parameter changes by ±``rel_change``.
+
+    Returns a pandas DataFrame (one row per parameter and direction) with the fold intakes
+    (mg/day), the width of the bistable range, and the glucose of the diabetic state at
+    the default intake (NaN when that state does not exist).
+    """
+    import pandas as pd
+
+    p = params if params is not None else Parameters()
+    rel = in_range("rel_change", rel_change, 0.0, 0.9, low_inclusive=False)
+    rows = []
+    base = fold_intakes(p)
+    for name in names:
+        for sgn in (-1, +1):
+            val = getattr(p, name) * (1 + sgn * rel)
+            low, high, _ = Parameters.RANGES[name]
+            val = min(max(val, low), high)
+            try:
+                q = p.with_(**{name: val})
+                fo = fold_intakes(q)
+            except ValueError:
+                continue
+            diab = [s for s in _c.steady_states(q) if s.stable and s.glucose_mg_dl >= 126]
+            rows.append({"parameter": name, "change": f"{sgn * rel:+.0%}", "value": val,
+                         "healthy lost below (mg/day)": fo.healthy_lost_below_mg_per_day,
+                         "diabetic lost above (mg/day)": fo.diabetic_lost_above_mg_per_day,
+                         "bistable width (mg/day)": fo.width_mg_per_day,
+                         "diabetic glucose at this intake (mg/dL)": diab[0].glucose_mg_dl if diab else float("nan")})
+    df = pd.DataFrame(rows)
+    df.attrs["baseline"] = base
+    return df
+
+
+# =========================================================================== figures and widget callbacks
+from ..style import ROLE_COLORS, new_figure, register_figure  # noqa: E402
+from ..widgets import Slider, View, register  # noqa: E402
+
+_YEAR = 365.25
+_DIABETES_FPG = 126.0  # mg/dL, ADA fasting threshold (fact sheet 5a)
+
+
+def _healthy_start(mg_pool: float, p: Parameters, beta_mg: float = 300.0) -> tuple:
+    """A start with a normal β-cell mass, given Mg pool, glucose and insulin at quasi-steady state."""
+    G = float(qss_glucose(beta_mg, mg_pool, p))
+    g = float(_c.sensing_factor(mg_pool, p))
+    x = g * G
+    return (G, p.sigma * beta_mg * x * x / (p.alpha + x * x) / p.k, beta_mg, mg_pool)
+
+
+@lru_cache(maxsize=256)
+def _cached_run(p: Parameters, days: float, y0: tuple, t_switch: float = -1.0, new_intake: float = -1.0):
+    if t_switch < 0:
+        return _c.simulate(p, days=days, y0=y0, t_eval=np.linspace(0, days, 400))
+    return _c.simulate_intervention(p, days=days, t_switch_days=t_switch, new_intake_mg_per_day=new_intake, y0=y0)
+
+
+def loop_diagram():
+    """The positive feedback loop of the model, drawn by code."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig, ax = new_figure(figsize=(8.0, 6.0))
+    ax.set_axis_off()
+    ax.set_xlim(-1.9, 1.9)
+    ax.set_ylim(-1.45, 1.45)
+    nodes = [
+        ((0.0, 1.05), "Intracellular Mg ↓\n(pool M)", ROLE_COLORS["magnesium"]),
+        ((1.12, 0.3), "Insulin resistance: S_I·f(M) ↓\nβ-cells sense less glucose: g(M) ↓", ROLE_COLORS["beta"]),
+        ((0.8, -0.95), "Glucose set point ↑\n(β-cells settle where g(M)·G = 100)", ROLE_COLORS["glucose"]),
+        ((-0.8, -0.95), "Glycosuria above ≈180 mg/dL;\nless insulin action on renal TRPM6", ROLE_COLORS["insulin"]),
+        ((-1.12, 0.3), "Renal Mg loss ↑", ROLE_COLORS["reference"]),
+    ]
+    for (x, y), text, color in nodes:
+        ax.add_patch(FancyBboxPatch((x - 0.72, y - 0.2), 1.44, 0.4, boxstyle="round,pad=0.03", fc="white",
+                                    ec=color, lw=2.5))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10.5)
+    pts = [n[0] for n in nodes]
+    for i in range(len(pts)):
+        (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % len(pts)]
+        u, v = (0.455, 0.545) if abs(y1 - y0) < 0.1 else (0.35, 0.65)
+        a = FancyArrowPatch((x0 + u * (x1 - x0), y0 + u * (y1 - y0)), (x0 + v * (x1 - x0), y0 + v * (y1 - y0)),
+                            arrowstyle="-|>", mutation_scale=22, lw=2.2, color="#333333", connectionstyle="arc3,rad=-0.15")
+        ax.add_patch(a)
+    ax.text(0, 0.05, "positive feedback\n(a vicious cycle)", ha="center", va="center", fontsize=12, style="italic")
+    ax.annotate("", xy=(-0.76, 1.05), xytext=(-1.55, 1.05),
+                arrowprops=dict(arrowstyle="-|>", lw=2, color=ROLE_COLORS["magnesium"], mutation_scale=20))
+    ax.text(-1.4, 1.15, "intake ×\nabsorbed fraction", ha="center", va="bottom", fontsize=10)
+    ax.set_title("The vicious cycle in the model (each arrow: an assumption with a source)")
+    return fig
+
+
+def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_day: float = 600.0, ax=None,
+                       quantity: str = "glucose_mg_dl"):
+    """Fixed points vs intake: stable branches solid, unstable dashed; the folds marked."""
+    p = params if params is not None else Parameters()
+    bif = bifurcation(p, intake_max_mg_per_day=intake_max_mg_per_day)
+    fig = None
+    if ax is None:
+        fig, ax = new_figure()
+    labelled = set()
+    for br in bif.branches:
+        y = getattr(br, quantity)
+        for stable in (True, False):
+            yy = np.where(br.stable == stable, y, np.nan)
+            if np.all(np.isnan(yy)):
+                continue
+            lab = ("stable" if stable else "unstable") + (" (β = 0)" if br.name == "beta = 0" else "")
+            ax.plot(br.intake_mg_per_day, yy, color=ROLE_COLORS["stable" if stable else "unstable"],
+                    ls="-" if stable else "--", lw=2.5 if stable else 1.8,
+                    label=None if lab in labelled else lab)
+            labelled.add(lab)
+    fo = bif.folds
+    if fo.bistable:
+        ax.axvspan(fo.healthy_lost_below_mg_per_day, fo.diabetic_lost_above_mg_per_day, color="#bbbbbb", alpha=0.3,
+                   label=f"two stable states ({fo.healthy_lost_below_mg_per_day:.0f}–{fo.diabetic_lost_above_mg_per_day:.0f} mg/day)")
+    ax.axvline(p.mg_intake_mg_per_day, color=ROLE_COLORS["reference"], ls=":", lw=1.5, label="model default intake")
+    ax.set_xlim(0, intake_max_mg_per_day)
+    if quantity == "glucose_mg_dl":
+        ax.set_ylim(50, 650)
+        ax.set_ylabel("steady-state glucose (mg/dL)")
+    else:
+        ax.set_ylabel("steady-state Mg pool M (1 = replete)")
+    ax.set_xlabel("Mg intake (mg/day)")
+    ax.legend(loc="upper right", fontsize=9.5)
+    return fig if fig is not None else ax.figure
+
+
+def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0), (0.45, 300.0), (0.8, 60.0), (1.0, 60.0)),
+                       years: float = 12.0, stream: bool = True):
+    """The slow (M, G) phase plane: QSS vector field, nullclines, fixed points and trajectories of the full model."""
+    p = params if params is not None else Parameters()
+    fig, ax = new_figure(figsize=(7.2, 5.0))
+    MM, GG, dM, dG = phase_plane_field(p, m_range=(0.1, 1.4), g_range=(60.0, 590.0), n=25)
+    # scale so that arrows reflect direction in the plotted units
+    speed = np.hypot(dM / 1.3, dG / 530.0)
+    if stream:
+        ax.streamplot(MM, GG, dM, dG, color="#aaaaaa", density=0.9, linewidth=0.8, arrowsize=0.9)
+    else:
+        ax.quiver(MM, GG, dM / 1.3 / (speed + 1e-30), dG / 530 / (speed + 1e-30), color="#aaaaaa", angles="xy")
+    g_line = np.linspace(60.0, 595.0, 400)
+    ax.plot(mg_nullcline(g_line, p), g_line, color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")
+    m_line = np.linspace(0.1, 1.4, 300)
+    for i, (name, gl) in enumerate(beta_nullclines(m_line, p).items()):
+        ax.plot(m_line, np.where(gl <= 600, gl, np.nan), color=ROLE_COLORS["beta"], lw=2.5 if i == 0 else 1.5,
+                ls="-" if i == 0 else (0, (3, 2)), label=f"β-nullcline ({name})")
+    for k, (m0, b0) in enumerate(starts):
+        y0 = _healthy_start(m0, p, b0)
+        sim = _cached_run(p, years * _YEAR, y0)
+        ax.plot(sim.mg_pool, sim.glucose_mg_dl, color="black", lw=1.4, ls="-",
+                label="trajectories (full model)" if k == 0 else None)
+        ax.plot(sim.mg_pool[0], sim.glucose_mg_dl[0], "o", color="black", ms=5)
+        ax.annotate("", xy=(sim.mg_pool[40], sim.glucose_mg_dl[40]), xytext=(sim.mg_pool[35], sim.glucose_mg_dl[35]),
+                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4))
+    for s in _c.steady_states(p):
+        if 0.1 <= s.mg_pool <= 1.4:
+            ax.plot(s.mg_pool, s.glucose_mg_dl, "o" if s.stable else "s", ms=11,
+                    mfc=ROLE_COLORS["stable"] if s.stable else "white",
+                    mec=ROLE_COLORS["stable"] if s.stable else ROLE_COLORS["unstable"], mew=2.2, zorder=5)
+    ax.plot([], [], "o", ms=9, mfc=ROLE_COLORS["stable"], mec=ROLE_COLORS["stable"], label="stable fixed point")
+    ax.plot([], [], "s", ms=9, mfc="white", mec=ROLE_COLORS["unstable"], mew=2, label="saddle / unstable")
+    ax.axhline(p.renal_threshold_mg_dl, color=ROLE_COLORS["reference"], lw=1, ls=":")
+    ax.text(1.38, p.renal_threshold_mg_dl + 6, "renal glucose threshold", ha="right", fontsize=9, color="#555555")
+    ax.set_xlim(0.1, 1.4)
+    ax.set_ylim(60, 600)
+    ax.set_xlabel("intracellular Mg pool M (1 = replete)")
+    ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
+    ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
+    ax.legend(loc="upper right", fontsize=8.5)
+    return fig
+
+
+def outcome_map_figure(params: Parameters | None = None, *, years: float = 15.0):
+    """Long-run glucose over intake × starting Mg pool (vectorised QSS integration)."""
+    p = params if params is not None else Parameters()
+    J, M0, G, *_ = outcome_map(p, years=years)
+    fig, ax = new_figure(figsize=(7.2, 4.6))
+    mesh = ax.pcolormesh(J, M0, G, shading="nearest", cmap="cividis", vmin=80, vmax=360)
+    ax.grid(False)
+    ax.contour(J, M0, G, levels=[230.0], colors="white", linewidths=2.0)
+    cb = fig.colorbar(mesh, ax=ax)
+    cb.set_label(f"glucose after {years:.0f} years (mg/dL)")
+    fo = fold_intakes(p)
+    if fo.bistable:
+        for v in (fo.healthy_lost_below_mg_per_day, fo.diabetic_lost_above_mg_per_day):
+            ax.axvline(v, color="white", ls="--", lw=1.2)
+    ax.set_xlabel("Mg intake (mg/day)")
+    ax.set_ylabel("starting Mg pool M (1 = replete)")
+    ax.set_title("Where history decides: same intake, different start")
+    ax.text(0.02, 0.03, "white line: boundary between the two outcomes; dashed: the folds", transform=ax.transAxes,
+            color="white", fontsize=9)
+    return fig
+
+
+def hysteresis_sweep(params: Parameters | None = None, *, intakes=None, years_each: float = 8.0):
+    """Quasi-static sweep: intake stepped down then up, each step starting where the last ended.
+
+    Returns ``(intakes_down, glucose_down, intakes_up, glucose_up)``: the end glucose of each step.
+    """
+    p = params if params is not None else Parameters()
+    J = np.arange(500.0, 99.0, -20.0) if intakes is None else as_array("intakes", intakes).ravel()
+    y = _c.HEALTHY_STATE
+    down = []
+    for j in J:
+        s = _c.simulate(p.with_(mg_intake_mg_per_day=float(j)), days=years_each * _YEAR, y0=y, t_eval=[0, years_each * _YEAR])
+        y = tuple(float(getattr(s, n)[-1]) for n in _c.STATE_NAMES)
+        down.append(y[0])
+    up = []
+    for j in J[::-1]:
+        s = _c.simulate(p.with_(mg_intake_mg_per_day=float(j)), days=years_each * _YEAR, y0=y, t_eval=[0, years_each * _YEAR])
+        y = tuple(float(getattr(s, n)[-1]) for n in _c.STATE_NAMES)
+        up.append(y[0])
+    return J, np.array(down), J[::-1].copy(), np.array(up)
+
+
+def hysteresis_figure(params: Parameters | None = None):
+    p = params if params is not None else Parameters()
+    Jd, Gd, Ju, Gu = hysteresis_sweep(p)
+    fig, ax = new_figure()
+    bifurcation_figure(p, ax=ax)
+    ax.plot(Jd, Gd, "v", color=OKABE_DOWN, ms=8, label="sweep: intake lowered step by step")
+    ax.plot(Ju, Gu, "^", color=OKABE_UP, ms=8, mfc="none", mew=1.8, label="sweep: intake raised step by step")
+    ax.legend(loc="upper right", fontsize=8.5)
+    ax.set_title("Hysteresis: the way back needs more intake than the way down")
+    return fig
+
+
+OKABE_DOWN = "#CC79A7"
+OKABE_UP = "#000000"
+
+
+@register_figure("ch03_feedback_loop", alt="A circular diagram: low intracellular magnesium lowers insulin sensitivity and "
+                 "beta-cell glucose sensing, which raises glucose, which raises renal magnesium loss through glycosuria "
+                 "and weaker insulin action at the kidney, which lowers magnesium further.")
+def _fig_loop():
+    return loop_diagram()
+
+
+@register_figure("ch03_bifurcation", alt="Steady-state glucose against magnesium intake in the toy model: a healthy stable "
+                 "branch near 100 mg/dL at high intake, a diabetic stable branch near 330 mg/dL at low intake, joined by "
+                 "an unstable branch, with two stable states between about 190 and 350 mg/day.")
+def _fig_bifurcation():
+    return bifurcation_figure()
+
+
+@register_figure("ch03_phase_plane", alt="Slow phase plane of magnesium pool against glucose with the magnesium nullcline, "
+                 "the beta-cell nullclines and trajectories that end either at the healthy or at the diabetic fixed point.")
+def _fig_phase_plane():
+    return phase_plane_figure()
+
+
+@register_figure("ch03_outcome_map", alt="Map of long-run glucose over magnesium intake and starting magnesium pool: "
+                 "low intakes always end diabetic, high intakes always healthy, and in between the outcome depends on "
+                 "the starting pool.")
+def _fig_outcome_map():
+    return outcome_map_figure()
+
+
+# --------------------------------------------------------------------------- widget callbacks
+@register("03.explorer", title="Magnesium intake and the vicious cycle",
+          intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
+          start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
+          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
+def explorer_view(intake, start_mg_pool, years):
+    """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
+    p = Parameters(mg_intake_mg_per_day=round(float(intake), 3))
+    m0 = in_range("start_mg_pool", start_mg_pool, 0.0, 3.0)
+    y0 = tuple(round(v, 10) for v in _healthy_start(round(m0, 4), p))
+    sim = _cached_run(p, float(years) * _YEAR, y0)
+    fig, axes = new_figure(3, 1, figsize=(7.0, 6.4), sharex=True)
+    t = sim.t_years
+    axes[0].plot(t, sim.glucose_mg_dl, color=ROLE_COLORS["glucose"])
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
+    axes[0].axhline(p.renal_threshold_mg_dl, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
+    axes[0].set_ylabel("glucose\n(mg/dL)")
+    axes[0].set_ylim(50, max(400, float(np.max(sim.glucose_mg_dl)) * 1.05))
+    axes[1].plot(t, sim.beta_mg, color=ROLE_COLORS["beta"], ls="--")
+    axes[1].set_ylabel("β-cell mass\n(mg)")
+    axes[1].set_ylim(0, max(450.0, float(np.max(sim.beta_mg)) * 1.05))
+    axes[2].plot(t, sim.mg_pool, color=ROLE_COLORS["magnesium"], ls="-.")
+    axes[2].set_ylabel("Mg pool M\n(1 = replete)")
+    axes[2].set_ylim(0, max(1.5, float(np.max(sim.mg_pool)) * 1.05))
+    axes[2].set_xlabel("time (years)")
+    end = sim.final()
+    status = "diabetic range" if end["glucose_mg_dl"] >= _DIABETES_FPG else "below the diabetes threshold"
+    stable = [s for s in _c.steady_states(p) if s.stable]
+    n_st = len(stable)
+    text = (f"After {int(years)} years: glucose **{end['glucose_mg_dl']:.0f} mg/dL** ({status}), "
+            f"β-cell mass {end['beta_mg']:.0f} mg, Mg pool {end['mg_pool']:.2f}. "
+            f"At {p.mg_intake_mg_per_day:.0f} mg/day the model has {n_st} stable state{'s' if n_st != 1 else ''}"
+            + (": the end depends on where you start." if n_st > 1 else "."))
+    alt = (f"Three panels over {int(years)} years at {p.mg_intake_mg_per_day:.0f} mg/day starting from Mg pool "
+           f"{m0:.2f}: glucose ends at {end['glucose_mg_dl']:.0f} mg/dL, beta-cell mass at {end['beta_mg']:.0f} mg "
+           f"and the Mg pool at {end['mg_pool']:.2f}.")
+    return View(text=text, figure=fig, alt=alt)
+
+
+@register("03.bifurcation", title="How the illustrative parameters move the folds",
+          glycosuria_gain=Slider("Glycosuria gain (extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
+          insulin_conservation_gain=Slider("Insulin conservation gain (0–0.9)", 0.0, 0.9, 0.5, 0.05),
+          sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g", 0.5, 0.9, 0.7, 0.02))
+def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg):
+    """Bifurcation diagram (steady-state glucose vs intake) for three illustrative parameters."""
+    p = Parameters(glycosuria_gain=float(glycosuria_gain), insulin_conservation_gain=float(insulin_conservation_gain),
+                   sensing_half_mg=float(sensing_half_mg))
+    fig = bifurcation_figure(p)
+    fo = fold_intakes(p)
+    if fo.bistable:
+        text = (f"Two stable states between **{fo.healthy_lost_below_mg_per_day:.0f}** and "
+                f"**{fo.diabetic_lost_above_mg_per_day:.0f} mg/day** (width {fo.width_mg_per_day:.0f} mg/day).")
+        alt = (f"Steady-state glucose against intake with two stable states between "
+               f"{fo.healthy_lost_below_mg_per_day:.0f} and {fo.diabetic_lost_above_mg_per_day:.0f} mg/day.")
+    else:
+        text = "No fold with these settings: one stable state at every intake, so no bistability and no hysteresis."
+        alt = "Steady-state glucose against intake with a single stable state at every intake."
+    return View(text=text, figure=fig, alt=alt)
+
+
+@register("03.intervention", title="Raise the intake: when is it too late?",
+          start_intake=Slider("Intake before the switch (mg/day)", 50, 300, 150, 10),
+          new_intake=Slider("Intake after the switch (mg/day)", 100, 700, 320, 10),
+          switch_year=Slider("Switch after (years)", 0.0, 6.0, 1.0, 0.25))
+def intervention_view(start_intake, new_intake, switch_year):
+    """Glucose and Mg pool when the intake is raised at a chosen time, against no change."""
+    p = Parameters(mg_intake_mg_per_day=round(float(start_intake), 3))
+    days = 10 * _YEAR
+    ts = in_range("switch_year", switch_year, 0.0, 10.0, unit="years") * _YEAR
+    sw = _cached_run(p, days, _c.HEALTHY_STATE, round(ts, 6), round(float(new_intake), 3))
+    base = _cached_run(p, days, _c.HEALTHY_STATE)
+    fig, axes = new_figure(2, 1, figsize=(7.0, 5.2), sharex=True)
+    for ax, name, lab in ((axes[0], "glucose_mg_dl", "glucose (mg/dL)"), (axes[1], "mg_pool", "Mg pool M")):
+        ax.plot(base.t_years, getattr(base, name), color=ROLE_COLORS["reference"], ls="--", label="no change")
+        ax.plot(sw.t_years, getattr(sw, name), color=ROLE_COLORS["glucose" if name == "glucose_mg_dl" else "magnesium"],
+                label=f"raised to {float(new_intake):.0f} mg/day")
+        ax.axvline(ts / _YEAR, color="black", lw=1, ls=":")
+        ax.set_ylabel(lab)
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":")
+    axes[0].legend(loc="upper left", fontsize=9)
+    axes[1].set_xlabel("time (years)")
+    g_end = float(sw.glucose_mg_dl[-1])
+    ok = g_end < _DIABETES_FPG
+    text = (f"Switch at {ts / _YEAR:.2f} years to {float(new_intake):.0f} mg/day: glucose after 10 years "
+            f"**{g_end:.0f} mg/dL**: " + ("the system **recovers**." if ok else "**no recovery** within 10 years."))
+    alt = (f"Glucose and Mg pool over 10 years with intake raised from {float(start_intake):.0f} to "
+           f"{float(new_intake):.0f} mg/day after {ts / _YEAR:.2f} years; glucose ends at {g_end:.0f} mg/dL.")
+    return View(text=text, figure=fig, alt=alt)
+
+
+@register("03.phase_plane", title="The slow phase plane (M, G)",
+          intake=Slider("Mg intake (mg/day)", 100, 500, 320, 10))
+def phase_plane_view(intake):
+    """Nullclines, fixed points and trajectories in the (M, G) plane for one intake."""
+    p = Parameters(mg_intake_mg_per_day=round(float(intake), 3))
+    fig = phase_plane_figure(p, stream=False)
+    st = _c.steady_states(p)
+    inside = [s for s in st if 0.1 <= s.mg_pool <= 1.4]
+    desc = ", ".join(f"{'stable' if s.stable else 'unstable'} at M = {s.mg_pool:.2f}, G = {s.glucose_mg_dl:.0f} mg/dL"
+                     for s in inside)
+    text = f"Fixed points shown: {desc}."
+    alt = (f"Phase plane at {p.mg_intake_mg_per_day:.0f} mg/day: the Mg nullcline crosses the beta-cell nullcline "
+           f"{len(inside)} time{'s' if len(inside) != 1 else ''}; trajectories end at the stable points.")
+    return View(text=text, figure=fig, alt=alt)
