@@ -672,3 +672,13 @@ def steady_states(params: Parameters | None = None) -> list[SteadyState]:
         stable, ev = _stability(y, p)
         found.append(SteadyState(G0, 0.0, 0.0, float(M0), stable, ev, "beta = 0"))
     return sorted(found, key=lambda s: (s.glucose_mg_dl, s.mg_pool))
+
+
+# --------------------------------------------------------------------------- benchmark
+from .. import bench as _bench  # noqa: E402
+
+
+@_bench.register_benchmark("03.simulate_3_years")
+def _bench_simulate_3_years():
+    """One 3-year run of the full model from the healthy state at a low intake (the system moves)."""
+    return simulate(Parameters(mg_intake_mg_per_day=150.0), days=3 * 365.25)

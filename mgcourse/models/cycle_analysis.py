@@ -725,3 +725,12 @@ def phase_plane_view(intake):
     alt = (f"Phase plane at {p.mg_intake_mg_per_day:.0f} mg/day: the Mg nullcline crosses the beta-cell nullcline "
            f"{len(inside)} time{'s' if len(inside) != 1 else ''}; trajectories end at the stable points.")
     return View(text=text, figure=fig, alt=alt)
+
+
+from .. import bench as _bench  # noqa: E402
+
+
+@_bench.register_benchmark("03.bifurcation_diagram")
+def _bench_bifurcation():
+    """The full bifurcation computation over intake (branches, stability, folds)."""
+    return bifurcation(Parameters())

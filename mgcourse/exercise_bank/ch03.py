@@ -1,0 +1,168 @@
+"""Exercises of chapter 03 (the vicious cycle model).
+
+Numbers come from the library: Topp's published parameters (fact sheet 5d) and the
+illustrative Mg extension in :mod:`mgcourse.models.cycle`. Expected values that need a
+model run are computed lazily (on the first check), never printed.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+
+from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+from mgcourse.models import cycle
+from mgcourse.models import cycle_analysis
+
+_P = cycle.Parameters()
+
+# --------------------------------------------------------------------------- 1. compute: Topp's roots by hand
+_D0_NEW = 0.07
+_disc = np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)
+_LOW = (_P.r1 - _disc) / (2 * _P.r2)
+_HIGH = (_P.r1 + _disc) / (2 * _P.r2)
+
+exercise(
+    "03.topp-roots", name="topp_roots", kind="compute",
+    title="Where does Topp's physiological fixed point move when the β-cell death rate d0 rises to 0.07 per day?",
+    grader=value(_LOW, rtol=1e-3, what="your fixed-point glucose",
+                 mistakes={_HIGH: "that is the other root: the saddle. The physiological state is the smaller root.",
+                           100.0: "that is the fixed point with the published d0 = 0.06; use d0 = 0.07.",
+                           (_P.r1 - np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)) / _P.r2:
+                               "check the denominator of the quadratic formula: it is 2·r2."}),
+    hints=("At a fixed point with β > 0 the bracket of the β equation must vanish: −d0 + r1·G − r2·G² = 0.",
+           "That is the quadratic r2·G² − r1·G + d0 = 0; the physiological state is its smaller root.",
+           "G = (r1 − √(r1² − 4·r2·d0)) / (2·r2) with r1 = 0.84e-3, r2 = 0.24e-5 and the new d0; then compare with "
+           "cycle.steady_states(cycle.Parameters.topp_only(d0=0.07))."),
+)
+
+# --------------------------------------------------------------------------- 2. compute: the saddle-node in d0
+_D0_SN = _P.r1 ** 2 / (4 * _P.r2)
+exercise(
+    "03.topp-saddle-node", name="topp_saddle_node", kind="compute",
+    title="At which β-cell death rate d0 (per day) do the physiological state and the saddle merge?",
+    grader=value(_D0_SN, rtol=2e-3, what="your d0",
+                 mistakes={_P.r1 / (2 * _P.r2): "that is the glucose at which they merge, not the death rate d0.",
+                           _P.r1 ** 2 / (2 * _P.r2): "the discriminant is r1² − 4·r2·d0; check the factor 4."}),
+    hints=("Two roots of a quadratic merge when its discriminant is zero.",
+           "The discriminant of r2·G² − r1·G + d0 = 0 is r1² − 4·r2·d0.",
+           "Set r1² − 4·r2·d0 = 0 and solve for d0; the result is a little above the published 0.06 per day."),
+)
+
+
+# --------------------------------------------------------------------------- 3. implement: classify from eigenvalues
+def _unstable_directions(eigenvalues):
+    ev = np.asarray(eigenvalues, dtype=complex).ravel()
+    if ev.size == 0:
+        raise ValueError("eigenvalues must not be empty")
+    if not np.all(np.isfinite(ev)):
+        raise ValueError("eigenvalues must be finite")
+    return int(np.sum(ev.real > 0))
+
+
+exercise(
+    "03.unstable-directions", name="unstable_directions", kind="implement",
+    title="Write unstable_directions(eigenvalues): how many eigenvalues have a positive real part?",
+    grader=function(_unstable_directions,
+                    [([-422.0, -18.7, -0.0142],), ([-431.0, -4.48, 0.0406],), ([-432.0, -1.44, -0.42],),
+                     ([-1.0 + 2.0j, -1.0 - 2.0j, -0.5],), ([0.3 + 1.0j, 0.3 - 1.0j, -2.0],),
+                     (np.array([-4.2e2, -1.9e1, -2.1e-2, 2.1e-2]),)],
+                    raises=[(([],), ValueError), (([float("nan"), -1.0],), ValueError)],
+                    describe=lambda a: f"unstable_directions({list(np.round(np.asarray(a[0]), 4))})"),
+    hints=("A fixed point is stable when every eigenvalue of the Jacobian has a negative real part.",
+           "Count the eigenvalues whose real part is > 0: 0 means stable, 1 or more with some negative ones a saddle. "
+           "Eigenvalues may be complex: use .real. Reject an empty or non-finite input with ValueError.",
+           "ev = np.asarray(eigenvalues, dtype=complex); check ev.size and np.isfinite(ev); "
+           "then return int(np.sum(ev.real > 0))."),
+)
+
+# --------------------------------------------------------------------------- 4. compute: where the healthy state disappears
+exercise(
+    "03.healthy-lost", name="healthy_lost", kind="compute",
+    title="Below which Mg intake (mg/day) does the model's healthy state disappear?",
+    grader=value(cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day, rtol=0.015, what="your intake",
+                 mistakes={cycle_analysis.fold_intakes(_P).diabetic_lost_above_mg_per_day:
+                           "that is the other fold: where the diabetic state disappears as intake rises."}),
+    hints=("Scan the intake and count the stable steady states with glucose below 126 mg/dL.",
+           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day; "
+           "the healthy state is the stable one with low glucose. Look for the smallest j where it still exists.",
+           "for j in np.arange(100, 400, 1): keep j if any(s.stable and s.glucose_mg_dl < 126 for s in "
+           "cycle.steady_states(...)); your answer is the smallest kept j (or refine with bisection)."),
+)
+
+
+# --------------------------------------------------------------------------- 5. design an intervention
+@lru_cache(maxsize=1)
+def _minimal_rescue():
+    p = _P.with_(mg_intake_mg_per_day=150.0)
+
+    def rescued(j):
+        s = cycle.simulate_intervention(p, days=10 * 365.25, t_switch_days=2 * 365.25, new_intake_mg_per_day=j)
+        return s.glucose_mg_dl[-1] < 126.0
+
+    lo, hi = 150.0, 800.0
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if rescued(mid) else (mid, hi)
+    return hi
+
+
+def _rescue_grader(answer):
+    if is_stub(answer):
+        raise NotAttempted
+    try:
+        j = float(answer)
+    except (TypeError, ValueError):
+        return [Result(False, "your intake", "give one number in mg/day.")]
+    if not np.isfinite(j):
+        return [Result(False, "your intake", "your answer is not a finite number.")]
+    best = _minimal_rescue()
+    ok_low = j >= best * (1 - 0.03)
+    ok_near = j <= best * (1 + 0.03)
+    return [Result(ok_low, "the intake rescues the trajectory",
+                   "" if ok_low else "with this intake glucose is still ≥ 126 mg/dL after 10 years; try more."),
+            Result(ok_near, "it is (within 3 %) the smallest intake that does",
+                   "" if ok_near else "a smaller intake would also rescue it; look for the smallest one.")]
+
+
+exercise(
+    "03.rescue", name="rescue", kind="compute",
+    title="Design a rescue: after 2 years at 150 mg/day, what is the smallest new intake that brings glucose "
+          "below 126 mg/dL within 10 years?",
+    grader=_rescue_grader,
+    hints=("After 2 years at 150 mg/day, where is the system? Look at the glucose at the switch.",
+           "If it has already fallen into the diabetic state, raising the intake helps only when that state "
+           "no longer exists: think of the bifurcation diagram and its two folds.",
+           "Bisect on the new intake with cycle.simulate_intervention(p, days=10*365.25, t_switch_days=2*365.25, "
+           "new_intake_mg_per_day=j): keep the smallest j whose final glucose is below 126 mg/dL."),
+)
+
+# --------------------------------------------------------------------------- 6. explore: history matters
+exercise(
+    "03.history", name="history", kind="explore",
+    title="Explorer at 250 mg/day: start at M = 1.0, then at M = 0.3. What happens after 10 years?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Move the starting-pool slider down to 0.3 and look at the glucose panel again.",
+        "C": "Start at M = 1.0: glucose stays close to 100 mg/dL.",
+        "D": "It is the other way round: which start has more magnesium?"}),
+    hints=("Set the intake slider to 250 mg/day and change only the starting Mg pool.",
+           "The text under the widget says how many stable states exist at this intake.",
+           "Compare the end glucose for the two starts: one is below 126 mg/dL, one far above."),
+)
+
+# --------------------------------------------------------------------------- 7. explain: why not RK45
+exercise(
+    "03.why-not-rk45", name="why_not_rk45", kind="explain",
+    title="Explain, with your measurement, why RK45 is a poor choice for this model",
+    grader=explanation({
+        "stiffness: very different time scales": ("stiff", "time scale", "timescale", "432", "minutes", "fast and slow",
+                                                  "eigenvalue"),
+        "the explicit step is limited by stability, not accuracy": ("stability", "stable", "step size", "small step",
+                                                                    "tiny step", "many steps", "steps"),
+        "implicit methods with a Jacobian": ("implicit", "lsoda", "bdf", "jacobian", "odeint", "radau"),
+    }, min_words=30),
+    hints=("Compare the fastest and the slowest eigenvalue at the healthy state.",
+           "An explicit method must keep step × |fastest eigenvalue| small for stability, even when the fast "
+           "variable has long settled; accuracy would allow much larger steps.",
+           "Write three or four sentences: the time scales (minutes vs months), what that forces on RK45's step "
+           "(your step count on 5 days, scaled to 3 years), and what LSODA/BDF do differently with the Jacobian."),
+)
