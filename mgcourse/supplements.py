@@ -83,7 +83,8 @@ def form(form_id: str) -> pd.Series:
 def short_name(form_id: str) -> str:
     """The form's name without the word 'Magnesium' (for axis labels)."""
     name = form(form_id)["name"]
-    name = name.replace("Magnesium ", "").replace("magnesium ", "")
+    if name.startswith("Magnesium "):
+        name = name[len("Magnesium "):]
     return name[0].upper() + name[1:]
 
 
@@ -193,7 +194,7 @@ def ul_placement(dose_mg_per_day: float, age_years: float) -> ULPlacement:
         eu_sentence = "the EU (SCF/EFSA) upper level of 250 mg/day is set from age 4; none applies at this age."
     else:
         verdict = "above" if dose > eu else ("at" if dose == eu else "below")
-        eu_sentence = (f"{dose:.0f} mg/day is {verdict} the EU (SCF/EFSA) upper level of {eu:g} mg/day "
+        eu_sentence = (f"{round(dose, 1):g} mg/day is {verdict} the EU (SCF/EFSA) upper level of {eu:g} mg/day "
                        "for readily dissociable Mg salts in supplements.")
     return ULPlacement(dose, age, us, eu, us_sentence, eu_sentence)
 
@@ -259,10 +260,14 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
         ax1.set_title("Same elemental Mg, different tablet mass", loc="left")
     ax1.tick_params(axis="y", labelsize=8)
     ax1.grid(axis="y", visible=False)
-    ps = list(range(1, tablets + 1))
+    ps = list(range(1, 7))
     abs_vals = [absorption.absorbed_mg(daily_mg, p) for p in ps]
-    ax2.bar([str(p) for p in ps], abs_vals,
-            color=[ROLE_COLORS["magnesium"] if p == portions else "#b9b9b9" for p in ps])
+    bars = ax2.bar([str(p) for p in ps], abs_vals,
+                   color=[ROLE_COLORS["magnesium"] if p == portions else "#b9b9b9" for p in ps])
+    for p, bar in zip(ps, bars):
+        if p > tablets:  # would need split tablets
+            bar.set_hatch("//")
+            bar.set_alpha(0.5)
     ax2.set_xlabel("portions per day (equal, separated)")
     ax2.set_ylabel("absorbed Mg (mg/day), teaching model")
     ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left")
@@ -270,7 +275,8 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
     alt = (f"Left: bars for all {len(ids)} forms, the chosen form highlighted, "
            + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
               if basis == "salt" else "salt mass needed for the same elemental Mg; ")
-           + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to {tablets} portions in the teaching model.")
+           + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model "
+           "(hatched bars would need more tablets than chosen).")
     return View(text="\n\n".join(lines), figure=fig, alt=alt,
                 data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
                       "above_us_ul": placement.above_us_ul})
@@ -371,8 +377,9 @@ def elemental_fraction_figure():
     ax.grid(axis="y", visible=False)
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=OKABE_ITO["orange"], hatch="//", label="inorganic"),
-                       Patch(color=OKABE_ITO["blue"], label="organic")], loc="lower right")
+    ax.legend(handles=[Patch(facecolor=OKABE_ITO["orange"], edgecolor="black", hatch="//", label="inorganic"),
+                       Patch(facecolor=OKABE_ITO["blue"], edgecolor=OKABE_ITO["blue"], label="organic")],
+              loc="lower right")
     return fig
 
 
@@ -422,6 +429,45 @@ def splitting_figure():
     return fig
 
 
-__all__ = ["forms_table", "form", "form_ids", "read_label", "family_range", "durango_dose", "ul_placement",
+@register_figure("ch05_citrate_label",
+                 alt="Elemental magnesium in 500 mg of 'magnesium citrate' for each of the four citrate salts: from "
+                     "about 52 mg (trimagnesium dicitrate tetradecahydrate) to 81 mg (anhydrous trimagnesium dicitrate).")
+def citrate_label_figure(salt_mg: float = 500.0):
+    """Elemental Mg in ``salt_mg`` mg of each citrate salt (the label ambiguity)."""
+    lo, hi, rows = family_range(salt_mg, "citrate")
+    rows = rows.sort_values("mg_percent")
+    fig, ax = new_figure(figsize=(8.0, 3.6))
+    ax.barh([f"{n}\n{f}" for n, f in zip(rows["name"], rows["formula"])], rows["elemental Mg (mg)"],
+            color=[OKABE_ITO["sky_blue"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"]][:len(rows)])
+    for y, v in enumerate(rows["elemental Mg (mg)"]):
+        ax.text(v + 1, y, f"{v:.0f} mg", va="center", fontsize=10)
+    ax.set_xlabel(f"elemental Mg (mg) in {salt_mg:.0f} mg of the salt")
+    ax.set_xlim(0, max(rows["elemental Mg (mg)"]) * 1.2)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+@register_figure("ch05_solubility",
+                 alt="Water solubility, on a logarithmic axis, of the seven magnesium forms for which the course has a "
+                     "sourced value: from 0.00069 g/100 mL (hydroxide) and 0.010 (oxide) to 54 g/100 mL (chloride).")
+def solubility_figure():
+    """Sourced water solubility (g/100 mL, log axis) of the forms that have one."""
+    table = _forms_table_cached().dropna(subset=["water_solubility_g_per_100ml"]).sort_values(
+        "water_solubility_g_per_100ml")
+    fig, ax = new_figure(figsize=(8.0, 3.8))
+    colors = [OKABE_ITO["blue"] if o else OKABE_ITO["orange"] for o in table["organic"]]
+    ax.barh([short_name(i) for i in table.index], table["water_solubility_g_per_100ml"], color=colors)
+    ax.set_xscale("log")
+    for y, v in enumerate(table["water_solubility_g_per_100ml"]):
+        ax.text(v * 1.3, y, f"{v:g}", va="center", fontsize=10)
+    ax.set_xlim(1e-4, 500)
+    ax.set_xlabel("water solubility (g/100 mL, log scale)")
+    ax.tick_params(axis="y", labelsize=9)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+__all__ = ["citrate_label_figure", "solubility_figure", "forms_table", "form", "form_ids", "read_label", "family_range", "durango_dose", "ul_placement",
            "LabelReading", "ULPlacement", "SAFETY_NOTE", "compare_forms_view", "dose_response_view",
            "elemental_fraction_figure", "absorption_figure", "splitting_figure"]

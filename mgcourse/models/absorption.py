@@ -1,8 +1,7 @@
 """Intestinal magnesium absorption that falls with dose (chapter 5).
 
-The shape is taken from Fine, Santa Ana, Porter & Fordtran 1991, "Intestinal
-absorption of magnesium from food and supplements", J Clin Invest 88:396–402
-(PubMed 1864954). Healthy volunteers ate a standard meal with 0, 10, 20, 40 or
+The shape is taken from Fine et al. 1991, "Intestinal absorption of magnesium
+from food and supplements", J Clin Invest 88:396–402 (PubMed 1864954). Healthy volunteers ate a standard meal with 0, 10, 20, 40 or
 80 mEq of magnesium acetate added (0, 122, 243, 486, 972 mg Mg). Net absorption
 rose along a curve that is the sum of a **saturable** (hyperbolic) term and a
 **linear** term::

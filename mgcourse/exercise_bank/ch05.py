@@ -1,0 +1,142 @@
+"""Exercises of chapter 05 (supplements and bioavailability).
+
+Numbers come from the library (chemistry, supplements, models.absorption), which the
+tests tie to the fact sheet: % Mg from formulas (table 4a), the US UL (IOM 1997) and
+the EU figure (250 mg/day), and the Fine 1991-shaped teaching model of absorption.
+"""
+
+from mgcourse.checks import choice, exercise, explanation, function, value
+from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
+from mgcourse.models.absorption import absorbed_mg
+
+# --------------------------------------------------------------------------- 1. compute by hand
+_BISGLY = 100 * elemental_fraction("Mg(C2H4NO2)2")
+exercise(
+    "05.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
+    title="% magnesium in magnesium bisglycinate, Mg(C2H4NO2)2, by hand",
+    grader=value(_BISGLY, rtol=2e-3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + 74.059): "you counted one glycinate; the formula has two (…)2.",
+                           _BISGLY / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (2 * 12 + 4 * 1 + 14 + 2 * 16)):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, 15.999."}),
+    hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
+           "Expand the brackets: Mg(C2H4NO2)2 has 1 Mg, 4 C, 8 H, 2 N and 4 O. Use the atomic weights "
+           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
+           "One glycinate C2H4NO2 weighs 2(12.011) + 4(1.008) + 14.007 + 2(15.999) = 74.059 g/mol; the salt is "
+           "24.305 + 2 × 74.059 g/mol. Now divide 24.305 by that and multiply by 100."),
+)
+
+
+# --------------------------------------------------------------------------- 2. implement
+def _mg_fraction(counts):
+    if not isinstance(counts, dict) or not counts:
+        raise ValueError("counts must be a non-empty dict of element -> count")
+    for el, n in counts.items():
+        if el not in ATOMIC_WEIGHTS:
+            raise ValueError(f"unknown element {el!r}")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"count of {el} must be a whole number >= 1, got {n!r}")
+    total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items())
+    return counts.get("Mg", 0) * ATOMIC_WEIGHTS["Mg"] / total
+
+
+exercise(
+    "05.mg-fraction", name="mg_fraction", kind="implement",
+    title="Write mg_fraction(counts): the mass fraction of Mg in a formula given as a dict",
+    grader=function(_mg_fraction, [({"Mg": 1, "O": 1},), ({"Mg": 3, "C": 12, "H": 10, "O": 14},),
+                                   ({"Mg": 1, "Cl": 2, "H": 12, "O": 6},), ({"Mg": 1, "C": 4, "H": 8, "N": 2, "O": 4},),
+                                   ({"Na": 1, "Cl": 1},)],
+                    rtol=1e-9,
+                    raises=[(({"Mg": 1, "Xx": 2},), ValueError), (({"Mg": -1, "O": 1},), ValueError),
+                            (({},), ValueError)],
+                    describe=lambda a: f"mg_fraction({a[0]!r})"),
+    hints=("Loop over the dict: each element contributes count × atomic weight to the molar mass.",
+           "The fraction is (number of Mg atoms × 24.305) ÷ (sum over all elements of count × atomic weight). "
+           "A formula without Mg gives 0. Reject unknown elements, counts below 1 and an empty dict with ValueError.",
+           "total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items()); "
+           "return counts.get('Mg', 0) * ATOMIC_WEIGHTS['Mg'] / total  (after the checks)."),
+)
+
+# --------------------------------------------------------------------------- 3. compute: label → elemental
+_LABEL = 3 * 750 * elemental_fraction("Mg3(C6H5O7)2")
+exercise(
+    "05.label-elemental", name="label_elemental", kind="compute",
+    title="A label: 3 capsules a day, each 750 mg magnesium citrate (trimagnesium dicitrate, anhydrous). "
+          "Elemental Mg per day?",
+    grader=value(_LABEL, rtol=3e-3, what="your elemental Mg (mg/day)",
+                 mistakes={3 * 750: "that is the salt mass; only part of it is magnesium.",
+                           750 * elemental_fraction("Mg3(C6H5O7)2"): "that is one capsule; the label says three a day.",
+                           3 * 750 * elemental_fraction("MgC6H6O7"): "that fraction belongs to the 1:1 hydrogen citrate, "
+                                                                       "not to trimagnesium dicitrate.",
+                           3 * 750 * elemental_fraction("Mg3(C6H5O7)2.9H2O"): "that is the nonahydrate; the label says anhydrous."}),
+    hints=("The 750 mg is the mass of the salt. What fraction of it is magnesium?",
+           "Trimagnesium dicitrate is Mg3(C6H5O7)2: three Mg per formula unit. elemental_fraction() gives the fraction "
+           "from the formula; multiply by the salt mass per day.",
+           "salt per day = 3 × 750 mg; elemental = salt per day × elemental_fraction('Mg3(C6H5O7)2')."),
+)
+
+# --------------------------------------------------------------------------- 4. explore: label interpretation
+exercise(
+    "05.label-interpretation", name="label_interpretation", kind="explore",
+    title="A label says only 'Magnesium citrate 500 mg'. What does it contain?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "500 mg is the mass of the whole salt; magnesium is only 10–16 % of a citrate salt.",
+        "C": "That is true only for anhydrous trimagnesium dicitrate; the label does not say which citrate it is.",
+        "D": "The 1:1 hydrogen citrate is one possibility, not the only one."}),
+    hints=("Set the widget's basis to 'salt mass', amount 500 mg, and try each citrate form.",
+           "Citrate salts differ in how many Mg per citrate and in water of crystallisation: the % Mg changes.",
+           "Compare the lowest and the highest elemental Mg across the four citrate rows of the forms table."),
+)
+
+# --------------------------------------------------------------------------- 5. explore: UL for a child
+exercise(
+    "05.child-ul", name="child_ul", kind="explore",
+    title="In the compare widget: one 500 mg magnesium oxide tablet (salt mass) a day for a 6-year-old. Where does it stand?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Look at the UL line for age 6, not for adults: the US UL changes with age.",
+        "C": "The US UL covers children from 1 year (65 mg at 1–3 y, 110 mg at 4–8 y).",
+        "D": "The UL is about supplemental Mg taken, not about how much is absorbed; diarrhoea is the limiting effect."}),
+    hints=("Set form = oxide, basis = salt mass, 500 mg, 1 tablet, age 6, and read the 'Upper limit' line.",
+           "MgO is about 60 % Mg; the US UL depends on age (65 / 110 / 350 mg/day).",
+           "Elemental Mg ≈ 0.6 × 500 mg; compare it with the 4–8 y UL and with the adult UL."),
+)
+# options shown in the notebooks:
+# A: below the US UL; B: above the US UL for a 6-year-old (110 mg/day) though below the adult 350 mg/day;
+# C: the UL does not apply to children; D: MgO is barely absorbed, so the UL is irrelevant.
+
+# --------------------------------------------------------------------------- 6. compute: splitting
+_SPLIT_GAIN = absorbed_mg(300, 3) - absorbed_mg(300, 1)
+exercise(
+    "05.split-gain", name="split_gain", kind="compute",
+    title="Teaching model: how many more mg/day are absorbed when 300 mg/day is taken in 3 portions instead of 1?",
+    grader=value(_SPLIT_GAIN, rtol=5e-3, what="your extra absorbed Mg (mg/day)",
+                 mistakes={absorbed_mg(300, 3): "that is the total absorbed with 3 portions; the question asks for the gain.",
+                           absorbed_mg(300, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
+                           3 * absorbed_mg(300, 1) - absorbed_mg(300, 1):
+                               "three portions of 100 mg, not three of 300 mg: divide the daily dose first."}),
+    hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
+           "In 3 portions each portion is 100 mg and is absorbed at a higher fraction than one 300 mg portion; "
+           "the gain is the difference of the two daily totals.",
+           "gain = absorbed_mg(300, portions=3) − absorbed_mg(300, portions=1)."),
+)
+
+# --------------------------------------------------------------------------- 7. explain: advert
+exercise(
+    "05.advert-critique", name="advert_critique", kind="explain",
+    title="Critique a supplement advert",
+    grader=explanation({
+        "salt mass is not elemental magnesium": ("elemental", "salt mass", "% mg", "percent mg", "16 %", "16%",
+                                                 "161", "162", "not 1000 mg of magnesium", "only part"),
+        "absorption % come from different methods and doses": ("method", "dose", "saturab", "not comparable",
+                                                               "incomparable", "different stud", "fine", "firoz"),
+        "the upper limit and safety": ("upper limit", " ul", "350", "250", "diarrh", "kidney"),
+        "what the evidence on forms really shows": ("shechter", "intracellular", "oxide is 60", "60 %", "60%",
+                                                    "pardo", "kappeler", "walker", "lindberg", "no primary source",
+                                                    "evidence"),
+    }, min_words=50, need=3),
+    hints=("Read the advert sentence by sentence: which number is salt, which is magnesium, which is a percentage from where?",
+           "Four angles: salt vs elemental Mg; absorption percentages measured with different methods and doses; "
+           "the supplemental UL; what trials comparing forms actually found.",
+           "Start: 'The 1,000 mg is the mass of the citrate salt, so the capsule gives roughly … mg of magnesium. "
+           "The 90 % and 4 % come from …'"),
+)
