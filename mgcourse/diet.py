@@ -954,7 +954,9 @@ def check_claims(rtol: float = 0.10) -> pd.DataFrame:
 def rda_figure():
     """Step plot of the US RDA/AI (IOM 1997) by age for both sexes, the EFSA AI, the DV and the supplemental UL."""
     fig, ax = new_figure(figsize=(7.6, 4.4))
-    ages = np.round(np.arange(0, 80.01, 0.25), 2)
+    table = intakes.load_intakes()  # evaluate only where a band starts or ends: the curves are steps
+    edges = pd.concat([table["age_min_years"], table["age_max_years"].dropna()])
+    ages = np.array(sorted({0.0, 80.0, *(float(a) for a in edges if 0 <= a <= 80)}))
     for sex, color, ls in (("male", OKABE_ITO["blue"], "-"), ("female", OKABE_ITO["vermillion"], "--")):
         us = [intakes.rda(a, sex) for a in ages]
         eu = [intakes.efsa_ai(a, sex) for a in ages]
@@ -975,8 +977,9 @@ def rda_figure():
 
 
 RDA_FIGURE_ALT = ("Step plot of the US RDA (AI for infants) by age for men and women rising from 30 mg/day in infancy "
-                  "to 420 and 320 mg/day from 31 years, with the lower EFSA adequate intakes dotted, the supplemental "
-                  "upper limit (65, 110, then 350 mg/day) and the Daily Value of 420 mg.")
+                  "to 420 and 320 mg/day from 31 years, with the EFSA adequate intakes dotted (higher than the US values "
+                  "in young children, lower in adults), the supplemental upper limit (65, 110, then 350 mg/day) and "
+                  "the Daily Value of 420 mg.")
 register_figure("ch04_rda_by_age", alt=RDA_FIGURE_ALT)(rda_figure)
 
 
@@ -996,7 +999,8 @@ def group_density_figure():
 
 
 GROUP_FIGURE_ALT = ("Horizontal bars of the median magnesium density of each SR28 food group, highest for vegetables, "
-                    "legumes, spices and nuts and lowest for fats, sweets and meats, with the 90th percentile as diamonds.")
+                    "legumes, spices and nuts and lowest for fats and oils, sausages, beverages and baked products, with the "
+                    "90th percentile as diamonds.")
 register_figure("ch04_density_by_group", alt=GROUP_FIGURE_ALT)(group_density_figure)
 
 
