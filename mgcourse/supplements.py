@@ -187,8 +187,18 @@ def ul_placement(dose_mg_per_day: float, age_years: float) -> ULPlacement:
     """
     dose = in_range("dose_mg_per_day", dose_mg_per_day, 0, 100_000, unit="mg/day")
     age = in_range("age_years", age_years, 0, 120, unit="years")
-    us = intakes.upper_limit_supplemental(age)
-    eu = intakes.eu_upper_limit_supplemental(age)
+    return _ul_placement(dose, age)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits(age_years: float) -> tuple[float | None, float | None]:
+    """(US UL, EU upper level) in mg/day for an age (years); cached: widgets ask for the same ages again and again."""
+    return intakes.upper_limit_supplemental(age_years), intakes.eu_upper_limit_supplemental(age_years)
+
+
+@functools.lru_cache(maxsize=512)
+def _ul_placement(dose: float, age: float) -> ULPlacement:
+    us, eu = _limits(age)
     us_sentence = intakes.ul_status(round(dose, 1), age)
     if eu is None:
         eu_sentence = "the EU (SCF/EFSA) upper level of 250 mg/day is set from age 4; none applies at this age."
@@ -206,8 +216,7 @@ def _form_options() -> tuple:
 
 
 def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
-    us = intakes.upper_limit_supplemental(age_years)
-    eu = intakes.eu_upper_limit_supplemental(age_years)
+    us, eu = _limits(age_years)
     line = ax.axvline if vertical else ax.axhline
     if us is not None:
         line(us, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8, label=f"US UL {us:g} mg/day")
@@ -330,10 +339,10 @@ def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> Vie
     ax1.set_ylim(0, 70)
     ax1.legend(fontsize=9)
     dd = np.linspace(0, 1200, 121)
-    for k, p in enumerate((1, 2, 3)):
-        ax2.plot(dd, [absorption.absorbed_mg(x, p) for x in dd], label=f"{p} portion(s)")
+    for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
+        ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion(s)", color=color, linestyle=ls)
     ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-             label="your schedule")
+             markeredgecolor="black", label="your schedule")
     _draw_ul_lines(ax2, age_years)
     ax2.set_xlabel("daily supplemental Mg (mg/day)")
     ax2.set_ylabel("absorbed Mg (mg/day)")
@@ -394,8 +403,8 @@ def absorption_figure():
     lin = absorption.PARACELLULAR_FRACTION * d
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.2))
     ax1.plot(d, sat + lin, label="total A(I)", color=ROLE_COLORS["magnesium"])
-    ax1.plot(d, sat, label="saturable term (fitted)")
-    ax1.plot(d, lin, label="linear term, 7 % (sourced)")
+    ax1.plot(d, sat, label="saturable term (fitted)", color=OKABE_ITO["orange"], linestyle="--")
+    ax1.plot(d, lin, label="linear term, 7 % (sourced)", color=OKABE_ITO["blue"], linestyle="-.")
     ax1.set_xlabel("Mg in one portion, I (mg)")
     ax1.set_ylabel("Mg absorbed (mg)")
     ax1.legend(fontsize=10)
@@ -415,14 +424,15 @@ def absorption_figure():
 @register_figure("ch05_dose_splitting",
                  alt="Absorbed magnesium per day in the teaching model when the same daily dose is taken in 1, 2 "
                      "or 3 equal portions: more portions always absorb more, with the gain largest at high doses; "
-                     "the US upper limit of 350 mg/day is marked.")
+                     "the US upper limit of 350 mg/day and the EU figure of 250 mg/day are marked.")
 def splitting_figure():
     """Absorbed mg/day against the daily dose for 1, 2 and 3 portions."""
     d = np.linspace(0, 800, 161)
     fig, ax = new_figure(figsize=(7.5, 4.4))
-    for p in (1, 2, 3):
-        ax.plot(d, [absorption.absorbed_mg(x, p) for x in d], label=f"{p} portion(s) a day")
+    for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
+        ax.plot(d, p * absorption.absorbed_mg_curve(d / p), label=f"{p} portion(s) a day", color=color, linestyle=ls)
     ax.axvline(350, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5, label="US UL, ≥9 y (350 mg/day)")
+    ax.axvline(250, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.5, label="EU, ≥4 y (250 mg/day)")
     ax.set_xlabel("daily supplemental Mg (mg/day)")
     ax.set_ylabel("absorbed Mg (mg/day), teaching model")
     ax.legend(fontsize=10)
@@ -437,7 +447,7 @@ def citrate_label_figure(salt_mg: float = 500.0):
     lo, hi, rows = family_range(salt_mg, "citrate")
     rows = rows.sort_values("mg_percent")
     fig, ax = new_figure(figsize=(8.0, 3.6))
-    ax.barh([f"{n}\n{f}" for n, f in zip(rows["name"], rows["formula"])], rows["elemental Mg (mg)"],
+    ax.barh([f"{n}\n{f.replace('.', '·')}" for n, f in zip(rows["name"], rows["formula"])], rows["elemental Mg (mg)"],
             color=[OKABE_ITO["sky_blue"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"]][:len(rows)])
     for y, v in enumerate(rows["elemental Mg (mg)"]):
         ax.text(v + 1, y, f"{v:.0f} mg", va="center", fontsize=10)
