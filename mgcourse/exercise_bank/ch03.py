@@ -82,10 +82,11 @@ exercise(
     grader=value(cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day, rtol=0.015, what="your intake",
                  mistakes={cycle_analysis.fold_intakes(_P).diabetic_lost_above_mg_per_day:
                            "that is the other fold: where the diabetic state disappears as intake rises."}),
-    hints=("Scan the intake and count the stable steady states with glucose below 126 mg/dL.",
-           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day; "
-           "the healthy state is the stable one with low glucose. Look for the smallest j where it still exists.",
-           "for j in np.arange(100, 400, 1): keep j if any(s.stable and s.glucose_mg_dl < 126 for s in "
+    hints=("Scan the intake and look for a stable steady state on the healthy branch.",
+           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day. Near "
+           "the fold the healthy state is already above 126 mg/dL, so recognise it as the stable state with glucose "
+           "below the renal threshold (180 mg/dL). Look for the smallest j where it still exists.",
+           "for j in np.arange(100, 400, 1): keep j if any(s.stable and s.glucose_mg_dl < 180 for s in "
            "cycle.steady_states(...)); your answer is the smallest kept j (or refine with bisection)."),
 )
 

@@ -519,7 +519,7 @@ def simulate(params: Parameters | None = None, *, days: float, y0=None, t_eval=N
         if t[0] < 0 or t[-1] > days * (1 + 1e-12) or np.any(np.diff(t) <= 0):
             raise ValueError(f"t_eval must be strictly increasing and lie within [0, {days:g}] days")
     tt = t if t[0] == 0.0 else np.concatenate([[0.0], t])
-    out = _integrate(p, y, tt, rtol, atol)
+    out = np.maximum(_integrate(p, y, tt, rtol, atol), 0.0)  # true solutions are ≥ 0; removes solver noise such as −1e-12
     if t[0] != 0.0:
         out = out[1:]
     return Simulation(t, out[:, 0], out[:, 1], out[:, 2], out[:, 3],

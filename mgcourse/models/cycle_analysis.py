@@ -344,8 +344,8 @@ def outcome_map(params: Parameters | None = None, *, intakes_mg_per_day=None, st
     """
     p = params if params is not None else Parameters()
     _check_dynamic(p)
-    J = as_array("intakes_mg_per_day", np.linspace(50, 600, 45) if intakes_mg_per_day is None else intakes_mg_per_day).ravel()
-    M0 = as_array("start_mg_pool", np.linspace(0.1, 1.3, 40) if start_mg_pool is None else start_mg_pool).ravel()
+    J = as_array("intakes_mg_per_day", np.linspace(50, 600, 40) if intakes_mg_per_day is None else intakes_mg_per_day).ravel()
+    M0 = as_array("start_mg_pool", np.linspace(0.1, 1.3, 30) if start_mg_pool is None else start_mg_pool).ravel()
     if np.any(J < 0):
         raise ValueError("intakes_mg_per_day must be ≥ 0 mg/day")
     if np.any(M0 < 0):
@@ -535,7 +535,7 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     return fig
 
 
-def outcome_map_figure(params: Parameters | None = None, *, years: float = 15.0):
+def outcome_map_figure(params: Parameters | None = None, *, years: float = 12.0):
     """Long-run glucose over intake × starting Mg pool (vectorised QSS integration)."""
     p = params if params is not None else Parameters()
     J, M0, G, *_ = outcome_map(p, years=years)
@@ -661,9 +661,9 @@ def explorer_view(intake, start_mg_pool, years):
 
 
 @register("03.bifurcation", title="How the illustrative parameters move the folds",
-          glycosuria_gain=Slider("Glycosuria gain (extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
-          insulin_conservation_gain=Slider("Insulin conservation gain (0–0.9)", 0.0, 0.9, 0.5, 0.05),
-          sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g", 0.5, 0.9, 0.7, 0.02))
+          glycosuria_gain=Slider("Glycosuria gain (fractional extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
+          insulin_conservation_gain=Slider("Insulin conservation gain (fractional extra loss without insulin action)", 0.0, 0.9, 0.5, 0.05),
+          sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g (fraction of replete)", 0.5, 0.9, 0.7, 0.02))
 def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg):
     """Bifurcation diagram (steady-state glucose vs intake) for three illustrative parameters."""
     p = Parameters(glycosuria_gain=float(glycosuria_gain), insulin_conservation_gain=float(insulin_conservation_gain),
