@@ -320,7 +320,7 @@ def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> Vie
     text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} portion(s) of {per:.0f} mg.** "
             f"Each portion is {100 * f_per:.0f} % absorbed → **{absorbed:.0f} mg/day absorbed** "
             f"(all at once: {once:.0f} mg/day).",
-            "*Teaching model after Fine 1991 (Mg acetate with a meal, healthy adults): the 7 % linear term and the "
+            "*Teaching model after Fine 1991 (Mg acetate with a standard meal): the 7 % linear term and the "
             "65 % / 11 % endpoints are sourced; Vmax and Km are fitted for teaching, not from the paper.*",
             placement.markdown()]
 

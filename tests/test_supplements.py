@@ -201,3 +201,18 @@ def test_figures_registered_and_build():
         func, alt = FIGURE_REGISTRY[name]
         fig = func()
         assert fig.axes and alt
+
+
+# --------------------------------------------------------------------------- the chapter text
+def test_chapter_states_the_safety_facts():
+    import nbformat
+
+    from mgcourse import REPO_ROOT
+
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "05_supplements.ipynb", as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for phrase in ("350 mg/day", "65 mg/day", "110 mg/day", "250 mg/day", "Food magnesium has no UL",
+                   "kidney disease must not take magnesium supplements without medical advice",
+                   "fitted for teaching, not taken from the paper", "beyond this course's checked sources",
+                   "638 mg/day", "52 to 81 mg", "Disclaimer"):
+        assert phrase in md, phrase

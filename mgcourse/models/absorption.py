@@ -34,7 +34,7 @@ the 11 % as the fraction at the added dose of 80 mEq = 972.2 mg
 :func:`fit_saturable_parameters` redoes the fit for any assumed meal content,
 so the notebook can show how much the (unverified) parameters depend on it.
 
-Scope: the model describes Mg acetate taken with a meal by healthy adults. It
+Scope: the model describes Mg acetate taken with a standard meal (Fine 1991). It
 is used in the course as a *teaching model* of how any single portion of Mg is
 absorbed; it does not distinguish supplement forms. The one per-form absolute
 figure in the course's sources is magnesium oxide ≈4 % (Firoz & Graber 2001),
