@@ -51,11 +51,12 @@ orders of magnitude; its time stamps are not predictions.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import odeint
 from scipy.optimize import brentq
 
 from .._validate import as_float, in_range
@@ -361,34 +362,47 @@ def _serum(E, p: Parameters):
     return np.maximum(E, 0.0) / p.extracellular_volume_l / MG_PER_MMOL
 
 
+def _constants(p: Parameters) -> tuple:
+    """Scalars the right-hand side needs, computed once per run (the rhs is called hundreds of times)."""
+    return (1.0 / p.extracellular_ref_mg,                                    # r per mg of E
+            p.gfr_l_per_day * p.ultrafilterable_fraction / p.extracellular_volume_l,  # FL per mg of E (/day)
+            p.renal_threshold_mg_per_day, p.renal_splay_mg_per_day, p.renal_fe_floor + p.renal_extra_fe,
+            p.endogenous_faecal_ref_mg_per_day, p.cell_exchange_per_day, p.intracellular_ref_mg, p.cell_hill,
+            p.bone_exchange_per_day, p.bone_exchangeable_ref_mg, p.bone_hill)
+
+
+def _rhs_fast(t, y, k: tuple, absorbed: float):
+    inv_e, fl_per_e, thr, s, fe, endo_ref, kc, c_ref, hc, kb, b_ref, hb = k
+    E, C, B = y
+    E = E if E > 0.0 else 0.0
+    r = E * inv_e
+    fl = fl_per_e * E
+    x = (fl - thr) / s
+    soft = x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
+    j_cell = kc * (c_ref * r ** hc - C)
+    j_bone = kb * (b_ref * r ** hb - B)
+    dE = absorbed - endo_ref * r - (fe * fl + s * soft) - j_cell - j_bone
+    return [dE, j_cell, j_bone]
+
+
+def _jac_fast(t, y, k: tuple, absorbed: float):
+    inv_e, fl_per_e, thr, s, fe, endo_ref, kc, c_ref, hc, kb, b_ref, hb = k
+    E = y[0]
+    if E <= 0.0:
+        return [[0.0, kc, kb], [0.0, -kc, 0.0], [0.0, 0.0, -kb]]
+    r = E * inv_e
+    x = (fl_per_e * E - thr) / s
+    sig = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+    dU = (fe + sig) * fl_per_e
+    dF = endo_ref * inv_e
+    dJc = kc * c_ref * hc * r ** (hc - 1.0) * inv_e
+    dJb = kb * b_ref * hb * r ** (hb - 1.0) * inv_e
+    return [[-dF - dU - dJc - dJb, kc, kb], [dJc, -kc, 0.0], [dJb, 0.0, -kb]]
+
+
 def _rhs(t, y, p: Parameters, absorbed: float):
-    E, C, B = y
-    c = _serum(E, p)
-    r = c / p.serum_ref_mmol_l
-    j_cell = p.cell_exchange_per_day * (p.intracellular_ref_mg * r ** p.cell_hill - C)
-    j_bone = p.bone_exchange_per_day * (p.bone_exchangeable_ref_mg * r ** p.bone_hill - B)
-    dE = absorbed - endogenous_faecal_mg_per_day(c, p) - urinary_mg_per_day(c, p) - j_cell - j_bone
-    return np.array([dE, j_cell, j_bone])
-
-
-def _jac(t, y, p: Parameters, absorbed: float):
-    E, C, B = y
-    c = _serum(E, p)
-    r = c / p.serum_ref_mmol_l
-    dr_dE = 0.0 if E <= 0 else 1.0 / p.extracellular_ref_mg
-    fl = filtered_load_mg_per_day(c, p)
-    dfl_dE = p.gfr_l_per_day * p.ultrafilterable_fraction / p.extracellular_volume_l if E > 0 else 0.0
-    s = p.renal_splay_mg_per_day
-    dU = (p.renal_fe_floor + p.renal_extra_fe + _sigmoid((fl - p.renal_threshold_mg_per_day) / s)) * dfl_dE
-    dF = p.endogenous_faecal_ref_mg_per_day * dr_dE
-    rc = r ** (p.cell_hill - 1) if r > 0 else (1.0 if p.cell_hill == 1 else 0.0)
-    rb = r ** (p.bone_hill - 1) if r > 0 else (1.0 if p.bone_hill == 1 else 0.0)
-    dJc_dE = p.cell_exchange_per_day * p.intracellular_ref_mg * p.cell_hill * rc * dr_dE
-    dJb_dE = p.bone_exchange_per_day * p.bone_exchangeable_ref_mg * p.bone_hill * rb * dr_dE
-    kc, kb = p.cell_exchange_per_day, p.bone_exchange_per_day
-    return np.array([[-dF - dU - dJc_dE - dJb_dE, kc, kb],
-                     [dJc_dE, -kc, 0.0],
-                     [dJb_dE, 0.0, -kb]])
+    """Right-hand side with a Parameters object (used by :func:`derivatives`)."""
+    return np.array(_rhs_fast(t, np.asarray(y, dtype=float), _constants(p), absorbed))
 
 
 # ---------------------------------------------------------------------- steady state
@@ -525,8 +539,9 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
         Default: :func:`replete_state_mg`, the steady state of a healthy kidney at the
         reference intake, i.e. a person who ate ``params.reference_intake_mg_per_day``
         with ``renal_extra_fe = 0`` until day 0 and then changes intake (or develops a leak).
-    rtol, atol : solver tolerances (relative; absolute in mg). LSODA with an analytic
-        Jacobian: the extracellular pool turns over in hours, the stores in weeks (stiff).
+    rtol, atol : solver tolerances (relative; absolute in mg). LSODA (``scipy.integrate.odeint``)
+        with an analytic Jacobian: the extracellular pool turns over in hours, the stores in
+        weeks, so the system is stiff; LSODA switches to a stiff (BDF) method by itself.
     n_points : number of output times (default: one per day, at least 200).
 
     Returns
@@ -551,11 +566,16 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
         raise ValueError(f"n_points must be a whole number between 2 and 100000, got {n_points!r}")
     absorbed = absorbed_mg_per_day(intake, p)
     t_eval = np.linspace(0.0, days, n_points)
-    sol = solve_ivp(_rhs, (0.0, days), y_init, method="LSODA", t_eval=t_eval, jac=_jac, args=(p, absorbed),
-                    rtol=rtol, atol=atol)
-    if not sol.success or not np.all(np.isfinite(sol.y)):
-        raise ValueError(f"the solver failed for these settings ({sol.message}); try other parameters")
-    E, C, B = np.maximum(sol.y, 0.0)
+    k = _constants(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a failure is reported below as a ValueError
+        Y, info = odeint(lambda y, t: _rhs_fast(t, y, k, absorbed), y_init, t_eval,
+                         Dfun=lambda y, t: _jac_fast(t, y, k, absorbed), rtol=rtol, atol=atol, full_output=True,
+                         mxstep=20_000)
+    if info["message"] != "Integration successful." or not np.all(np.isfinite(Y)):
+        raise ValueError(f"the solver failed for these settings ({info['message']}); try other parameters")
+    sol_t, sol_y, steps = t_eval, Y.T, int(info["nst"][-1])
+    E, C, B = np.maximum(sol_y, 0.0)
     c = _serum(E, p)
     bone = B + p.bone_fixed_mg
     endo = endogenous_faecal_mg_per_day(c, p)
@@ -563,12 +583,12 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
     fl = filtered_load_mg_per_day(c, p)
     with np.errstate(invalid="ignore", divide="ignore"):
         fe = np.where(fl > 0, uri / np.where(fl > 0, fl, 1.0), np.nan)
-    n = len(sol.t)
-    return Simulation(params=p, intake_mg_per_day=intake, t_days=sol.t, serum_mmol_l=c, extracellular_mg=E,
+    n = len(sol_t)
+    return Simulation(params=p, intake_mg_per_day=intake, t_days=sol_t, serum_mmol_l=c, extracellular_mg=E,
                       intracellular_mg=C, bone_exchangeable_mg=B, bone_mg=bone, total_body_mg=E + C + bone,
                       absorbed_mg_per_day=np.full(n, absorbed), endogenous_faecal_mg_per_day=endo,
                       faecal_mg_per_day=intake - absorbed + endo, urinary_mg_per_day=uri,
-                      fractional_excretion=fe, solver_steps=int(sol.nfev))
+                      fractional_excretion=fe, solver_steps=steps)
 
 
 def depletion_summary(sim: Simulation) -> dict:
