@@ -271,12 +271,11 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
     ax1.grid(axis="y", visible=False)
     ps = list(range(1, 7))
     abs_vals = [absorption.absorbed_mg(daily_mg, p) for p in ps]
-    bars = ax2.bar([str(p) for p in ps], abs_vals,
-                   color=[ROLE_COLORS["magnesium"] if p == portions else "#b9b9b9" for p in ps])
-    for p, bar in zip(ps, bars):
-        if p > tablets:  # would need split tablets
-            bar.set_hatch("//")
-            bar.set_alpha(0.5)
+    # chosen schedule: green; other feasible schedules: grey; schedules needing split tablets: pale, outlined
+    ax2.bar([str(p) for p in ps], abs_vals,
+            color=[ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee")
+                   for p in ps],
+            edgecolor=["none" if p <= tablets else "#777777" for p in ps])
     ax2.set_xlabel("portions per day (equal, separated)")
     ax2.set_ylabel("absorbed Mg (mg/day), teaching model")
     ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left")
@@ -285,7 +284,7 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
            + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
               if basis == "salt" else "salt mass needed for the same elemental Mg; ")
            + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model "
-           "(hatched bars would need more tablets than chosen).")
+           "(pale outlined bars would need more tablets than chosen).")
     return View(text="\n\n".join(lines), figure=fig, alt=alt,
                 data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
                       "above_us_ul": placement.above_us_ul})
