@@ -1050,14 +1050,22 @@ register_figure("ch04_whole_vs_refined", alt=GRAINS_FIGURE_ALT)(grains_figure)
 
 # --------------------------------------------------------------------------- notebook search box
 
-def meal_builder(age_years: float = 30, sex: str = "female", initial: str = ""):
-    """An ipywidgets search box + add button for the meal planner (a thin wrapper around the pure functions).
+def meal_builder(age_years: float = 30, sex: str = "female", initial: str = "") -> None:
+    """Display an ipywidgets search box + add button for the meal planner (see :func:`build_meal_builder`)."""
+    from IPython.display import display
+
+    display(build_meal_builder(age_years, sex, initial))
+
+
+def build_meal_builder(age_years: float = 30, sex: str = "female", initial: str = ""):
+    """The meal-builder widget: a thin wrapper around the pure functions (returns an ``ipywidgets.VBox``).
 
     Search uses :func:`search_foods`; units come from :func:`food_measures`; the meal is kept as
     text and shown with the ``04.meal_planner`` callback, so the widget holds no logic of its own.
+    The box exposes its parts as attributes (``query``, ``results``, ``amount``, ``unit``, ``add``,
+    ``meal``, ``message``, ``output``) for tests and for instructors who want to script it.
     """
     import ipywidgets as W
-    from IPython.display import display
 
     from mgcourse.widgets import safe_call
 
@@ -1116,6 +1124,7 @@ def meal_builder(age_years: float = 30, sex: str = "female", initial: str = ""):
     for w in (meal, age, sex_w):
         w.observe(refresh, names="value")
     box = W.VBox([query, results, W.HBox([amount, unit, add, clear]), msg, meal, W.HBox([age, sex_w]), out])
+    box.query, box.results, box.amount, box.unit, box.add, box.clear = query, results, amount, unit, add, clear
+    box.meal, box.message, box.output, box.age, box.sex = meal, msg, out, age, sex_w
     refresh()
-    display(box)
-    return None
+    return box

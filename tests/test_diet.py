@@ -329,3 +329,22 @@ def test_exercise_plan_grader_uses_the_data():
     assert not check("04.plan-day", "12014: 300 g; 11458: 1 cup; 16015: 1 cup; 20037: 1 cup").correct
     assert check("04.plan-day", ...).status == "not attempted yet"
     assert not check("04.plan-day", "99999: 1 g").correct
+
+
+def test_meal_builder_widget_is_a_thin_wrapper():
+    box = diet.build_meal_builder(30, "female", "")
+    box.query.value = "spinach boiled"
+    assert "11458" in [v for _, v in box.results.options]
+    box.results.value = "11458"
+    assert "cup" in box.unit.options and "g" in box.unit.options
+    box.amount.value, box.unit.value = 2.0, "cup"
+    box.add.click()
+    assert box.meal.value == "11458: 2 cup"
+    assert diet.meal_totals(diet.parse_meal(box.meal.value))["grams"].iloc[0] == pytest.approx(360)
+    box.amount.value = -1.0
+    box.add.click()
+    assert "greater than 0" in box.message.value and box.meal.value == "11458: 2 cup"
+    box.query.value = "zzzzqq"
+    assert box.results.options == () and "no food" in box.message.value
+    box.clear.click()
+    assert box.meal.value == ""

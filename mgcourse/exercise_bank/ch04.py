@@ -181,6 +181,39 @@ exercise(
            "seeds, then fill up with ordinary foods until the energy is in range; check every item's unit."),
 )
 
+# --------------------------------------------------------------------------- 04.lp-setup (implement)
+
+
+def _least_energy_grams(mg_per_g, kcal_per_g, caps_g, target_mg):
+    from scipy.optimize import linprog
+
+    mg, kcal, caps = (np.asarray(v, dtype=float) for v in (mg_per_g, kcal_per_g, caps_g))
+    res = linprog(kcal, A_ub=-mg[None, :], b_ub=[-float(target_mg)], bounds=[(0.0, c) for c in caps], method="highs")
+    if res.status != 0:
+        raise ValueError(f"no plan reaches {target_mg} mg: {res.message}")
+    return res.x
+
+
+# spinach boiled (11458), pumpkin seed kernels roasted (12016), black beans boiled (16015), white rice cooked (20045)
+_LP_MG = (0.87, 5.50, 0.70, 0.12)
+_LP_KCAL = (0.23, 5.74, 1.32, 1.30)
+_LP_CAPS = (180.0, 28.35, 172.0, 158.0)
+exercise(
+    "04.lp-setup", name="lp_setup", kind="implement",
+    title="Write least_energy_grams(...): the least-energy plan as a linear programme",
+    grader=function(_least_energy_grams,
+                    [(_LP_MG, _LP_KCAL, _LP_CAPS, 100.0), (_LP_MG, _LP_KCAL, _LP_CAPS, 300.0),
+                     (_LP_MG, _LP_KCAL, _LP_CAPS, 400.0), (_LP_MG[:2], _LP_KCAL[:2], _LP_CAPS[:2], 250.0)],
+                    rtol=1e-6, atol=1e-4,
+                    raises=[((_LP_MG, _LP_KCAL, _LP_CAPS, 1000.0), ValueError)],
+                    describe=lambda a: f"{len(a[0])} foods, target {a[3]:g} mg"),
+    hints=("Write down the three ingredients of linprog: the cost vector c, the inequality A_ub·x ≤ b_ub, and the bounds.",
+           "linprog minimises c·x subject to A_ub·x ≤ b_ub. 'Magnesium at least the target' is Σ mg_i·x_i ≥ target; "
+           "multiply both sides by −1 to turn ≥ into ≤. The caps go into bounds as (0, cap) pairs.",
+           "`res = linprog(kcal_per_g, A_ub=[-np.asarray(mg_per_g)], b_ub=[-target_mg], bounds=[(0, c) for c in caps_g], "
+           "method='highs')`; then look at `res.status` (0 = optimal) before you return `res.x`."),
+)
+
 # --------------------------------------------------------------------------- 04.optimiser-caps (explore)
 
 exercise(
