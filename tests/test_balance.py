@@ -221,3 +221,28 @@ def test_pool_table_serum_share():
     t = b.pool_table(P)
     assert t["of which serum"][1] == 0.3
     assert sum(v[1] for k, v in t.items() if k != "of which serum") == pytest.approx(100)
+
+
+def test_explore_exercise_answer_matches_the_widget():
+    # exercise 02.depletion-explore: answer B must stay true if the model changes
+    v = b.depletion_view(200, 3, 24)
+    s = v.data["summary"]
+    assert s["cells_below_90pct_day"] is not None and s["cells_below_90pct_day"] < 130
+    assert s["serum_below_range_day"] is None or s["serum_below_range_day"] > 365
+    assert s["serum_below_cutoff_day"] is None
+
+
+def test_leaky_run_starts_replete():
+    sim = b.simulate(b.Parameters(renal_extra_fe=0.04), days=30, intake_mg_per_day=320)
+    assert sim.serum_mmol_l[0] == pytest.approx(0.85)
+    assert sim.intracellular_pct[0] == pytest.approx(100)
+    assert sim.serum_mmol_l[-1] < 0.85
+
+
+def test_simulate_is_fast_enough_for_widgets():
+    import time
+    b.simulate(days=365, intake_mg_per_day=0)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        b.simulate(days=730, intake_mg_per_day=0)
+    assert (time.perf_counter() - t0) / 5 < 0.25   # generous: ~2 ms on an idle laptop
