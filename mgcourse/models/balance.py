@@ -638,7 +638,7 @@ def pools_figure(params: Parameters | None = None):
     ax1.set_ylim(-0.6, 0.6)
     ax1.set_yticks([])
     ax1.set_xlabel("share of body magnesium (%)")
-    ax1.set_title(f"Body magnesium ≈ {p.total_body_mg / 1000:.0f} g ≈ {p.total_body_mg / MG_PER_MMOL:,.0f} mmol")
+    ax1.set_title(f"Body magnesium ≈ {p.total_body_mg / 1000:.0f} g ≈ {round(p.total_body_mg / MG_PER_MMOL, -2):,.0f} mmol")
     ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1, fontsize=10)
     ax1.grid(False)
     names = list(_POOL_COLORS) + ["of which serum"]
