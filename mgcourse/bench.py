@@ -8,10 +8,13 @@
        "notebooks": {name: {"seconds"}}, "import_seconds": …, "machine": {…}}``
 ``python -m mgcourse.bench --report``        also write ``docs/performance.md``
 
-Each callback is called at its default parameters: 2 warm-up calls, then
-repeated calls (at least 5, up to ``--repeats`` or about 2 s per callback).
-``median_ms`` times the pure callback; ``render_median_ms`` is the extra time to
-draw its figure as a PNG, which is what a learner also waits for in the notebook.
+Each timed call of a callback uses a new, seeded random setting of all its
+controls (what moving a slider to a new value does), so caches keyed on the
+parameters do not hide the cost; an input the callback rejects is timed too (the
+learner then waits for the message). 2 warm-up calls, then at least 5 and up to
+``--repeats`` calls, or about 2 s per callback. ``median_ms`` times the callback;
+``render_median_ms`` is the extra time to draw its figure at the default setting
+as a PNG, which is what a learner also waits for in the notebook.
 Extra benchmarks (a model run that is not a widget) register with
 :func:`register_benchmark`.
 """
@@ -51,16 +54,23 @@ def _percentile(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def time_call(func: Callable[[], object], repeats: int = 30, budget_s: float = 2.0) -> tuple[list[float], object]:
-    """Times in ms of ``repeats`` calls after 2 warm-ups (fewer if the budget runs out, never < 5)."""
+def time_call(func: Callable[..., object], repeats: int = 30, budget_s: float = 2.0,
+              args: list[dict] | None = None) -> tuple[list[float], object]:
+    """Times in ms of ``repeats`` calls after 2 warm-ups (fewer if the budget runs out, never < 5).
+
+    With ``args`` (a list of keyword dicts, one per call, cycled), each call gets its own arguments.
+    """
+    def call(k):
+        return func(**args[k % len(args)]) if args else func()
+
     result = None
-    for _ in range(2):
-        result = func()
+    for k in range(2):
+        result = call(k)
     times = []
     t_start = time.perf_counter()
     while len(times) < repeats and (len(times) < 5 or time.perf_counter() - t_start < budget_s):
         t0 = time.perf_counter()
-        result = func()
+        result = call(len(times) + 2)
         times.append((time.perf_counter() - t0) * 1000.0)
     return times, result
 
@@ -73,8 +83,9 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
     for name, spec in sorted(widgets.discover().items()):
         if not name.startswith(only):
             continue
-        params = spec.defaults()
-        times, view = time_call(lambda: spec.func(**params), repeats)
+        points = spec.random_points(repeats + 2, seed=2026)
+        times, _ = time_call(lambda **p: widgets.safe_call(spec.func, **p), repeats, args=points)
+        view = widgets.safe_call(spec.func, **spec.defaults())
         row = {"min_ms": min(times), "median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95),
                "calls": len(times)}
         if getattr(view, "figure", None) is not None:

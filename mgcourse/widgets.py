@@ -187,6 +187,23 @@ class WidgetSpec:
     def defaults(self) -> dict:
         return {k: c.default for k, c in self.controls.items()}
 
+    def random_points(self, n: int, seed: int = 0) -> list[dict]:
+        """``n`` parameter sets with every control at a random allowed value (what a slider move looks like)."""
+        rng = np.random.default_rng(seed)
+        points = []
+        for _ in range(n):
+            p = {}
+            for key, control in self.controls.items():
+                if isinstance(control, Slider):
+                    p[key] = control.test_values(rng, 1)[-1]
+                elif isinstance(control, Text):
+                    p[key] = control.default
+                else:
+                    options = control.test_values(rng)
+                    p[key] = options[rng.integers(len(options))]
+            points.append(p)
+        return points
+
     def sweep(self, seed: int = 0, n_random: int = 2) -> list[dict]:
         """Parameter sets for tests: all defaults, then each control at each of its test values."""
         rng = np.random.default_rng(seed)
