@@ -1,0 +1,42 @@
+"""Sphinx configuration of the course's static site (built by ``python -m mgcourse.site build``).
+
+The site is built from the notebooks' *stored* outputs (no execution) and
+without network access: the theme's assets and the widget JavaScript are local.
+``mgcourse.site`` copies this folder, the chapter notebooks, the student
+exercise notebooks and ``figures/`` into a staging folder and runs Sphinx there.
+"""
+
+project = "Magnesium and insulin resistance"
+author = "The magnesium & insulin resistance course authors"
+copyright = "the course authors, MIT licence"
+
+extensions = ["myst_nb"]
+exclude_patterns = ["_build", "_static", "**.ipynb_checkpoints", "README.md", "**/README.md", "**/_figures"]
+master_doc = "index"
+
+# -- notebooks: stored outputs only, never executed here
+nb_execution_mode = "off"
+nb_merge_streams = True
+# Markdown *outputs* (tables, links to other chapters, figures with their alt text) are MyST too
+nb_render_markdown_format = "myst"
+# widget states stored in the notebooks are rendered by the vendored, stand-alone
+# @jupyter-widgets/html-manager bundle (no RequireJS, no CDN)
+nb_ipywidgets_js = {"jupyter-widgets/embed.js": {}}
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "html_image"]
+myst_heading_anchors = 3
+suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
+
+# -- HTML
+html_theme = "sphinx_book_theme"
+html_title = "Magnesium and insulin resistance"
+html_static_path = ["_static"]
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_navbar_depth": 1,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+}
+html_last_updated_fmt = None
+html_copy_source = True  # the download button offers each notebook (.ipynb)
+html_show_sourcelink = False
+html_context = {"default_mode": "light"}
