@@ -125,8 +125,10 @@ def machine() -> dict:
                 break
     except OSError:
         pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
-            "cores": os.cpu_count()}
+            "cores": os.cpu_count(), "load_1min": load,
+            "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
 
 
 def _table(results: dict) -> list[str]:
@@ -140,7 +142,7 @@ def _table(results: dict) -> list[str]:
         for name, r in results["notebooks"].items():
             lines.append(f"| `{name}` | {r['seconds']:.1f} |")
         total = sum(r["seconds"] for r in results["notebooks"].values())
-        lines.append(f"| **all chapter notebooks** | **{total:.1f}** |")
+        lines.append(f"| **total, the notebooks above** | **{total:.1f}** |")
     if "import_seconds" in results:
         lines += ["", f"Cold import of `mgcourse` with matplotlib: {results['import_seconds'] * 1000:.0f} ms (best of 3)."]
     return lines
@@ -151,6 +153,9 @@ def write_report(results: dict, path: Path) -> None:
     text = ["# Performance", "",
             "Written by `python -m mgcourse.bench --report`. Timings are reported, not asserted by the tests.", "",
             f"Machine: {m['cpu']} ({m['cores']} cores), {m['platform']}, Python {m['python']}.", "",
+            *([f"Run on {m['date_utc']} UTC; 1-minute load average after the callback timings: "
+               f"{m['load_1min']:.1f} (other work on a shared machine slows every number here)."]
+              if m.get("load_1min") is not None else []), "",
             *_table(results), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(text), encoding="utf-8")
