@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -63,6 +64,7 @@ def colab_cell_source(repo_url: str) -> str:
     """
     if not re.match(r"^https://[\w.-]+/[\w.-]+/[\w.-]+?(\.git)?/?$", repo_url):
         raise ValueError(f"repo_url must look like https://github.com/OWNER/NAME, got {repo_url!r}")
+    q = json.dumps  # double-quoted Python string literals
     return "\n".join([
         f"{COLAB_MARKER}: runs only in Google Colab, where it fetches the course and installs its library.",
         "# In JupyterLab, Binder and the tests this cell does nothing.",
@@ -72,11 +74,11 @@ def colab_cell_source(repo_url: str) -> str:
         "    import os",
         "    import subprocess",
         "",
-        f"    if not os.path.isdir({COLAB_CLONE_DIR!r}):",
-        f"        subprocess.run([\"git\", \"clone\", \"--depth\", \"1\", {repo_url!r}, {COLAB_CLONE_DIR!r}], check=True)",
-        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", \"-e\", {COLAB_CLONE_DIR!r}], check=True)",
-        f"    sys.path.insert(0, {COLAB_CLONE_DIR!r})  # importable in this kernel without a restart",
-        f"    os.chdir({COLAB_CLONE_DIR + '/notebooks'!r})",
+        f"    if not os.path.isdir({q(COLAB_CLONE_DIR)}):",
+        f"        subprocess.run([\"git\", \"clone\", \"--depth\", \"1\", {q(repo_url)}, {q(COLAB_CLONE_DIR)}], check=True)",
+        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", \"-e\", {q(COLAB_CLONE_DIR)}], check=True)",
+        f"    sys.path.insert(0, {q(COLAB_CLONE_DIR)})  # importable in this kernel without a restart",
+        f"    os.chdir({q(COLAB_CLONE_DIR + '/notebooks')})",
         "    from google.colab import output",
         "",
         "    output.enable_custom_widget_manager()  # ipywidgets 8 in Colab",
