@@ -1,4 +1,8 @@
-"""Fixtures for the browser tests: one JupyterLab server and one Chromium per test session.
+"""Fixtures for the browser tests: one JupyterLab server and one Chromium for all of them.
+
+They are module-scoped (there is one browser test module), so the server, its
+kernels and Chromium are gone before the rest of the README's test run (nbval)
+starts.
 
 Chromium is Debian's (``apt-get install -y chromium``), driven by the Python
 ``playwright`` package through ``executable_path``; ``playwright install`` is
@@ -40,16 +44,16 @@ def browser_available():
     return True
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(browser_available):
-    """A JupyterLab server on a temporary copy of notebooks/ (one per test session)."""
+    """A JupyterLab server on a temporary copy of notebooks/ (one for all browser tests)."""
     server = LabServer()
     server.start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(browser_available):
     from playwright.sync_api import sync_playwright
 
@@ -99,7 +103,7 @@ class LabPage:
         }""")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_page(browser, lab):
     holder = LabPage(browser, lab)
     yield holder
