@@ -104,6 +104,11 @@ _data = mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOI
 _fit = mm.fit_si(_data.t_min, _data.glucose_mg_dl, _data.insulin_uU_ml)
 _fit_coupled = mm.fit_si(_data.t_min, _data.glucose_mg_dl)
 
+
+def fit_exercise_data() -> mm.SyntheticIVGTT:
+    """The synthetic IVGTT of exercise 1.5 (seeded; the generating S_I is revealed only in the solutions)."""
+    return mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
+
 exercise(
     "01.fit-si", name="fit_si", kind="compute",
     title="Fit S_I to a noisy synthetic IVGTT with scipy.optimize.least_squares",
