@@ -82,10 +82,18 @@ def food_table() -> pd.DataFrame:
     return _food_table().copy()
 
 
+def _ndb_key(ndb_no) -> str:
+    """The 5-digit NDB key of a food in the table (same rules and messages as :func:`mgcourse.data.food_by_ndb`)."""
+    if isinstance(ndb_no, str):
+        key = ndb_no.strip()
+        if key.isdigit() and len(key) <= 5 and key.zfill(5) in _food_table().index:
+            return key.zfill(5)  # fast path: a hash lookup instead of a scan
+    return data.food_by_ndb(ndb_no)["ndb_no"]  # validates, zero-pads, raises ValueError if unknown
+
+
 def _food(ndb_no) -> pd.Series:
     """The food-table row of one NDB number (ValueError naming it if unknown)."""
-    row = data.food_by_ndb(ndb_no)  # validates and zero-pads, raises ValueError if unknown
-    return _food_table().loc[row["ndb_no"]]
+    return _food_table().loc[_ndb_key(ndb_no)]
 
 
 def mg_per_serving(mg_per_100g: float, grams: float) -> float:
@@ -397,7 +405,7 @@ def parse_meal(spec: str) -> list[MealItem]:
             raise ValueError(f"item {k} ({part!r}) must look like 'NDB: amount unit', e.g. '11458: 1 cup'")
         ndb, rest = (s.strip() for s in part.split(":", 1))
         try:
-            row = data.food_by_ndb(ndb)
+            row = _food(ndb)
         except ValueError as exc:
             raise ValueError(f"item {k}: unknown food: {exc}") from None
         try:
@@ -428,7 +436,7 @@ def meal_totals(items) -> pd.DataFrame:
     for it in items:
         it = it if isinstance(it, MealItem) else MealItem(*it)
         g = grams_for(it.ndb_no, it.amount, it.unit)
-        f = foods.loc[data.food_by_ndb(it.ndb_no)["ndb_no"]]
+        f = foods.loc[_ndb_key(it.ndb_no)]
         rows.append({"ndb_no": f["ndb_no"], "food": f["description"], "amount": float(it.amount), "unit": it.unit,
                      "grams": g, "energy_kcal": g * f["energy_kcal_per_100g"] / 100.0,
                      "magnesium_mg": g * f["magnesium_mg_per_100g"] / 100.0,
@@ -452,7 +460,10 @@ class MealSummary:
 
 def meal_summary(items, age_years: float, sex: str) -> MealSummary:
     """Total magnesium, energy and protein of a meal, and % of the RDA (IOM 1997) and of the DV (420 mg)."""
-    table = meal_totals(items)
+    return _summary(meal_totals(items), age_years, sex)
+
+
+def _summary(table: pd.DataFrame, age_years: float, sex: str) -> MealSummary:
     rda = intakes.rda(age_years, sex)
     mg = float(table["magnesium_mg"].sum(skipna=True))
     unknown = table.loc[table["magnesium_mg"].isna(), "food"].tolist()
@@ -501,7 +512,7 @@ def meal_planner_view(meal, age_years, sex):
     """Meal planner: total magnesium of a meal against the RDA for an age and sex, with energy alongside."""
     items = parse_meal(meal)
     table = meal_totals(items)
-    s = meal_summary(items, age_years, sex)
+    s = _summary(table, age_years, sex)
     who = _person(age_years, sex)
     dens = f"{s.magnesium_mg / s.energy_kcal * 100:.0f} mg per 100 kcal" if s.energy_kcal >= 1 else "no energy to speak of"
     text = (f"**Total: {s.magnesium_mg:.0f} mg magnesium** = {s.percent_rda:.0f} % of the RDA "
@@ -692,7 +703,7 @@ def _candidate_foods(foods: str | tuple, cap_scale: float | None) -> pd.DataFram
     ids, caps, meas = [], [], []
     for r in rows:
         ndb, cap, m = (r, np.inf, "none") if isinstance(r, str) else (r[0], float(r[1]), r[2] if len(r) > 2 else f"{r[1]:g} g")
-        ids.append(data.food_by_ndb(ndb)["ndb_no"])
+        ids.append(_ndb_key(ndb))
         caps.append(cap)
         meas.append(m)
     cand = table.loc[ids].copy()
