@@ -188,3 +188,28 @@ def test_bergman_group_means_order():
     g = mm.BERGMAN_GROUPS
     assert g["normal"]["si_e4"][0] > g["IGT"]["si_e4"][0] > g["type 2 diabetes"]["si_e4"][0]
     assert math.isclose(g["type 2 diabetes"]["si_e4"][0], 0.57)
+
+
+# --------------------------------------------------------------------------- property tests
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None)
+@given(si_a=st.floats(0.2, 10.0), si_b=st.floats(0.2, 10.0), sg=st.floats(0.008, 0.05))
+def test_property_more_insulin_sensitivity_never_slows_glucose(si_a, si_b, sg):
+    lo, hi = sorted((si_a, si_b))
+    if hi - lo < 1e-3:
+        return
+    p = mm.Parameters()
+    r_lo = mm.simulate(p.with_si_sg(si=lo * 1e-4, sg=sg))
+    r_hi = mm.simulate(p.with_si_sg(si=hi * 1e-4, sg=sg))
+    assert r_hi.glucose_auc_above_basal() < r_lo.glucose_auc_above_basal()
+    assert r_hi.glucose_at(60) < r_lo.glucose_at(60)
+
+
+@settings(max_examples=15, deadline=None)
+@given(gb=st.floats(60.0, 150.0), ib=st.floats(1.0, 40.0), si=st.floats(0.1, 10.0), sg=st.floats(0.005, 0.05))
+def test_property_basal_state_is_a_fixed_point_for_any_parameters(gb, ib, si, sg):
+    p = mm.Parameters(gb_mg_dl=gb, ib_uU_ml=ib).with_si_sg(si=si * 1e-4, sg=sg)
+    r = mm.simulate(p, minutes=240, glucose0_mg_dl=gb, insulin0_uU_ml=ib)
+    assert np.allclose(r.glucose_mg_dl, gb, rtol=1e-9) and np.allclose(r.insulin_uU_ml, ib, rtol=1e-9)

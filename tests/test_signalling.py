@@ -172,3 +172,17 @@ def test_cascade_marks_magnesium():
 
 def test_units_factor_constants():
     assert units.INSULIN_PMOL_L_PER_UU_ML == 6.0 and units.INSULIN_PMOL_L_PER_UU_ML_LEGACY == 6.945
+
+
+# --------------------------------------------------------------------------- property tests
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(g=st.floats(20.0, 1000.0), i=st.floats(0.3, 900.0), pmol=st.booleans(), mmol=st.booleans())
+def test_property_report_matches_the_formulas_in_any_units(g, i, pmol, mmol):
+    g_in = g / 18.0156 if mmol else g
+    i_in = i * 6.0 if pmol else i
+    r = sig.index_report(repr(g_in), "mmol/L" if mmol else "mg/dL", repr(i_in), "pmol/L" if pmol else "µU/mL")
+    assert r["homa_ir"] == pytest.approx(g / 18.0156 * i / 22.5, rel=1e-9)
+    assert r["quicki"] == pytest.approx(1 / (math.log10(i) + math.log10(g)), rel=1e-9)
