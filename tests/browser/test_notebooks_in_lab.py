@@ -188,7 +188,8 @@ def drive_main_widget(page, nb_path: Path) -> str:
         handle.press(key)
         # the readout shows the new value ...
         wait_within(page, f"{widget}: slider readout shows {target:g}",
-            """([el, target]) => { const v = parseFloat(el.textContent.replace(/[^0-9eE.+-]/g, ''));
+            """([el, target]) => { let v = parseFloat(el.textContent.replace(/[^0-9eE.+-]/g, ''));
+                                   if (el.textContent.includes('%')) v = v / 100;
                                    return Math.abs(v - target) <= 1e-6 + 1e-3 * Math.abs(target); }""",
             [readout.element_handle(), target], t0)
         # ... and the figure (or, without a figure, the output text) changed
