@@ -502,7 +502,10 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     if stream:
         ax.streamplot(MM, GG, dM, dG, color="#aaaaaa", density=0.9, linewidth=0.8, arrowsize=0.9)
     else:
-        ax.quiver(MM, GG, dM / 1.3 / (speed + 1e-30), dG / 530 / (speed + 1e-30), color="#aaaaaa", angles="xy")
+        # arrows of equal length (4 % of each axis), direction correct in data coordinates
+        u = 0.04 * (dM / 1.3) / (speed + 1e-30) * 1.3
+        v = 0.04 * (dG / 530.0) / (speed + 1e-30) * 530.0
+        ax.quiver(MM, GG, u, v, color="#aaaaaa", angles="xy", scale_units="xy", scale=1.0, width=0.003)
     g_line = np.linspace(60.0, 595.0, 400)
     ax.plot(mg_nullcline(g_line, p), g_line, color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")
     m_line = np.linspace(0.1, 1.4, 300)
@@ -622,6 +625,31 @@ def _fig_outcome_map():
 
 
 # --------------------------------------------------------------------------- widget callbacks
+_EXPLORER: dict = {}
+
+
+def _explorer_figure():
+    """One figure for the explorer, built once and then updated in place (fast slider response)."""
+    if "fig" not in _EXPLORER:
+        fig, axes = new_figure(3, 1, figsize=(7.0, 6.4), sharex=True)
+        lines = [axes[0].plot([], [], color=ROLE_COLORS["glucose"])[0],
+                 axes[1].plot([], [], color=ROLE_COLORS["beta"], ls="--")[0],
+                 axes[2].plot([], [], color=ROLE_COLORS["magnesium"], ls="-.")[0]]
+        axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
+        axes[0].axhline(Parameters().renal_threshold_mg_dl, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
+        axes[0].set_ylabel("glucose\n(mg/dL)")
+        axes[1].set_ylabel("β-cell mass\n(mg)")
+        axes[2].set_ylabel("Mg pool M\n(1 = replete)")
+        axes[2].set_xlabel("time (years)")
+        _EXPLORER.update(fig=fig, axes=axes, lines=lines)
+    return _EXPLORER["fig"], _EXPLORER["axes"], _EXPLORER["lines"]
+
+
+@lru_cache(maxsize=256)
+def _n_stable(p: Parameters) -> int:
+    return sum(s.stable for s in _c.steady_states(p))
+
+
 @register("03.explorer", title="Magnesium intake and the vicious cycle",
           intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
           start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
@@ -632,24 +660,16 @@ def explorer_view(intake, start_mg_pool, years):
     m0 = in_range("start_mg_pool", start_mg_pool, 0.0, 3.0)
     y0 = tuple(round(v, 10) for v in _healthy_start(round(m0, 4), p))
     sim = _cached_run(p, float(years) * _YEAR, y0)
-    fig, axes = new_figure(3, 1, figsize=(7.0, 6.4), sharex=True)
+    fig, axes, lines = _explorer_figure()
     t = sim.t_years
-    axes[0].plot(t, sim.glucose_mg_dl, color=ROLE_COLORS["glucose"])
-    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
-    axes[0].axhline(p.renal_threshold_mg_dl, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
-    axes[0].set_ylabel("glucose\n(mg/dL)")
-    axes[0].set_ylim(50, max(400, float(np.max(sim.glucose_mg_dl)) * 1.05))
-    axes[1].plot(t, sim.beta_mg, color=ROLE_COLORS["beta"], ls="--")
-    axes[1].set_ylabel("β-cell mass\n(mg)")
-    axes[1].set_ylim(0, max(450.0, float(np.max(sim.beta_mg)) * 1.05))
-    axes[2].plot(t, sim.mg_pool, color=ROLE_COLORS["magnesium"], ls="-.")
-    axes[2].set_ylabel("Mg pool M\n(1 = replete)")
-    axes[2].set_ylim(0, max(1.5, float(np.max(sim.mg_pool)) * 1.05))
-    axes[2].set_xlabel("time (years)")
+    for line, ax, name, floor in zip(lines, axes, ("glucose_mg_dl", "beta_mg", "mg_pool"), (400.0, 450.0, 1.5)):
+        y = getattr(sim, name)
+        line.set_data(t, y)
+        ax.set_ylim(0 if name != "glucose_mg_dl" else 50, max(floor, float(np.max(y)) * 1.05))
+    axes[2].set_xlim(-0.02 * float(years), float(years) * 1.02)
     end = sim.final()
     status = "diabetic range" if end["glucose_mg_dl"] >= _DIABETES_FPG else "below the diabetes threshold"
-    stable = [s for s in _c.steady_states(p) if s.stable]
-    n_st = len(stable)
+    n_st = _n_stable(p)
     text = (f"After {int(years)} years: glucose **{end['glucose_mg_dl']:.0f} mg/dL** ({status}), "
             f"β-cell mass {end['beta_mg']:.0f} mg, Mg pool {end['mg_pool']:.2f}. "
             f"At {p.mg_intake_mg_per_day:.0f} mg/day the model has {n_st} stable state{'s' if n_st != 1 else ''}"
