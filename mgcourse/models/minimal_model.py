@@ -522,6 +522,8 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     ax_i.axhline(p.ib_uU_ml, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_i.set_ylabel("insulin (µU/mL)")
     ax_r.axhline(sg, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
+    top = max(float(np.max(np.asarray(line.get_ydata(), dtype=float))) for line in ax_r.get_lines())
+    ax_r.set_ylim(0.0, max(0.05, 1.12 * float(top)))  # from 0: a small rise in S_G + X must look small
     ax_r.text(2, sg, "your S_G: the rate at basal insulin", ha="left", va="top", color=ROLE_COLORS["reference"],
               fontsize=10)
     ax_r.set_ylabel("glucose disappearance\nS_G + X (min⁻¹)")
