@@ -318,6 +318,8 @@ def cohort_meta_table(outcome: str | None = None) -> pd.DataFrame:
     if outcome is not None:
         choice("outcome", outcome, sorted(set(df["outcome"])))
         df = df[df["outcome"] == outcome].reset_index(drop=True)
+    for c in ("n_cohorts", "n_participants", "n_cases"):
+        df[c] = df[c].astype("Int64")
     df["se_log_rr"] = [se_from_ci(lo, hi, log=True) for lo, hi in zip(df["ci_low"], df["ci_high"])]
     return df
 
