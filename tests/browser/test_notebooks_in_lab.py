@@ -9,7 +9,8 @@ temporary copy of the notebooks):
    output is shown (no ``error`` output in the notebook model; no stderr output
    ``.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]``
    holding a traceback, which is how JupyterLab 4 renders errors);
-3. save a full-page screenshot to ``artifacts/screenshots/<notebook>.png``;
+3. save a full-page screenshot to ``artifacts/screenshots/<notebook>.png`` (long notebooks in
+   parts, ``<notebook>-part2.png`` …; on a failure also ``<notebook>-failure.png``);
 4. drive the chapter's main widget: the first ``panel(...)`` of the notebook
    (or the one named in :data:`MAIN_PANEL`). With a slider: focus its handle,
    press End (Home if already at its maximum), and assert within
@@ -117,17 +118,33 @@ def open_and_run_all(page, lab, name: str) -> dict:
     return state
 
 
-def full_page_screenshot(page, path: Path) -> None:
-    """Screenshot of the whole notebook: the viewport is stretched to the notebook's height."""
-    height = page.evaluate("""() => {
+def full_page_screenshot(page, path: Path) -> list[Path]:
+    """Screenshots of the whole notebook, top to bottom, with the viewport stretched to its height.
+
+    Chromium caps one image at 16,000 px, so a longer notebook is saved in parts
+    (``NN_name.png``, ``NN_name-part2.png`` …). Returns the files written.
+    """
+    max_h = 15_000
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    total, top = page.evaluate("""() => {
       const nb = window.__mgcourseNotebook.content.node;
       const scroller = nb.querySelector('.jp-WindowedPanel-outer') || nb;
-      return Math.ceil(scroller.scrollHeight + nb.getBoundingClientRect().top + 60);
+      return [scroller.scrollHeight, Math.ceil(nb.getBoundingClientRect().top)];
     }""")
-    page.set_viewport_size({"width": 1280, "height": max(900, min(int(height), 16000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path), full_page=True)
+    chunk = min(int(total), max_h)
+    page.set_viewport_size({"width": 1280, "height": max(900, chunk + top + 40)})
+    for old in path.parent.glob(f"{path.stem}-part*.png"):
+        old.unlink()
+    written = []
+    for k, offset in enumerate(range(0, int(total), chunk)):
+        page.evaluate("""y => { const nb = window.__mgcourseNotebook.content.node;
+                               (nb.querySelector('.jp-WindowedPanel-outer') || nb).scrollTop = y; }""", offset)
+        page.wait_for_timeout(200)
+        target = path if k == 0 else path.with_name(f"{path.stem}-part{k + 1}.png")
+        page.screenshot(path=str(target), full_page=True)
+        written.append(target)
     page.set_viewport_size({"width": 1280, "height": 900})
+    return written
 
 
 def _output_signature(cell) -> dict:
@@ -239,8 +256,10 @@ def drive_main_widget(page, nb_path: Path) -> str:
 def test_notebook_runs_in_lab(nb_path, lab, page, artifacts_dir, record_property):
     name = nb_path.name
     t_start = time.perf_counter()
+    (artifacts_dir / f"{nb_path.stem}-failure.png").unlink(missing_ok=True)
     try:
         state = open_and_run_all(page, lab, name)
+        full_page_screenshot(page, artifacts_dir / f"{nb_path.stem}.png")
 
         code = [c for c in state["cells"] if c["type"] == "code" and not c["empty"]]
         errors = [e for c in code for e in c["errors"]]
@@ -256,7 +275,6 @@ def test_notebook_runs_in_lab(nb_path, lab, page, artifacts_dir, record_property
         checked = drive_main_widget(page, nb_path)
         record_property("main_widget", checked)
         print(f"{name}: Run All {state['seconds']:.1f} s; {checked}")
-        full_page_screenshot(page, artifacts_dir / f"{nb_path.stem}.png")
         print(f"{name}: whole test {time.perf_counter() - t_start:.1f} s")
     except Exception:
         try:
