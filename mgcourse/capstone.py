@@ -61,27 +61,25 @@ REFERENCES = {
     "Matthews1985": "Matthews DR, Hosker JP, Rudenski AS, Naylor BA, Treacher DF, Turner RC. Homeostasis model "
                     "assessment: insulin resistance and β-cell function from fasting plasma glucose and insulin "
                     "concentrations in man. *Diabetologia.* 1985;28:412–419.",
-    "Katz2000": "Katz A, Nambi SS, Mather K, et al. Quantitative insulin sensitivity check index: a simple, accurate "
-                "method for assessing insulin sensitivity in humans. *J Clin Endocrinol Metab.* 2000;85:2402–2410. "
-                "PMID 10902785",
-    "Yokoyama2003": "Yokoyama H, et al. Quantitative insulin sensitivity check index and the reciprocal index of "
-                    "homeostasis model assessment in normal range weight and moderately obese type 2 diabetic "
-                    "patients. *Diabetes Care.* 2003;26:2426.",
+    "Katz2000": "Katz A, et al. Quantitative insulin sensitivity check index: a simple, accurate method for "
+                "assessing insulin sensitivity in humans. *J Clin Endocrinol Metab.* 2000;85:2402. PMID 10902785",
+    "Yokoyama2003": "Yokoyama H, et al. *Diabetes Care.* 2003;26:2426. (QUICKI in healthy people and in normal-weight "
+                    "and moderately obese people with type 2 diabetes.)",
     "ADA": "American Diabetes Association fasting glucose categories (normal < 5.6 mmol/L, IFG 5.6–6.9 mmol/L, "
            "diabetes ≥ 7.0 mmol/L), as summarised in: serum magnesium in prediabetes, a meta-analysis of 10 studies "
            "(PMC8695575).",
-    "Wang2013": "Wang J, et al. Dietary magnesium intake improves insulin resistance among non-diabetic individuals "
-                "with metabolic syndrome participating in a dietary trial. *Nutrients.* 2013;5:3910.",
-    "Kurstjens2017": "Kurstjens S, et al. Determinants of hypomagnesemia in patients with type 2 diabetes mellitus. "
-                     "*Eur J Endocrinol.* 2017;176:11.",
-    "Waanders2019": "Waanders F, et al. Hypomagnesaemia and its determinants in a contemporary primary care cohort "
-                    "of persons with type 2 diabetes. *Endocrine.* 2019;67:80.",
+    "Wang2013": "Wang J, et al. *Nutrients.* 2013;5:3910. (Magnesium intake and HOMA-IR in 234 people with the "
+                "metabolic syndrome in a diet trial.)",
+    "Kurstjens2017": "Kurstjens S, et al. *Eur J Endocrinol.* 2017;176:11. (Determinants of hypomagnesaemia in a "
+                     "hospital cohort of 395 people with type 2 diabetes.)",
+    "Waanders2019": "Waanders F, et al. *Endocrine.* 2019;67:80. (Hypomagnesaemia in a primary-care cohort of 929 "
+                    "people with type 2 diabetes.)",
     "Gommers2016": "Gommers LMM, Hoenderop JGJ, Bindels RJM, de Baaij JHF. Hypomagnesemia in type 2 diabetes: "
                    "a vicious circle? *Diabetes.* 2016;65:3–13.",
     "Fine1991": "Fine KD, Santa Ana CA, Porter JL, Fordtran JS. Intestinal absorption of magnesium from food and "
                 "supplements. *J Clin Invest.* 1991;88:396–402. PMID 1864954",
-    "Firoz2001": "Firoz M, Graber M. Bioavailability of US commercial magnesium preparations. *Magnes Res.* "
-                 "2001;14:257–262.",
+    "Firoz2001": "Firoz M, Graber M. *Magnes Res.* 2001;14:257–262. (Absorption of four US commercial magnesium "
+                 "preparations from the urinary increment.)",
     "Topp2000": "Topp B, Promislow K, deVries G, Miura RM, Finegood DT. A model of β-cell mass, insulin, and "
                 "glucose kinetics: pathways to diabetes. *J Theor Biol.* 2000;206:605–619.",
     "Larsson2007": "Larsson SC, Wolk A. Magnesium intake and risk of type 2 diabetes: a meta-analysis. "
@@ -96,9 +94,10 @@ REFERENCES = {
                     "insulin sensitivity and glucose control. *Pharmacol Res.* 2016;111:272–282.",
     "Morais2017": "Morais JBS, et al. Effect of magnesium supplementation on insulin resistance in humans: "
                   "a systematic review. *Nutrition.* 2017;38:54–60.",
-    "Lima2014": "Lima de Souza e Silva ML, et al. Effect of magnesium supplementation on insulin resistance in "
-                "women with metabolic syndrome (randomised trial, 400 mg/day for 12 weeks). "
-                "*J Clin Med Res.* 2014;6:456.",
+    "Lima2014": "Lima de Souza e Silva ML, et al. *J Clin Med Res.* 2014;6:456. (Randomised trial of 400 mg/day "
+                "magnesium vs placebo for 12 weeks in 72 women with the metabolic syndrome.)",
+    "Shechter2012": "Shechter M, et al. *Magnes Res.* 2012;25:28–39. (Crossover trial in 41 healthy adults: magnesium "
+                    "oxide vs citrate, intracellular magnesium.)",
 }
 #: Reference numbers as printed in notebook 07 (the order of :data:`REFERENCES`).
 REF_NUMBER = {key: k for k, key in enumerate(REFERENCES, 1)}
@@ -890,7 +889,7 @@ def case_figure(case_id: str):
     ax1.set_yticks(y, ["healthy", "T2D, normal weight", "T2D, moderately obese"])
     ax1.set_xlabel("QUICKI (dimensionless)")
     ax1.set_title(f"(a) QUICKI; HOMA-IR = {r.indices.homa_ir:.2f}", fontsize=11)
-    ax1.legend(loc="lower right", fontsize=9)
+    ax1.legend(loc="upper right", fontsize=9)
     # (b) food log by item
     log = r.food_log.sort_values("magnesium_mg")
     names = [f"{f[:24].title()}" for f in log["food"]]
@@ -927,6 +926,105 @@ def case_figure(case_id: str):
         ax4.set_axis_off()
         ax4.text(0.5, 0.5, "no supplement", ha="center", va="center")
     return fig
+
+
+def indices_figure():
+    """QUICKI and HOMA-IR of the three cases against published typical values and study thresholds."""
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(11.0, 3.9))
+    groups = list(QUICKI_TYPICAL)
+    y = np.arange(len(groups))
+    ax1.errorbar([QUICKI_TYPICAL[g][0] for g in groups], y, xerr=[QUICKI_TYPICAL[g][1] for g in groups], fmt="s",
+                 color="black", capsize=4, label="published mean ± SD (Yokoyama 2003)")
+    ax1.set_yticks(y, ["healthy", "T2D, normal weight", "T2D, moderately obese"])
+    markers = {"A": ("o", OKABE_ITO["vermillion"]), "B": ("^", OKABE_ITO["blue"]), "C": ("D", OKABE_ITO["orange"])}
+    homas = []
+    for cid in CASE_IDS:
+        rep = indices_report(CASES[cid])
+        m, col = markers[cid]
+        ax1.axvline(rep.quicki, color=col, linestyle="--", linewidth=1.6, label=f"case {cid}: {rep.quicki:.3f}")
+        homas.append(rep.homa_ir)
+    ax1.axvline(0.45, color="grey", linestyle=":", linewidth=1.2, label="'> 0.45 = normal' (a web myth)")
+    ax1.set_xlabel("QUICKI (dimensionless; lower = more insulin resistant)")
+    ax1.legend(fontsize=8, loc="upper right")
+    ax2.bar(list(CASE_IDS), homas, color=[markers[c][1] for c in CASE_IDS], edgecolor="black", linewidth=0.5)
+    for cut, label in HOMA_IR_STUDY_THRESHOLDS:
+        ax2.axhline(cut, color="black", linestyle=":" if cut == 3.0 else "--", linewidth=1.2,
+                    label=f"{cut:g}: " + ("trial inclusion (≥ 3)" if cut == 3.0 else "'high' in Wang 2013 (> 3.6)"))
+    ax2.set_xlabel("case (fictional)")
+    ax2.set_ylabel("HOMA-IR (dimensionless)")
+    ax2.legend(fontsize=8, loc="upper left")
+    ax2.set_ylim(0, max(homas) * 1.3)
+    return fig
+
+
+def indices_figure_alt() -> str:
+    q = {cid: indices_report(CASES[cid]) for cid in CASE_IDS}
+    return ("Left: the QUICKI of cases " + ", ".join(f"{c} ({q[c].quicki:.3f})" for c in CASE_IDS)
+            + " as dashed lines against the published means ± SD of healthy people (0.389), normal-weight (0.371) "
+            "and moderately obese (0.338) type 2 diabetes, and the mistaken 0.45 cut-off; right: HOMA-IR of the three "
+            "cases (" + ", ".join(f"{c} {q[c].homa_ir:.2f}" for c in CASE_IDS) + ") against the study thresholds 3 and 3.6.")
+
+
+def food_log_figure(case_id: str):
+    """Magnesium (mg) of each item of a case's food log, by meal, with the item's mg per 100 g."""
+    r = pipeline(case_id)
+    log = r.food_log.iloc[::-1].reset_index(drop=True)
+    fig, ax = new_figure(figsize=(9.0, 0.36 * len(log) + 1.4))
+    meals = list(dict.fromkeys(r.food_log["meal"]))
+    palette = [OKABE_ITO[k] for k in ("orange", "blue", "bluish_green", "reddish_purple", "sky_blue", "vermillion")]
+    colors = {m: palette[k % len(palette)] for k, m in enumerate(meals)}
+    y = np.arange(len(log))
+    for meal in meals:
+        sel = log["meal"] == meal
+        ax.barh(y[sel], log.loc[sel, "magnesium_mg"], color=colors[meal], edgecolor="black", linewidth=0.4, label=meal)
+    for yy, mg, g, p in zip(y, log["magnesium_mg"], log["grams"], log["magnesium_mg_per_100g"]):
+        ax.text(mg, yy, f"  {mg:.0f} mg ({g:.0f} g × {p:.0f} mg/100 g)", va="center", fontsize=8)
+    ax.set_yticks(y, [f[:30].title() for f in log["food"]], fontsize=8)
+    ax.set_xlabel("magnesium in the portion eaten (mg)")
+    ax.set_xlim(0, float(log["magnesium_mg"].max()) * 1.9)
+    ax.legend(title="meal", fontsize=8, loc="lower right")
+    ax.set_title(f"Case {case_id} (fictional): {r.intake.total_mg:.0f} mg from {len(log)} items", fontsize=11)
+    return fig
+
+
+def food_log_figure_alt(case_id: str) -> str:
+    r = pipeline(case_id)
+    top = r.food_log.sort_values("magnesium_mg", ascending=False).iloc[0]
+    return (f"Horizontal bars of the magnesium in each of the {len(r.food_log)} food-log items of case {case_id}, "
+            f"coloured by meal and labelled with grams × mg per 100 g; the largest item is {top['food'].lower()} "
+            f"({top['magnesium_mg']:.0f} mg) and the total is {r.intake.total_mg:.0f} mg.")
+
+
+def plan_figure(case_id: str):
+    """Stacked bars: the food log, the gain from swaps and the optimiser's additions, against the EAR and RDA."""
+    r = pipeline(case_id)
+    p = r.plan
+    fig, ax = new_figure(figsize=(7.5, 4.2))
+    base = r.intake.total_mg
+    swaps = p.swapped_total_mg - base
+    add = p.planned_total_mg - p.swapped_total_mg
+    ax.bar(["food log", "plan"], [base, base], color=OKABE_ITO["vermillion"], edgecolor="black", linewidth=0.5,
+           label="food log as eaten")
+    ax.bar(["plan"], [swaps], bottom=[base], color=OKABE_ITO["orange"], edgecolor="black", linewidth=0.5,
+           label="+ swaps (same weight)")
+    ax.bar(["plan"], [add], bottom=[base + swaps], color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5,
+           hatch="//", label="+ optimiser's additions")
+    ax.axhline(r.intake.rda_mg, color="black", label=f"RDA {r.intake.rda_mg:.0f} mg/day")
+    if r.intake.ear_mg is not None:
+        ax.axhline(r.intake.ear_mg, color="black", linestyle=":", label=f"EAR {r.intake.ear_mg:.0f} mg/day")
+    ax.set_ylabel("dietary magnesium (mg/day)")
+    ax.set_ylim(0, max(p.planned_total_mg, r.intake.rda_mg) * 1.35)
+    ax.legend(fontsize=9, loc="upper left")
+    return fig
+
+
+def plan_figure_alt(case_id: str) -> str:
+    r = pipeline(case_id)
+    p = r.plan
+    return (f"Two bars for case {case_id}: the food log at {r.intake.total_mg:.0f} mg/day, and the plan stacked from "
+            f"the same {r.intake.total_mg:.0f} mg plus {p.swapped_total_mg - r.intake.total_mg:.0f} mg from swaps and "
+            f"{p.planned_total_mg - p.swapped_total_mg:.0f} mg from the optimiser's additions, reaching the RDA line "
+            f"at {r.intake.rda_mg:.0f} mg/day; the EAR line is lower.")
 
 
 def case_figure_alt(case_id: str) -> str:
