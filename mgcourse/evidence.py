@@ -169,7 +169,7 @@ TRIALS: tuple[Trial, ...] = (
           note="a null trial"),
     Trial("elderawi_2018", "ElDerawi et al. 2018",
           "ElDerawi WA, et al. Nutrients 2018;11:44", True,
-          "randomised, open control (no supplement)", "42 adults with type 2 diabetes", 42,
+          "controlled, open (no supplement); randomisation not stated in the course's sources", "42 adults with type 2 diabetes", 42,
           None, None, 250.0, "250 mg/day elemental Mg", "3 months", "no supplement (open control)",
           "HOMA-IR 6.16 → 4.44 (Mg group); no SDs of the control arm in the course's sources",
           note="HbA1c 8.32 → 7.96 %"),
