@@ -1013,8 +1013,8 @@ def plan_figure(case_id: str):
     if r.intake.ear_mg is not None:
         ax.axhline(r.intake.ear_mg, color="black", linestyle=":", label=f"EAR {r.intake.ear_mg:.0f} mg/day")
     ax.set_ylabel("dietary magnesium (mg/day)")
-    ax.set_ylim(0, max(p.planned_total_mg, r.intake.rda_mg) * 1.35)
-    ax.legend(fontsize=9, loc="upper left")
+    ax.set_ylim(0, max(p.planned_total_mg, r.intake.rda_mg) * 1.75)
+    ax.legend(fontsize=9, loc="upper left", ncol=2)
     return fig
 
 
@@ -1049,8 +1049,17 @@ def case_summary_view(case_id):
 
 @functools.lru_cache(maxsize=8)
 def _case_figure_cached(case_id: str):
-    """The cases are fixed records, so each case's figure is drawn once and reused."""
-    return case_figure(case_id)
+    """The cases are fixed records, so each case's figure is drawn once and reused.
+
+    After one draw the constrained layout is frozen (layout engine "none"), so that later renders skip the
+    layout solver: the axes keep the positions it computed.
+    """
+    from .style import png_bytes
+
+    fig = case_figure(case_id)
+    png_bytes(fig)
+    fig.set_layout_engine("none")
+    return fig
 
 
 def scenario_figure(case_id: str, intake_mg_per_day: float, years: float):

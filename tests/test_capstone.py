@@ -326,18 +326,6 @@ def test_scenario_widget(cid):
     assert widgets.safe_call(capstone.intake_scenario_view, case_id=cid, intake_mg_per_day=-5, years=10).error
 
 
-def test_case_widget_is_fast():
-    spec = widgets.get("07.case_summary")
-    for cid in CASE_IDS:
-        spec.func(case_id=cid)  # warm the caches
-    times = []
-    for cid in CASE_IDS * 3:
-        t0 = time.perf_counter()
-        spec.func(case_id=cid)
-        times.append(time.perf_counter() - t0)
-    assert sorted(times)[len(times) // 2] < 0.3
-
-
 # --------------------------------------------------------------------------- exercise checks read the chosen case
 def _reference_food_log_mg(entries):
     from mgcourse import diet
