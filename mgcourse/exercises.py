@@ -124,10 +124,9 @@ def generate(solution_path: Path) -> nbformat.NotebookNode:
     banner = nbformat.v4.new_markdown_cell(BANNER.format(name=solution_path.name))
     banner.metadata["tags"] = ["generated-banner"]
     cells.insert(1 if cells else 0, banner)
-    out = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb.metadata))
-    for k, c in enumerate(out.cells):  # stable ids: no diff noise between builds
+    for k, c in enumerate(cells):  # stable ids: no diff noise between builds
         c["id"] = f"cell-{k:03d}"
-    return out
+    return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb.metadata))
 
 
 def _signature(nb) -> list[tuple]:
