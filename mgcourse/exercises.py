@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ STUDENT_DIR = REPO_ROOT / "exercises"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _STUB_RE = re.compile(r"^(\s*)# STUB: ?(.*)$")
 _MD_STUB_RE = re.compile(r"<!--\s*STUB:\s*(.*?)\s*-->", re.S)
+_REL_LINK_RE = re.compile(r"(\]\()(?![a-z][a-z0-9+.-]*:|#|/)([^)\s#]+)")
 BANNER = ("> **Student version**, generated from `exercises/solutions/{name}` by "
           "`python -m mgcourse.exercises build`. Edit the solutions notebook, not this one.\n>\n"
           "> Work top to bottom: replace each `...` or `NotImplementedError` stub, run the cell, "
@@ -77,6 +79,15 @@ def _stub_code(source: str, where: str) -> str:
     return "\n".join(out)
 
 
+def _relink(markdown: str) -> str:
+    """Rewrite relative links written for ``exercises/solutions/`` so they work from ``exercises/``."""
+    def fix(m):
+        target = os.path.normpath(os.path.join(SOLUTIONS_DIR, m.group(2)))
+        return m.group(1) + os.path.relpath(target, STUDENT_DIR).replace(os.sep, "/")
+
+    return _REL_LINK_RE.sub(fix, markdown)
+
+
 def _student_cell(cell, where: str):
     tags = list(cell.metadata.get("tags", []))
     if "solutions-only" in tags:
@@ -103,6 +114,8 @@ def _student_cell(cell, where: str):
         cell.source = f"<details>\n<summary>{title}</summary>\n\n{body}\n\n</details>"
     if cell.cell_type == "code":
         cell.outputs, cell.execution_count = [], None
+    else:
+        cell.source = _relink(cell.source)
     cell.metadata["tags"] = tags
     if not tags:
         del cell.metadata["tags"]
