@@ -212,9 +212,15 @@ def test_depletion_widget_default_and_extremes():
         b.depletion_view(-10, 0, 12)
 
 
-def test_figures_build():
+def test_figures_build_with_labelled_axes():
+    from matplotlib.figure import Figure
+
+    from test_figures import axes_problems
+
     for f in (b.pools_figure, b.nephron_figure, b.absorption_figure, b.renal_figure, b.diagram_figure):
-        assert f() is not None
+        fig = f()
+        assert isinstance(fig, Figure) and fig.axes, f.__name__
+        assert axes_problems(fig) == [], f.__name__
 
 
 def test_pool_table_serum_share():

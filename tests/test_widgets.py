@@ -62,7 +62,24 @@ def test_safe_call_turns_value_error_into_message():
     assert view.error and "x must be between 0 and 1" in view.text
 
 
-def test_static_and_panel_run_without_a_kernel():
-    pytest.importorskip("ipywidgets")
+def test_static_and_panel_render_and_react(monkeypatch):
+    import IPython.display
+
+    shown, rendered = [], []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    monkeypatch.setattr(View, "display", lambda self: rendered.append(self))
+
     widgets.static("00.converter")
-    widgets.panel("00.converter")
+    assert rendered[-1].text.startswith("100 mg/dL of glucose = **5.551 mmol/L**")
+
+    widgets.panel("00.converter", value="126")
+    box = shown[-1]
+    assert set(box.controls) == {"substance", "value", "from_unit", "to_unit"}
+    assert box.controls["value"].description == "Value"
+    assert "126 mg/dL of glucose = **6.994 mmol/L**" in rendered[-1].text  # first render uses the override
+    box.controls["value"].value = "7"
+    box.controls["from_unit"].value = "mmol/L"
+    box.controls["to_unit"].value = "mg/dL"
+    assert "7 mmol/L of glucose = **126.1 mg/dL**" in rendered[-1].text  # each change re-renders
+    box.controls["value"].value = "seven"
+    assert rendered[-1].error and "must be a number" in rendered[-1].text  # a message, not a traceback
