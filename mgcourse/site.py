@@ -1,12 +1,15 @@
-"""The course as a static web site, and the guarded Colab setup cell.
+"""The course as a static web site, and its launch links: the guarded Colab setup cell and the badges.
 
 ``python -m mgcourse.site build``            build the HTML site into ``_build/site/html``
 ``python -m mgcourse.site build --out DIR``  … into ``DIR/html`` (staging folder ``DIR/src``)
-``python -m mgcourse.site add-colab-cell --repo-url URL``
-                                             insert (or update) the guarded Colab setup cell in
-                                             every chapter notebook; idempotent
+``python -m mgcourse.site links``            once ``[project.urls] Repository`` is set in
+                                             ``pyproject.toml``: put the guarded Colab setup cell
+                                             into every chapter and exercise notebook and the
+                                             Binder/Colab badges into the README (idempotent)
+``python -m mgcourse.site add-colab-cell --repo-url URL [PATH ...]``
+                                             only the Colab cell, in the given notebooks
 ``python -m mgcourse.site badges --repo-url URL``
-                                             print the README's launch-badge lines
+                                             only print the README's launch-badge lines
 
 The site is Sphinx + myst-nb with the sphinx-book-theme (the engine of Jupyter
 Book 1), built from the notebooks' **stored outputs** (``nb_execution_mode =
@@ -43,7 +46,7 @@ from . import REPO_ROOT
 BOOK_DIR = REPO_ROOT / "book"
 DEFAULT_OUT = REPO_ROOT / "_build" / "site"
 
-# --------------------------------------------------------------------------- the Colab setup cell
+# --------------------------------------------------------------------------- launch links (Colab, Binder)
 #: First line of the setup cell; how the cell is found again (idempotent insertion, tests).
 COLAB_MARKER = "# mgcourse:colab-setup"
 COLAB_GUARD = '"google.colab" in sys.modules'
@@ -51,19 +54,36 @@ COLAB_CELL_ID = "colab-setup"
 COLAB_CELL_TAG = "colab-setup"
 #: Where Colab clones the repository.
 COLAB_CLONE_DIR = "/content/mgcourse"
+#: Packages that Colab may have imported, in an older version, before the setup cell ran.
+COLAB_RESTART_IF_STALE = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets")
+#: The README block that holds the launch badges (between these two lines).
+README_BADGES_START = "<!-- launch-badges:start (written by python -m mgcourse.site links) -->"
+README_BADGES_END = "<!-- launch-badges:end -->"
+#: What the block says while ``pyproject.toml`` names no repository.
+README_BADGES_PENDING = ("_Launch badges appear here once the course has a public repository: maintainers, see "
+                         "\"Publishing\" in\n[`CONTRIBUTING.md`](CONTRIBUTING.md)._")
+_GITHUB_URL = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+
+
+def _github_slug(repo_url: str, name: str = "repo_url") -> str:
+    m = _GITHUB_URL.match(repo_url) if isinstance(repo_url, str) else None
+    if not m:
+        raise ValueError(f"{name} must look like https://github.com/OWNER/NAME, got {repo_url!r}")
+    return f"{m.group(1)}/{m.group(2)}"
 
 
 def colab_cell_source(repo_url: str) -> str:
     """Source of the guarded setup cell: it installs the course only when running in Google Colab.
 
     In Colab it clones ``repo_url`` (the course needs its ``data/`` folder, not only the
-    package), pip-installs the library in editable mode with the minimum versions from
-    ``pyproject.toml`` (Colab's own numpy, pandas … are not replaced by the exact pins of
-    ``requirements.txt``), changes into ``notebooks/`` and enables Colab's widget manager for
-    ipywidgets 8. Everywhere else (JupyterLab, Binder, CI, nbval) it only imports ``sys``.
+    package) once per runtime, pip-installs the library in editable mode with the minimum
+    versions from ``pyproject.toml`` (Colab's own numpy, pandas … are kept unless too old;
+    the exact pins of ``requirements.txt`` are not forced on Colab), makes it importable
+    without a restart, asks for a restart if pip replaced a package that Colab had already
+    imported, and enables Colab's widget manager for ipywidgets 8.
+    Everywhere else (JupyterLab, Binder, CI, nbval) it only imports ``sys``.
     """
-    if not re.match(r"^https://[\w.-]+/[\w.-]+/[\w.-]+?(\.git)?/?$", repo_url):
-        raise ValueError(f"repo_url must look like https://github.com/OWNER/NAME, got {repo_url!r}")
+    slug = _github_slug(repo_url)
     q = json.dumps  # double-quoted Python string literals
     return "\n".join([
         f"{COLAB_MARKER}: runs only in Google Colab, where it fetches the course and installs its library.",
@@ -71,14 +91,21 @@ def colab_cell_source(repo_url: str) -> str:
         "import sys",
         "",
         f"if {COLAB_GUARD}:",
+        "    import importlib.metadata",
         "    import os",
         "    import subprocess",
         "",
         f"    if not os.path.isdir({q(COLAB_CLONE_DIR)}):",
-        f"        subprocess.run([\"git\", \"clone\", \"--depth\", \"1\", {q(repo_url)}, {q(COLAB_CLONE_DIR)}], check=True)",
+        f"        subprocess.run([\"git\", \"clone\", \"--depth\", \"1\", {q('https://github.com/' + slug)}, {q(COLAB_CLONE_DIR)}],",
+        "                       check=True)",
         f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", \"-e\", {q(COLAB_CLONE_DIR)}], check=True)",
-        f"    sys.path.insert(0, {q(COLAB_CLONE_DIR)})  # importable in this kernel without a restart",
-        f"    os.chdir({q(COLAB_CLONE_DIR + '/notebooks')})",
+        f"    sys.path.insert(0, {q(COLAB_CLONE_DIR)})  # importable in this session without a restart",
+        "    stale = [name for name in " + repr(COLAB_RESTART_IF_STALE).replace("'", '"') + "",
+        "             if name in sys.modules",
+        "             and getattr(sys.modules[name], \"__version__\", None) != importlib.metadata.version(name)]",
+        "    if stale:",
+        "        print(\"pip updated\", \", \".join(stale), \"after Colab had loaded them:\"",
+        "              \" choose Runtime > Restart session, then run the notebook again.\")",
         "    from google.colab import output",
         "",
         "    output.enable_custom_widget_manager()  # ipywidgets 8 in Colab",
@@ -113,7 +140,26 @@ def colab_cell_problems(source: str) -> list[str]:
     return problems
 
 
-def _default_repo_url() -> str | None:
+def configured_repo_url(pyproject: Path | None = None) -> str | None:
+    """The course's public repository: ``[project.urls] Repository`` in ``pyproject.toml``, or None.
+
+    This is the single place where the URL is set; the Colab cells and the README's launch badges
+    are generated from it (``python -m mgcourse.site links``) and a test keeps them in step.
+    Raises ``ValueError`` if the entry is there but is not ``https://github.com/OWNER/NAME``.
+    """
+    import tomllib
+
+    path = Path(pyproject) if pyproject else REPO_ROOT / "pyproject.toml"
+    with open(path, "rb") as fh:
+        meta = tomllib.load(fh)
+    url = meta.get("project", {}).get("urls", {}).get("Repository")
+    if url is None:
+        return None
+    _github_slug(url, name=f"[project.urls] Repository in {path.name}")
+    return url.rstrip("/").removesuffix(".git")
+
+
+def _git_remote_url() -> str | None:
     try:
         url = subprocess.run(["git", "remote", "get-url", "origin"], cwd=REPO_ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()
@@ -121,6 +167,19 @@ def _default_repo_url() -> str | None:
         return None
     m = re.match(r"^(?:git@github\.com:|https://github\.com/)([\w.-]+)/([\w.-]+?)(?:\.git)?$", url)
     return f"https://github.com/{m.group(1)}/{m.group(2)}" if m else None
+
+
+def _default_repo_url() -> str | None:
+    """``pyproject.toml``'s Repository URL, else the git remote ``origin`` if it is on GitHub."""
+    return configured_repo_url() or _git_remote_url()
+
+
+def launch_notebooks() -> list[Path]:
+    """Notebooks that get the Colab cell: the chapters and the exercise solutions (whose cell the
+    generated student notebooks inherit)."""
+    from .notebooks import course_notebooks, solution_notebooks
+
+    return [*course_notebooks(), *solution_notebooks()]
 
 
 def add_colab_cell(path: Path, repo_url: str) -> str:
@@ -152,20 +211,49 @@ def add_colab_cell(path: Path, repo_url: str) -> str:
 
 
 def badge_lines(repo_url: str, branch: str = "main") -> list[str]:
-    """Markdown lines for the README: Binder for the whole course, Colab per chapter."""
-    m = re.match(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", repo_url)
-    if not m:
-        raise ValueError(f"repo_url must be https://github.com/OWNER/NAME, got {repo_url!r}")
-    slug = f"{m.group(1)}/{m.group(2)}"
+    """Markdown lines for the README: Binder for the whole course, Colab per chapter and its exercises."""
+    slug = _github_slug(repo_url)
+    if not re.match(r"^[\w./-]+$", branch):
+        raise ValueError(f"branch must be a git branch name, got {branch!r}")
     from .notebooks import course_notebooks
 
-    lines = [f"[![Launch in Binder](https://mybinder.org/badge_logo.svg)]"
+    colab = "https://colab.research.google.com"
+    lines = [f"[![Launch the whole course in Binder](https://mybinder.org/badge_logo.svg)]"
              f"(https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/notebooks/00_welcome.ipynb)", ""]
     for nb_path in course_notebooks():
         title = _title(nbformat.read(nb_path, as_version=4)) or nb_path.stem
-        lines.append(f"- {title} [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-                     f"(https://colab.research.google.com/github/{slug}/blob/{branch}/notebooks/{nb_path.name})")
+        exercises = f"{nb_path.stem}_exercises.ipynb"
+        line = (f"- {title}: [![Open the chapter in Colab]({colab}/assets/colab-badge.svg)]"
+                f"({colab}/github/{slug}/blob/{branch}/notebooks/{nb_path.name})")
+        if (REPO_ROOT / "exercises" / exercises).exists():
+            line += f" · [exercises in Colab]({colab}/github/{slug}/blob/{branch}/exercises/{exercises})"
+        lines.append(line)
     return lines
+
+
+def readme_badge_block(text: str) -> str:
+    """The text between the README's launch-badge markers (stripped); ValueError if they are missing."""
+    try:
+        a = text.index(README_BADGES_START) + len(README_BADGES_START)
+        b = text.index(README_BADGES_END, a)
+    except ValueError:
+        raise ValueError(f"README has no launch-badge block: add the lines {README_BADGES_START!r} and "
+                         f"{README_BADGES_END!r}") from None
+    return text[a:b].strip()
+
+
+def write_readme_badges(readme: Path, repo_url: str, branch: str = "main") -> str:
+    """Put the launch badges between the README's markers. Returns ``"updated"`` or ``"unchanged"``."""
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    old = readme_badge_block(text)
+    new = "\n".join(badge_lines(repo_url, branch))
+    if old == new:
+        return "unchanged"
+    a = text.index(README_BADGES_START) + len(README_BADGES_START)
+    b = text.index(README_BADGES_END, a)
+    readme.write_text(text[:a] + "\n" + new + "\n" + text[b:], encoding="utf-8")
+    return "updated"
 
 
 def _title(nb) -> str:
@@ -213,6 +301,9 @@ def prepare_notebook(src: Path, dest: Path) -> dict:
     Returns counts: ``{"figures": n, "without_alt": m}``.
     """
     nb = nbformat.read(src, as_version=4)
+    i = find_colab_cell(nb)
+    if i is not None:  # setup code for Colab only: noise on a page that runs nothing
+        del nb.cells[i]
     fig_dir = dest.parent / "_figures"
     counts = {"figures": 0, "without_alt": 0}
     for i, cell in enumerate(nb.cells):
@@ -298,11 +389,14 @@ def main(argv=None) -> int:
     b = sub.add_parser("build", help="build the static HTML site from the stored outputs")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     b.add_argument("--verbose", action="store_true", help="show Sphinx's output")
-    a = sub.add_parser("add-colab-cell", help="insert the guarded Colab setup cell into every chapter notebook")
-    a.add_argument("--repo-url", help="https://github.com/OWNER/NAME (default: the git remote 'origin')")
-    a.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/NN_*.ipynb)")
+    ln = sub.add_parser("links", help="Colab cells in every chapter and exercise notebook + README badges, "
+                                      "from [project.urls] Repository in pyproject.toml")
+    ln.add_argument("--branch", default="main")
+    a = sub.add_parser("add-colab-cell", help="insert the guarded Colab setup cell into notebooks")
+    a.add_argument("--repo-url", help="https://github.com/OWNER/NAME (default: pyproject.toml, then git remote)")
+    a.add_argument("paths", nargs="*", type=Path, help="notebooks (default: chapters and exercise solutions)")
     g = sub.add_parser("badges", help="print the README's Binder and Colab badge lines")
-    g.add_argument("--repo-url", help="https://github.com/OWNER/NAME (default: the git remote 'origin')")
+    g.add_argument("--repo-url", help="https://github.com/OWNER/NAME (default: pyproject.toml, then git remote)")
     g.add_argument("--branch", default="main")
     args = parser.parse_args(argv)
 
@@ -315,16 +409,28 @@ def main(argv=None) -> int:
             print(f"Sphinx warnings: {warnings}", file=sys.stderr)
         return 0
 
-    repo_url = args.repo_url or _default_repo_url()
-    if not repo_url:
-        parser.error("give --repo-url https://github.com/OWNER/NAME (no git remote 'origin' to take it from)")
-    if args.cmd == "badges":
-        print("\n".join(badge_lines(repo_url, args.branch)))
-        return 0
-    from .notebooks import course_notebooks
-
-    for p in args.paths or course_notebooks():
-        print(f"{add_colab_cell(p, repo_url):9s} {p}")
+    try:
+        if args.cmd == "links":
+            repo_url = configured_repo_url()
+            if not repo_url:
+                parser.error('set the course\'s public repository first, in pyproject.toml:\n'
+                             '  [project.urls]\n  Repository = "https://github.com/OWNER/NAME"')
+            for p in launch_notebooks():
+                print(f"{add_colab_cell(p, repo_url):9s} {p.relative_to(REPO_ROOT)}")
+            print(f"{write_readme_badges(REPO_ROOT / 'README.md', repo_url, args.branch):9s} README.md")
+            print("now re-execute the notebooks (this also rebuilds the student exercise notebooks):\n"
+                  "  python -m mgcourse.notebooks refresh", file=sys.stderr)
+            return 0
+        repo_url = args.repo_url or _default_repo_url()
+        if not repo_url:
+            parser.error("give --repo-url https://github.com/OWNER/NAME (none in pyproject.toml, no GitHub remote)")
+        if args.cmd == "badges":
+            print("\n".join(badge_lines(repo_url, args.branch)))
+            return 0
+        for p in args.paths or launch_notebooks():
+            print(f"{add_colab_cell(p, repo_url):9s} {p}")
+    except ValueError as exc:
+        parser.error(str(exc))
     print("now re-execute them: python -m mgcourse.notebooks refresh", file=sys.stderr)
     return 0
 
