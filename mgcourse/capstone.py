@@ -34,13 +34,12 @@ exercise notebook serves all three variants.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from . import chemistry, data, diet, evidence, intakes, supplements
+from . import data, diet, evidence, intakes, supplements
 from ._validate import choice, in_range
 from .indices import QUICKI_TYPICAL, fasting_glucose_category, homa_ir, quicki
 from .models import absorption, cycle
@@ -460,7 +459,7 @@ def food_log_table(entries) -> pd.DataFrame:
     for k, it in enumerate(items, 1):
         try:
             food = data.food_by_ndb(it.ndb_no)
-            grams = diet.grams_for(food["ndb_no"], it.amount, it.unit)
+            diet.grams_for(food["ndb_no"], it.amount, it.unit)  # checks the unit for this food, with context
         except ValueError as exc:
             raise ValueError(f"food-log entry {k} ({it.ndb_no!r}, {it.amount!r}, {it.unit!r}): {exc}") from None
         per100 = food["magnesium_mg_per_100g"]

@@ -727,7 +727,7 @@ def confounding_estimates(cohort: pd.DataFrame, true_effect_log_per_100mg: float
 
 
 # =========================================================================== figures & widgets
-from .style import COLORS, MARKERS, OKABE_ITO, ROLE_COLORS, new_figure, register_figure  # noqa: E402
+from .style import COLORS, MARKERS, ROLE_COLORS, new_figure, register_figure  # noqa: E402
 from .widgets import Checkbox, Dropdown, Slider, View, register  # noqa: E402
 
 _META_OPTIONS = tuple((get_meta(m).label + f" (RR {get_meta(m).rr_per_100mg:.2f})", m) for m in T2D_META_IDS)

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import indices, units
 from ._validate import as_array, in_range
-from .style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure
+from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
 
 # --------------------------------------------------------------------------- diagrams
@@ -62,10 +62,7 @@ def cascade_figure():
     """Diagram: insulin → receptor (tyrosine kinase, Mg-ATP) → IRS → PI3K → Akt → GLUT4 → glucose uptake."""
     from matplotlib.patches import FancyBboxPatch
 
-    fig, ax = new_figure(figsize=(10.0, 7.4))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.axis("off")
+    fig, ax = new_diagram(figsize=(10.0, 7.4))
     # cell membrane
     ax.axhspan(0.80, 0.83, xmin=0.0, xmax=1.0, color="#e9d8a6", zorder=0)
     ax.text(0.01, 0.845, "outside the cell (blood, interstitial fluid)", fontsize=10, color="#555555")
@@ -111,10 +108,7 @@ def cascade_figure():
                      "releasing it when fasting, and muscle and fat taking glucose up under insulin.")
 def homeostasis_figure():
     """Diagram: the pancreas–liver–muscle–fat loop that keeps blood glucose in range (fed vs fasting)."""
-    fig, ax = new_figure(figsize=(9.5, 6.6))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.axis("off")
+    fig, ax = new_diagram(figsize=(9.5, 6.6))
     ins, glu = ROLE_COLORS["insulin"], ROLE_COLORS["glucose"]
     _box(ax, 0.5, 0.52, "Blood glucose\nfasting normal < 100 mg/dL\n(< 5.6 mmol/L, ADA)", w=0.29, h=0.14,
          face="#fbe3d6", edge=glu, weight="bold")

@@ -165,8 +165,8 @@ def _git_remote_url() -> str | None:
                              text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
-    m = re.match(r"^(?:git@github\.com:|https://github\.com/)([\w.-]+)/([\w.-]+?)(?:\.git)?$", url)
-    return f"https://github.com/{m.group(1)}/{m.group(2)}" if m else None
+    url = re.sub(r"^git@github\.com:", "https://github.com/", url)
+    return f"https://github.com/{_github_slug(url)}" if _GITHUB_URL.match(url) else None
 
 
 def _default_repo_url() -> str | None:

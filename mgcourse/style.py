@@ -99,6 +99,15 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **subplot_kw):
     return fig, axes
 
 
+def new_diagram(figsize, xlim=(0.0, 1.0), ylim=(0.0, 1.0)):
+    """A styled ``(Figure, Axes)`` canvas for a diagram drawn by code: fixed limits, no axes drawn."""
+    fig, ax = new_figure(figsize=figsize)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_axis_off()
+    return fig, ax
+
+
 def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
     """Render a figure to PNG bytes (opaque white background)."""
     buf = io.BytesIO()

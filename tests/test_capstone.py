@@ -2,7 +2,6 @@
 bad food-log entries, the case widgets and the case-dependent exercise checks."""
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -10,7 +9,6 @@ import pytest
 
 from mgcourse import capstone, chemistry, data, intakes, widgets
 from mgcourse.checks import CORRECT, NOT_ATTEMPTED, Checker
-from mgcourse.units import convert
 
 CASE_IDS = capstone.CASE_IDS
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import html.parser
-import posixpath
 import shutil
 import urllib.parse
 from pathlib import Path

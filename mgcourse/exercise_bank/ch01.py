@@ -4,8 +4,6 @@ Expected values are computed from the course library (never typed in), so that
 the checks follow the library if a published parameter is ever corrected.
 """
 
-import numpy as np
-
 from mgcourse import indices
 from mgcourse.checks import choice, exercise, explanation, function, value
 from mgcourse.models import minimal_model as mm

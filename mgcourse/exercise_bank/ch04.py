@@ -3,8 +3,6 @@ a day's plan checked against the data, the diet optimiser, and a claim to critiq
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 

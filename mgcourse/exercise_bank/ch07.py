@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from mgcourse import capstone, diet, intakes
+from mgcourse import capstone, intakes
 from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
 from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML, INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
 

@@ -598,7 +598,7 @@ def depletion_summary(sim: Simulation) -> dict:
 
 # ====================================================================== figures and widgets (notebook 02)
 from ..bench import register_benchmark  # noqa: E402  (after the pure model on purpose)
-from ..style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure  # noqa: E402
+from ..style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
 
 _POOL_COLORS = {"bone (not exchangeable)": "#777777", "bone (exchangeable)": OKABE_ITO["sky_blue"],
@@ -741,10 +741,7 @@ def diagram_figure():
     """The compartments and fluxes of the balance model, drawn by code."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    fig, ax = new_figure(figsize=(9.5, 4.6))
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 5)
-    ax.axis("off")
+    fig, ax = new_diagram(figsize=(9.5, 4.6), xlim=(0, 10), ylim=(0, 5))
     boxes = {"gut": (0.2, 2.0, "gut\n(intake)", "#eeeeee"),
              "E": (3.3, 2.0, "extracellular fluid\n≈250 mg (1 %)\nserum c (mmol/L)", OKABE_ITO["orange"]),
              "C": (6.9, 3.5, "cells: muscle,\nsoft tissue ≈10 g", OKABE_ITO["bluish_green"]),

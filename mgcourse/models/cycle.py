@@ -70,7 +70,7 @@ import numpy as np
 from scipy.integrate import odeint
 from scipy.optimize import brentq
 
-from .._validate import as_array, as_float, in_range
+from .._validate import as_array, in_range
 
 __all__ = ["Parameters", "Simulation", "SteadyState", "rhs", "jacobian", "simulate", "simulate_intervention",
            "steady_states", "topp_roots", "si_factor", "sensing_factor", "renal_loss_mg_per_day",

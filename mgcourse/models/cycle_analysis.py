@@ -13,12 +13,10 @@ integrated for thousands of initial conditions at once with a fixed step of days
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .._validate import as_array, in_range
 from . import cycle as _c
@@ -399,7 +397,7 @@ def sensitivity(params: Parameters | None = None, *, names=ILLUSTRATIVE_PARAMETE
 
 
 # =========================================================================== figures and widget callbacks
-from ..style import ROLE_COLORS, new_figure, register_figure  # noqa: E402
+from ..style import ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
 
 _YEAR = 365.25
@@ -425,10 +423,7 @@ def loop_diagram():
     """The positive feedback loop of the model, drawn by code."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    fig, ax = new_figure(figsize=(8.0, 6.0))
-    ax.set_axis_off()
-    ax.set_xlim(-1.9, 1.9)
-    ax.set_ylim(-1.45, 1.45)
+    fig, ax = new_diagram(figsize=(8.0, 6.0), xlim=(-1.9, 1.9), ylim=(-1.45, 1.45))
     nodes = [
         ((0.0, 1.05), "Intracellular Mg ↓\n(pool M)", ROLE_COLORS["magnesium"]),
         ((1.12, 0.3), "Insulin resistance: S_I·f(M) ↓\nβ-cells sense less glucose: g(M) ↓", ROLE_COLORS["beta"]),
