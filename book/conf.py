@@ -1,8 +1,8 @@
-"""Sphinx configuration of the course's static site (built by ``python -m mgcourse.site build``).
+"""Sphinx configuration of the course's static site (built by ``python -m mgcourse.tools.site build``).
 
 The site is built from the notebooks' *stored* outputs (no execution) and
 without network access: the theme's assets and the widget JavaScript are local.
-``mgcourse.site`` copies this folder, the chapter notebooks, the student
+``mgcourse.tools.site`` copies this folder, the chapter notebooks, the student
 exercise notebooks and ``figures/`` into a staging folder and runs Sphinx there.
 """
 

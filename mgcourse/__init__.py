@@ -14,8 +14,8 @@ data         validated loaders for the CSV files in ``data/``
 style        the shared figure style (Okabe-Ito palette, line styles, fonts)
 widgets      registry of widget callbacks and the ipywidgets wrapper
 checks       exercise feedback (``check("id", answer)``)
-exercises    ``python -m mgcourse.exercises build``: student notebooks from solutions
-bench        ``python -m mgcourse.bench``: latency of widget callbacks, notebook run times
+exercises    ``python -m mgcourse.tools.exercises build``: student notebooks from solutions
+bench        ``python -m mgcourse.tools.bench``: latency of widget callbacks, notebook run times
 models       minimal_model, balance, cycle, absorption
 """
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from mgcourse import data, intakes
-from mgcourse.bench import register_benchmark
+from mgcourse._registry import register_benchmark
 from mgcourse.style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure
 from mgcourse.widgets import Dropdown, Slider, Text, View, register
 

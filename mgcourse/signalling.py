@@ -1,6 +1,6 @@
 """Chapter 01: glucose homeostasis, insulin signalling and the insulin-resistance indices.
 
-* Diagrams made by code (saved by ``python -m mgcourse.figures``):
+* Diagrams made by code (saved by ``python -m mgcourse.tools.figures``):
   ``ch01_glucose_homeostasis`` (the pancreas–liver–muscle–fat loop) and
   ``ch01_insulin_cascade`` (insulin → receptor → IRS → PI3K → Akt → GLUT4, with the
   places where magnesium acts: Gommers et al. 2016, Diabetes 65:3–13; Kostov 2019,

@@ -140,7 +140,7 @@ def save(fig: Figure, name: str, *, folder: Path | None = None) -> Path:
     return path
 
 
-#: Figures saved to ``figures/`` by ``python -m mgcourse.figures``: name -> (function, alt text).
+#: Figures saved to ``figures/`` by ``python -m mgcourse.tools.figures``: name -> (function, alt text).
 FIGURE_REGISTRY: dict = {}
 
 

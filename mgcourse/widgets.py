@@ -12,7 +12,7 @@ registers it with the controls that drive it::
 
 The notebook then needs one line, ``panel("01.minimal_model")``. The same
 registry feeds the widget sweep test (every callback at every control's min,
-max and default) and ``python -m mgcourse.bench``.
+max and default) and ``python -m mgcourse.tools.bench``.
 
 A ``ValueError`` raised by a callback becomes a short message in the widget's
 output area (:func:`safe_call`), never a traceback.
@@ -238,8 +238,8 @@ def register(name: str, *, title: str = "", **controls: Control):
     return deco
 
 
-_SKIP_DISCOVERY = {"mgcourse.bench", "mgcourse.exercises", "mgcourse.notebooks", "mgcourse.build_data", "mgcourse.figures",
-                   "mgcourse.__main__"}
+#: Course tooling (runner, builders, site, bench) registers no widget: discovery skips it.
+_SKIP_PREFIXES = ("mgcourse.tools",)
 
 
 def discover() -> dict[str, WidgetSpec]:
@@ -247,7 +247,7 @@ def discover() -> dict[str, WidgetSpec]:
     import mgcourse
 
     for mod in pkgutil.walk_packages(mgcourse.__path__, "mgcourse."):
-        if mod.name not in _SKIP_DISCOVERY and not mod.name.endswith("__main__"):
+        if not mod.name.startswith(_SKIP_PREFIXES) and not mod.name.endswith("__main__"):
             importlib.import_module(mod.name)
     return REGISTRY
 

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from mgcourse import bench
+from mgcourse.tools import bench
 
 
 def test_time_call_counts_and_warms_up():
@@ -20,7 +20,7 @@ def test_percentile():
 
 
 def test_json_output_shape():
-    out = subprocess.run([sys.executable, "-m", "mgcourse.bench", "--json", "--no-notebooks", "--only", "00.",
+    out = subprocess.run([sys.executable, "-m", "mgcourse.tools.bench", "--json", "--no-notebooks", "--only", "00.",
                           "--repeats", "5"], capture_output=True, text=True, check=True).stdout
     data = json.loads(out)
     row = data["callbacks"]["00.converter"]

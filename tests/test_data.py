@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mgcourse import DATA_DIR, build_data
+from mgcourse import DATA_DIR
+from mgcourse.tools import build_data
 from mgcourse.data import (
     FOODS_SCHEMA,
     Column,
@@ -47,7 +48,7 @@ def manifest_checksums():
 def test_checksums_match_manifest():
     recorded = manifest_checksums()
     on_disk = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA_DIR.glob("*.csv")}
-    assert recorded == on_disk, "run `python -m mgcourse.build_data --checksums-only` and commit data/README.md"
+    assert recorded == on_disk, "run `python -m mgcourse.tools.build_data --checksums-only` and commit data/README.md"
 
 
 @pytest.mark.parametrize("name", ["foods.csv", "ods_food_table.csv", "intakes.csv", "supplement_forms.csv"])

@@ -3,8 +3,8 @@
 import nbformat
 import pytest
 
-from mgcourse import exercises
-from mgcourse.exercises import _stub_code, generate
+from mgcourse.tools import exercises
+from mgcourse.tools.exercises import _stub_code, generate
 
 
 def _nb(tmp_path, cells):
@@ -84,7 +84,7 @@ def test_solution_name_required(tmp_path):
 
 
 def test_relative_links_are_rewritten_for_the_student_folder():
-    from mgcourse.exercises import _relink
+    from mgcourse.tools.exercises import _relink
 
     assert _relink("see [ch 1](../../notebooks/01_x.ipynb) and [sol](01_x_solutions.ipynb)") == \
         "see [ch 1](../notebooks/01_x.ipynb) and [sol](solutions/01_x_solutions.ipynb)"

@@ -10,7 +10,7 @@ import pytest
 
 from mgcourse import REPO_ROOT
 from mgcourse.checks import all_exercises
-from mgcourse.exercises import is_up_to_date, student_path
+from mgcourse.tools.exercises import is_up_to_date, student_path
 
 SOLUTIONS = sorted((REPO_ROOT / "exercises" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
 STATUS_RE = re.compile(r"^(✅|⏳|❌) \[([^\]]+)\] (correct|not attempted yet|not yet)", re.M)
@@ -61,7 +61,7 @@ def test_student_version_reports_not_attempted(path):
 @pytest.mark.parametrize("path", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
 def test_committed_student_version_is_up_to_date(path):
     ok, why = is_up_to_date(path)
-    assert ok, why + " (run: python -m mgcourse.exercises build)"
+    assert ok, why + " (run: python -m mgcourse.tools.exercises build)"
 
 
 def test_every_chapter_with_exercises_has_6_to_8_or_is_the_welcome():

@@ -32,10 +32,10 @@ def test_registered_figure(name):
     assert fig.axes, f"{name} has no axes"
     assert axes_problems(fig) == []
     assert len(alt.split()) >= 8 and alt.rstrip().endswith("."), f"{name}: alt text should be one full sentence"
-    assert (FIGURES_DIR / f"{name}.png").is_file(), f"figures/{name}.png missing: run python -m mgcourse.figures"
+    assert (FIGURES_DIR / f"{name}.png").is_file(), f"figures/{name}.png missing: run python -m mgcourse.tools.figures"
 
 
 def test_figures_index_lists_every_figure():
     index = (FIGURES_DIR / "README.md").read_text(encoding="utf-8")
     for name in NAMES:
-        assert f"`{name}.png`" in index, f"figures/README.md lacks {name}: run python -m mgcourse.figures"
+        assert f"`{name}.png`" in index, f"figures/README.md lacks {name}: run python -m mgcourse.tools.figures"

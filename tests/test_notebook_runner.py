@@ -1,8 +1,8 @@
-"""``mgcourse.notebooks.execute``: the runner behind ``refresh``, the exercise build and the bench.
+"""``mgcourse.tools.runner.execute``: the runner behind ``refresh``, the exercise build and the bench.
 
 Its kernel client waits on ZeroMQ sockets in short slices, so that a missed asyncio wake-up
 costs at most one slice instead of a whole cell timeout (see
-``mgcourse.notebooks._sliced_kernel_manager_class``).
+``mgcourse.tools.runner._sliced_kernel_manager_class``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from queue import Empty
 import nbformat
 import pytest
 
-from mgcourse import notebooks
+from mgcourse.tools import runner as notebooks
 
 
 def _sliced_channel_class():

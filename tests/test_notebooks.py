@@ -32,7 +32,7 @@ def test_stored_executed_cleanly(path: Path):
     nbformat.validate(nb)
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip()]
-    assert counts == list(range(1, len(counts) + 1)), "re-execute with python -m mgcourse.notebooks refresh"
+    assert counts == list(range(1, len(counts) + 1)), "re-execute with python -m mgcourse.tools.notebooks refresh"
     for c in nb.cells:
         if c.cell_type == "code":
             for o in c.outputs:

@@ -1,4 +1,4 @@
-"""The static site (``python -m mgcourse.site build``) and the guarded Colab setup cell.
+"""The static site (``python -m mgcourse.tools.site build``) and the guarded Colab setup cell.
 
 The site is built once per test session into a temporary folder outside the
 repository (nothing for nbval to collect), from the stored outputs, and then:
@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mgcourse import REPO_ROOT, site
-from mgcourse.notebooks import course_notebooks
+from mgcourse import REPO_ROOT
+from mgcourse.tools import site
+from mgcourse.tools.runner import course_notebooks
 
 CHAPTERS = course_notebooks()
 
@@ -311,13 +312,13 @@ def test_launch_links_follow_pyproject(nb_path):
     i = site.find_colab_cell(nb)
     if _CONFIGURED_URL is None:
         assert i is None, (f"{nb_path.name} has a Colab cell but pyproject.toml names no repository: set "
-                           "[project.urls] Repository, then run python -m mgcourse.site links")
+                           "[project.urls] Repository, then run python -m mgcourse.tools.site links")
         return
-    assert i is not None, f"{nb_path.name} has no Colab setup cell: run python -m mgcourse.site links, then refresh"
+    assert i is not None, f"{nb_path.name} has no Colab setup cell: run python -m mgcourse.tools.site links, then refresh"
     first_code = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code")
     assert i == first_code, f"{nb_path.name}: the Colab setup cell must be the first code cell"
     assert nb.cells[i].source == site.colab_cell_source(_CONFIGURED_URL), (
-        f"{nb_path.name}: the Colab cell is for another URL: run python -m mgcourse.site links")
+        f"{nb_path.name}: the Colab cell is for another URL: run python -m mgcourse.tools.site links")
     assert site.colab_cell_problems(nb.cells[i].source) == []
     assert not nb.cells[i].get("outputs"), f"{nb_path.name}: the Colab cell printed something outside Colab"
 
@@ -327,7 +328,7 @@ def test_readme_launch_badges_follow_pyproject():
     if _CONFIGURED_URL is None:
         assert block == site.README_BADGES_PENDING
     else:
-        assert block == "\n".join(site.badge_lines(_CONFIGURED_URL)), "run python -m mgcourse.site links"
+        assert block == "\n".join(site.badge_lines(_CONFIGURED_URL)), "run python -m mgcourse.tools.site links"
 
 
 def test_site_pages_leave_out_the_colab_cell(tmp_path):

@@ -597,7 +597,7 @@ def depletion_summary(sim: Simulation) -> dict:
 
 
 # ====================================================================== figures and widgets (notebook 02)
-from ..bench import register_benchmark  # noqa: E402  (after the pure model on purpose)
+from .._registry import register_benchmark  # noqa: E402  (after the pure model on purpose)
 from ..style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
 

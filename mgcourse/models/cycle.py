@@ -675,7 +675,7 @@ def steady_states(params: Parameters | None = None) -> list[SteadyState]:
 
 
 # --------------------------------------------------------------------------- benchmark
-from .. import bench as _bench  # noqa: E402
+from .. import _registry as _bench  # noqa: E402
 
 
 @_bench.register_benchmark("03.simulate_3_years")

@@ -742,7 +742,7 @@ def phase_plane_view(intake):
     return View(text=text, figure=fig, alt=alt)
 
 
-from .. import bench as _bench  # noqa: E402
+from .. import _registry as _bench  # noqa: E402
 
 
 @_bench.register_benchmark("03.bifurcation_diagram")

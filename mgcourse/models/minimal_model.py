@@ -484,7 +484,7 @@ __all__ = ["Parameters", "MinimalModelResult", "simulate", "simulate_cached", "d
 
 
 # --------------------------------------------------------------------------- widget, figure, benchmarks
-from ..bench import register_benchmark  # noqa: E402  (after the pure functions on purpose)
+from .._registry import register_benchmark  # noqa: E402  (after the pure functions on purpose)
 from ..style import ROLE_COLORS, new_figure, register_figure  # noqa: E402
 from ..widgets import Checkbox, Slider, View, register  # noqa: E402
 

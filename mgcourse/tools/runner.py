@@ -1,8 +1,4 @@
-"""Execute notebooks reproducibly and refresh their stored outputs.
-
-``python -m mgcourse.notebooks refresh``            re-executes every notebook in
-``notebooks/`` and ``exercises/solutions/``, then rebuilds the student versions.
-``python -m mgcourse.notebooks refresh PATH ...``   only those notebooks.
+"""Execute notebooks reproducibly (the runner behind ``refresh``, the exercise build and the bench).
 
 Execution is equivalent to ``jupyter nbconvert --to notebook --execute --inplace``:
 a fresh ``python3`` kernel, cells run top to bottom, execution counts 1, 2, 3 …,
@@ -12,14 +8,13 @@ re-run that changes nothing leaves the file unchanged.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 
-from . import REPO_ROOT
+from .. import REPO_ROOT
 
 KERNEL_NAME = "python3"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -108,26 +103,3 @@ def course_notebooks() -> list[Path]:
 
 def solution_notebooks() -> list[Path]:
     return sorted((REPO_ROOT / "exercises" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mgcourse.notebooks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("refresh", help="re-execute notebooks and store their outputs")
-    r.add_argument("paths", nargs="*", type=Path)
-    args = parser.parse_args(argv)
-    from . import exercises
-
-    paths = args.paths or [*course_notebooks(), *solution_notebooks()]
-    for p in paths:
-        secs = execute_file(p)
-        print(f"executed {p} in {secs:.1f} s")
-    sols = [p for p in paths if p.resolve().parent == (REPO_ROOT / "exercises" / "solutions").resolve()]
-    if sols or not args.paths:
-        exercises.main(["build", *map(str, sols)])
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m mgcourse.build_data [--sr28 PATH] [--check]
+    python -m mgcourse.tools.build_data [--sr28 PATH] [--check]
 
 Steps
 -----
@@ -225,7 +225,7 @@ def check(sr28_path: Path, data_dir: Path = DATA_DIR) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m mgcourse.build_data", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.build_data", description=__doc__.split("\n")[0])
     parser.add_argument("--sr28", type=Path, default=None, help="path of the SR28 ABBREV file")
     parser.add_argument("--check", action="store_true", help="exit 1 if data/ is not up to date")
     parser.add_argument("--checksums-only", action="store_true", help="only refresh data/README.md checksums")

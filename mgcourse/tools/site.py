@@ -1,14 +1,14 @@
 """The course as a static web site, and its launch links: the guarded Colab setup cell and the badges.
 
-``python -m mgcourse.site build``            build the HTML site into ``_build/site/html``
-``python -m mgcourse.site build --out DIR``  … into ``DIR/html`` (staging folder ``DIR/src``)
-``python -m mgcourse.site links``            once ``[project.urls] Repository`` is set in
+``python -m mgcourse.tools.site build``            build the HTML site into ``_build/site/html``
+``python -m mgcourse.tools.site build --out DIR``  … into ``DIR/html`` (staging folder ``DIR/src``)
+``python -m mgcourse.tools.site links``            once ``[project.urls] Repository`` is set in
                                              ``pyproject.toml``: put the guarded Colab setup cell
                                              into every chapter and exercise notebook and the
                                              Binder/Colab badges into the README (idempotent)
-``python -m mgcourse.site add-colab-cell --repo-url URL [PATH ...]``
+``python -m mgcourse.tools.site add-colab-cell --repo-url URL [PATH ...]``
                                              only the Colab cell, in the given notebooks
-``python -m mgcourse.site badges --repo-url URL``
+``python -m mgcourse.tools.site badges --repo-url URL``
                                              only print the README's launch-badge lines
 
 The site is Sphinx + myst-nb with the sphinx-book-theme (the engine of Jupyter
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import REPO_ROOT
+from .. import REPO_ROOT
 
 BOOK_DIR = REPO_ROOT / "book"
 DEFAULT_OUT = REPO_ROOT / "_build" / "site"
@@ -57,7 +57,7 @@ COLAB_CLONE_DIR = "/content/mgcourse"
 #: Packages that Colab may have imported, in an older version, before the setup cell ran.
 COLAB_RESTART_IF_STALE = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets")
 #: The README block that holds the launch badges (between these two lines).
-README_BADGES_START = "<!-- launch-badges:start (written by python -m mgcourse.site links) -->"
+README_BADGES_START = "<!-- launch-badges:start (written by python -m mgcourse.tools.site links) -->"
 README_BADGES_END = "<!-- launch-badges:end -->"
 #: What the block says while ``pyproject.toml`` names no repository.
 README_BADGES_PENDING = ("_Launch badges appear here once the course has a public repository: maintainers, see "
@@ -144,7 +144,7 @@ def configured_repo_url(pyproject: Path | None = None) -> str | None:
     """The course's public repository: ``[project.urls] Repository`` in ``pyproject.toml``, or None.
 
     This is the single place where the URL is set; the Colab cells and the README's launch badges
-    are generated from it (``python -m mgcourse.site links``) and a test keeps them in step.
+    are generated from it (``python -m mgcourse.tools.site links``) and a test keeps them in step.
     Raises ``ValueError`` if the entry is there but is not ``https://github.com/OWNER/NAME``.
     """
     import tomllib
@@ -177,7 +177,7 @@ def _default_repo_url() -> str | None:
 def launch_notebooks() -> list[Path]:
     """Notebooks that get the Colab cell: the chapters and the exercise solutions (whose cell the
     generated student notebooks inherit)."""
-    from .notebooks import course_notebooks, solution_notebooks
+    from .runner import course_notebooks, solution_notebooks
 
     return [*course_notebooks(), *solution_notebooks()]
 
@@ -186,10 +186,10 @@ def add_colab_cell(path: Path, repo_url: str) -> str:
     """Insert the guarded setup cell before the first code cell of ``path`` (or update it in place).
 
     Returns ``"inserted"``, ``"updated"`` or ``"unchanged"``. Outputs of the other cells are kept;
-    re-execute the notebook afterwards (``python -m mgcourse.notebooks refresh``) so that its
+    re-execute the notebook afterwards (``python -m mgcourse.tools.notebooks refresh``) so that its
     execution counts run 1..n again.
     """
-    from .notebooks import write
+    from .runner import write
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
@@ -215,7 +215,7 @@ def badge_lines(repo_url: str, branch: str = "main") -> list[str]:
     slug = _github_slug(repo_url)
     if not re.match(r"^[\w./-]+$", branch):
         raise ValueError(f"branch must be a git branch name, got {branch!r}")
-    from .notebooks import course_notebooks
+    from .runner import course_notebooks
 
     colab = "https://colab.research.google.com"
     lines = [f"[![Launch the whole course in Binder](https://mybinder.org/badge_logo.svg)]"
@@ -334,7 +334,7 @@ def prepare_notebook(src: Path, dest: Path) -> dict:
 
 def site_notebooks() -> dict[str, list[Path]]:
     """What the site contains: the chapter notebooks and the student exercise notebooks (not the solutions)."""
-    from .notebooks import course_notebooks
+    from .runner import course_notebooks
 
     return {"notebooks": course_notebooks(),
             "exercises": sorted((REPO_ROOT / "exercises").glob("[0-9][0-9]_*_exercises.ipynb"))}
@@ -383,7 +383,7 @@ def build(out: Path = DEFAULT_OUT, *, quiet: bool = True) -> Path:
 
 # --------------------------------------------------------------------------- CLI
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mgcourse.site", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.site", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build the static HTML site from the stored outputs")
@@ -419,7 +419,7 @@ def main(argv=None) -> int:
                 print(f"{add_colab_cell(p, repo_url):9s} {p.relative_to(REPO_ROOT)}")
             print(f"{write_readme_badges(REPO_ROOT / 'README.md', repo_url, args.branch):9s} README.md")
             print("now re-execute the notebooks (this also rebuilds the student exercise notebooks):\n"
-                  "  python -m mgcourse.notebooks refresh", file=sys.stderr)
+                  "  python -m mgcourse.tools.notebooks refresh", file=sys.stderr)
             return 0
         repo_url = args.repo_url or _default_repo_url()
         if not repo_url:
@@ -431,7 +431,7 @@ def main(argv=None) -> int:
             print(f"{add_colab_cell(p, repo_url):9s} {p}")
     except ValueError as exc:
         parser.error(str(exc))
-    print("now re-execute them: python -m mgcourse.notebooks refresh", file=sys.stderr)
+    print("now re-execute them: python -m mgcourse.tools.notebooks refresh", file=sys.stderr)
     return 0
 
 

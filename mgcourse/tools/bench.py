@@ -1,12 +1,12 @@
 """Benchmarks: how fast the course responds. Timings are printed, never asserted.
 
-``python -m mgcourse.bench``                 every registered widget callback, then every notebook
-``python -m mgcourse.bench --no-notebooks``  callbacks only (seconds, not minutes)
-``python -m mgcourse.bench --only 03.``      callbacks whose name starts with ``03.``
-``python -m mgcourse.bench --json``          one JSON object:
+``python -m mgcourse.tools.bench``                 every registered widget callback, then every notebook
+``python -m mgcourse.tools.bench --no-notebooks``  callbacks only (seconds, not minutes)
+``python -m mgcourse.tools.bench --only 03.``      callbacks whose name starts with ``03.``
+``python -m mgcourse.tools.bench --json``          one JSON object:
     ``{"callbacks": {name: {"min_ms", "median_ms", "p95_ms", "render_median_ms", "calls"}},
        "notebooks": {name: {"seconds"}}, "import_seconds": …, "machine": {…}}``
-``python -m mgcourse.bench --report``        also write ``docs/performance.md``
+``python -m mgcourse.tools.bench --report``        also write ``docs/performance.md``
 
 Each timed call of a callback uses a new, seeded random setting of all its
 controls (what moving a slider to a new value does), so caches keyed on the
@@ -32,19 +32,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import REPO_ROOT
+from .. import REPO_ROOT
 
-_EXTRA: dict[str, Callable[[], object]] = {}
-
-
-def register_benchmark(name: str):
-    """Decorator: time a zero-argument function under ``name`` (e.g. ``"03.simulate_3_years"``)."""
-
-    def deco(func):
-        _EXTRA[name] = func
-        return func
-
-    return deco
+from .._registry import BENCHMARKS as _EXTRA, register_benchmark  # noqa: F401  (re-exported)
 
 
 def _percentile(xs: list[float], q: float) -> float:
@@ -76,8 +66,8 @@ def time_call(func: Callable[..., object], repeats: int = 30, budget_s: float = 
 
 
 def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
-    from . import widgets
-    from .style import png_bytes
+    from .. import widgets
+    from ..style import png_bytes
 
     out = {}
     for name, spec in sorted(widgets.discover().items()):
@@ -92,8 +82,7 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
             rtimes, _ = time_call(lambda: png_bytes(view.figure), 5, 1.0)
             row["render_median_ms"] = statistics.median(rtimes)
         out[name] = row
-    import mgcourse.bench as _library  # under ``python -m`` this file is __main__; chapters register in the library module
-    for name, func in sorted({**_EXTRA, **_library._EXTRA}.items()):
+    for name, func in sorted(_EXTRA.items()):
         if name.startswith(only):
             times, _ = time_call(func, repeats)
             out[name] = {"min_ms": min(times), "median_ms": statistics.median(times),
@@ -102,7 +91,7 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
 
 
 def bench_notebooks(only: str = "") -> dict:
-    from .notebooks import course_notebooks, execute_file
+    from .runner import course_notebooks, execute_file
 
     return {p.name: {"seconds": execute_file(p, inplace=False)}
             for p in course_notebooks() if p.name.startswith(only)}
@@ -151,7 +140,7 @@ def _table(results: dict) -> list[str]:
 def write_report(results: dict, path: Path) -> None:
     m = results["machine"]
     text = ["# Performance", "",
-            "Written by `python -m mgcourse.bench --report`. Timings are reported, not asserted by the tests.", "",
+            "Written by `python -m mgcourse.tools.bench --report`. Timings are reported, not asserted by the tests.", "",
             f"Machine: {m['cpu']} ({m['cores']} cores), {m['platform']}, Python {m['python']}.", "",
             *([f"Run on {m['date_utc']} UTC; 1-minute load average after the callback timings: "
                f"{m['load_1min']:.1f} (other work on a shared machine slows every number here)."]
@@ -162,7 +151,7 @@ def write_report(results: dict, path: Path) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mgcourse.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--only", default="", help="only callbacks/notebooks whose name starts with this")

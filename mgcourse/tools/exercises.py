@@ -1,8 +1,8 @@
 """Generate student exercise notebooks from the solution notebooks.
 
-``python -m mgcourse.exercises build``         every ``exercises/solutions/NN_*_solutions.ipynb``
-``python -m mgcourse.exercises build PATH``    one solutions notebook
-``python -m mgcourse.exercises check``         fail if a committed student notebook is out of date
+``python -m mgcourse.tools.exercises build``         every ``exercises/solutions/NN_*_solutions.ipynb``
+``python -m mgcourse.tools.exercises build PATH``    one solutions notebook
+``python -m mgcourse.tools.exercises check``         fail if a committed student notebook is out of date
 
 The solutions notebook is the single source. Cell tags drive the transformation:
 
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import REPO_ROOT
-from .notebooks import execute, write
+from .. import REPO_ROOT
+from .runner import execute, write
 
 SOLUTIONS_DIR = REPO_ROOT / "exercises" / "solutions"
 STUDENT_DIR = REPO_ROOT / "exercises"
@@ -44,7 +44,7 @@ _STUB_RE = re.compile(r"^(\s*)# STUB: ?(.*)$")
 _MD_STUB_RE = re.compile(r"<!--\s*STUB:\s*(.*?)\s*-->", re.S)
 _REL_LINK_RE = re.compile(r"(\]\()(?![a-z][a-z0-9+.-]*:|#|/)([^)\s#]+)")
 BANNER = ("> **Student version**, generated from `exercises/solutions/{name}` by "
-          "`python -m mgcourse.exercises build`. Edit the solutions notebook, not this one.\n>\n"
+          "`python -m mgcourse.tools.exercises build`. Edit the solutions notebook, not this one.\n>\n"
           "> Work top to bottom: replace each `...` or `NotImplementedError` stub, run the cell, "
           "then run the `check(...)` cell below it. Hints are folded under each exercise.")
 
@@ -170,7 +170,7 @@ def build(solution_path: Path, *, run: bool = True) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mgcourse.exercises", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.exercises", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["build", "check"])
     parser.add_argument("paths", nargs="*", type=Path)

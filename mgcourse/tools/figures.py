@@ -1,4 +1,4 @@
-"""Regenerate every figure in ``figures/``: ``python -m mgcourse.figures [NAME ...]``.
+"""Regenerate every figure in ``figures/``: ``python -m mgcourse.tools.figures [NAME ...]``.
 
 Figures are made by code, never by hand: chapters register figure functions with
 :func:`mgcourse.style.register_figure`. ``figures/README.md`` lists each file
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from . import FIGURES_DIR, widgets
-from .style import FIGURE_REGISTRY, apply, save
+from .. import FIGURES_DIR, widgets
+from ..style import FIGURE_REGISTRY, apply, save
 
 
 def main(argv=None) -> int:
@@ -24,7 +24,7 @@ def main(argv=None) -> int:
     for name in names or sorted(FIGURE_REGISTRY):
         func, _ = FIGURE_REGISTRY[name]
         print(f"wrote {save(func(), name).relative_to(FIGURES_DIR.parent)}")
-    lines = ["# Figures", "", "Made by code: `python -m mgcourse.figures` regenerates every file here.", "",
+    lines = ["# Figures", "", "Made by code: `python -m mgcourse.tools.figures` regenerates every file here.", "",
              "| file | what it shows |", "|---|---|"]
     lines += [f"| [`{n}.png`]({n}.png) | {alt} |" for n, (_, alt) in sorted(FIGURE_REGISTRY.items())]
     (FIGURES_DIR / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
