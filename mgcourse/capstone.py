@@ -1,4 +1,4 @@
-"""Chapter 7, the capstone: three fictional cases worked end to end.
+"""Chapter 9, the capstone: three fictional cases worked end to end.
 
 A learner takes one person from a lab report and a one-day food log to a short,
 evidence-graded summary, using the library of the earlier chapters:
@@ -7,15 +7,15 @@ evidence-graded summary, using the library of the earlier chapters:
 step   what                                                  built on
 =====  ====================================================  ==========================================
 1      lab values in mixed units → canonical units           :mod:`mgcourse.units` (chapter 0)
-2      HOMA-IR, QUICKI, ADA fasting category, typical values :mod:`mgcourse.indices` (chapter 1)
-3      serum Mg against the IOM range and the 0.70 cut-off   :mod:`mgcourse.units` (chapter 2)
-4      dietary Mg from a food log (NDB + grams or measures)  :mod:`mgcourse.diet`, USDA SR28 (chapter 4)
+2      HOMA-IR, QUICKI, ADA fasting category, typical values :mod:`mgcourse.indices` (chapter 2)
+3      serum Mg against the IOM range and the 0.70 cut-off   :mod:`mgcourse.units` (chapter 3)
+4      dietary Mg from a food log (NDB + grams or measures)  :mod:`mgcourse.diet`, USDA SR28 (chapter 5)
 5      intake against EAR, RDA (IOM) and EFSA AI             :mod:`mgcourse.intakes`
-6      food changes that reach the RDA (swaps + optimiser)   :func:`mgcourse.diet.optimise_diet` (ch. 4)
+6      food changes that reach the RDA (swaps + optimiser)   :func:`mgcourse.diet.optimise_diet` (ch. 5)
 7      the supplement on the label → elemental Mg → UL       :mod:`mgcourse.supplements`,
-                                                             :mod:`mgcourse.models.absorption` (ch. 5)
-8      intake scenarios in the vicious-cycle model           :mod:`mgcourse.models.cycle` (chapter 3)
-9      an evidence-graded summary with citations             :mod:`mgcourse.evidence` (chapter 6)
+                                                             :mod:`mgcourse.models.absorption` (ch. 6)
+8      intake scenarios in the vicious-cycle model           :mod:`mgcourse.models.cycle` (chapter 4)
+9      an evidence-graded summary with citations             :mod:`mgcourse.evidence` (chapter 7)
 =====  ====================================================  ==========================================
 
 The cases (:data:`CASES`) are **fictional**: no real person is described. Their
@@ -27,7 +27,7 @@ dose appears also states the US UL for supplemental Mg (350 mg/day from age 9),
 that food Mg has no UL, and that people with kidney disease must not take Mg
 supplements without medical advice.
 
-Exercise checks of chapter 7 read the case chosen with :func:`select_case`, so one
+Exercise checks of chapter 9 read the case chosen with :func:`select_case`, so one
 exercise notebook serves all three variants.
 """
 
@@ -52,7 +52,7 @@ from .widgets import Dropdown, Slider, View, register
 REFERENCES = {
     "IOM1997": "Institute of Medicine (US) Standing Committee on the Scientific Evaluation of Dietary Reference "
                "Intakes. *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, Vitamin D, and Fluoride.* "
-               "Washington (DC): National Academies Press; 1997. Chapter 6, Magnesium. doi:10.17226/5776",
+               "Washington (DC): National Academies Press; 1997. Chapter 7, Magnesium. doi:10.17226/5776",
     "EFSA2015": "EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA). Scientific opinion on dietary "
                 "reference values for magnesium. *EFSA Journal.* 2015;13(7):4186.",
     "SR28": "U.S. Department of Agriculture, Agricultural Research Service, Nutrient Data Laboratory. USDA National "
@@ -324,7 +324,7 @@ def get_case(case_id: str) -> Case:
 
 
 def select_case(case_id: str) -> Case:
-    """Choose the case you work on; the chapter 7 exercise checks then grade against it."""
+    """Choose the case you work on; the chapter 9 exercise checks then grade against it."""
     case = get_case(case_id)
     _ACTIVE["case_id"] = case.case_id
     return case
@@ -511,7 +511,7 @@ def intake_comparison(case: Case, total_mg: float) -> IntakeComparison:
 # =========================================================================== step 6: planning food changes
 @dataclass
 class FoodPlan:
-    """By-hand swaps, then the least-energy additions (chapter 4 optimiser) that close the gap to the RDA."""
+    """By-hand swaps, then the least-energy additions (chapter 5 optimiser) that close the gap to the RDA."""
 
     swapped_log: tuple
     swapped_total_mg: float
@@ -547,7 +547,7 @@ def apply_swaps(entries, swaps) -> tuple:
 
 
 def plan_foods(case: Case) -> tuple:
-    """The everyday foods (NDB, cap g, measure) of chapter 4 that this person eats."""
+    """The everyday foods (NDB, cap g, measure) of chapter 5 that this person eats."""
     excluded = {data.food_by_ndb(n)["ndb_no"] for n in case.exclude_from_plan}
     return tuple(f for f in diet.EVERYDAY_FOODS if f[0] not in excluded)
 
@@ -556,7 +556,7 @@ def food_plan(case: Case) -> FoodPlan:
     """Swaps by hand (same weight), then :func:`mgcourse.diet.optimise_diet` for the remaining gap to the RDA.
 
     The optimiser picks the least-energy amounts of the person's everyday foods, each capped at about one
-    usual portion (chapter 4's illustrative caps). Food magnesium has no UL.
+    usual portion (chapter 5's illustrative caps). Food magnesium has no UL.
     """
     before = food_log_table(case.food_log)
     swapped = apply_swaps(case.food_log, case.swaps)
@@ -612,7 +612,7 @@ class SupplementReport:
 
 
 def supplement_report(case: Case) -> SupplementReport | None:
-    """Elemental Mg from the label's salt formula, the UL placement and an absorption estimate (chapter 5)."""
+    """Elemental Mg from the label's salt formula, the UL placement and an absorption estimate (chapter 6)."""
     s = case.supplement
     if s is None:
         return None
@@ -628,7 +628,7 @@ def supplement_report(case: Case) -> SupplementReport | None:
                  "MgO by Firoz & Graber 2001")
     else:
         absorbed = absorption.absorbed_mg(elem_day, s.portions_per_day)
-        basis = (f"the chapter 5 dose model after Fine 1991, {s.portions_per_day} portion(s) a day; it describes Mg "
+        basis = (f"the chapter 6 dose model after Fine 1991, {s.portions_per_day} portion(s) a day; it describes Mg "
                  "acetate with a meal, not this salt")
     return SupplementReport(s, row["formula"], float(row["mg_fraction"]), salt_day, elem_day, (lo, hi),
                             supplements.ul_placement(elem_day, case.age_years), float(absorbed), basis)
@@ -654,7 +654,7 @@ def _scenario_run(intake_mg_per_day: float, days: float = SCENARIO_DAYS):
 
 
 def run_scenario(name: str, intake_mg_per_day: float) -> Scenario:
-    """Long-run state (10 years) of the chapter 3 model from the healthy replete state at a daily intake (mg)."""
+    """Long-run state (10 years) of the chapter 4 model from the healthy replete state at a daily intake (mg)."""
     j = in_range("intake_mg_per_day", intake_mg_per_day, 0, 2000, unit="mg/day")
     sim, healthy = _scenario_run(round(j, 1))
     f = sim.final()
@@ -664,7 +664,7 @@ def run_scenario(name: str, intake_mg_per_day: float) -> Scenario:
 def supplement_as_food_equivalent_mg(report: SupplementReport | None) -> float:
     """The supplement's absorbed Mg expressed as the dietary intake that the cycle model absorbs equally.
 
-    The cycle model absorbs a fixed fraction (``absorbed_fraction`` = 0.35, chapter 3) of its intake, so
+    The cycle model absorbs a fixed fraction (``absorbed_fraction`` = 0.35, chapter 4) of its intake, so
     an absorbed amount A corresponds to A / 0.35 mg/day of intake: an assumption that links two toy models.
     """
     if report is None:
@@ -685,7 +685,7 @@ def model_scenarios(case: Case) -> list[Scenario]:
 
 
 def pool_category(mg_pool: float) -> str:
-    """Words for the model's normalised Mg pool M (1 = replete): the categories of exercise 07.model."""
+    """Words for the model's normalised Mg pool M (1 = replete): the categories of exercise 09.model."""
     m = in_range("mg_pool", mg_pool, 0, 10)
     if m >= 0.95:
         return "replete (M ≥ 0.95)"
@@ -779,7 +779,7 @@ def evidence_summary(case: Case) -> list[Claim]:
                         "renal TRPM6, and Mg is needed for insulin-receptor signalling.", "hypothesis", ("Gommers2016",)))
     cur = r.scenarios[0]
     planned = r.scenarios[-1]
-    claims.append(Claim(f"In the chapter 3 model, the current intake leaves the Mg pool {pool_category(cur.mg_pool)} "
+    claims.append(Claim(f"In the chapter 4 model, the current intake leaves the Mg pool {pool_category(cur.mg_pool)} "
                         f"(M = {cur.mg_pool:.2f}) and the planned diet {pool_category(planned.mg_pool)} "
                         f"(M = {planned.mg_pool:.2f}).", "toy-model assumption", ("Topp2000", "Gommers2016")))
     return claims
@@ -825,7 +825,7 @@ def pipeline(case_id: str) -> CaseResult:
 
 
 def reference_answers(case_id: str) -> dict:
-    """The numbers the chapter 7 exercises ask for, for one case (used by the checks and the tests)."""
+    """The numbers the chapter 9 exercises ask for, for one case (used by the checks and the tests)."""
     r = pipeline(case_id)
     return {"homa": r.indices.homa_ir, "quicki": r.indices.quicki, "food_total_mg": r.intake.total_mg,
             "gap_to_rda_mg": r.intake.gap_to_rda_mg, "rda_mg": r.intake.rda_mg,
@@ -1036,7 +1036,7 @@ def case_figure_alt(case_id: str) -> str:
             f"{r.plan.planned_total_mg:.0f} mg/day with the plan against the RDA of {r.intake.rda_mg:.0f} mg/day,{supp}.")
 
 
-@register("07.case_summary", title="Capstone: the pipeline for one fictional case",
+@register("09.case_summary", title="Capstone: the pipeline for one fictional case",
           case_id=Dropdown("Case", (("A: 45-y man, refined diet", "A"), ("B: 34-y vegetarian woman", "B"),
                                     ("C: 62-y woman with T2D", "C")), "A"))
 def case_summary_view(case_id):
@@ -1089,12 +1089,12 @@ def _scenario_sim(intake: float, days: float):
     return cycle.simulate(cycle.Parameters(mg_intake_mg_per_day=intake), days=days)
 
 
-@register("07.intake_scenario", title="Capstone: intake scenarios in the vicious-cycle model (toy model)",
+@register("09.intake_scenario", title="Capstone: intake scenarios in the vicious-cycle model (toy model)",
           case_id=Dropdown("Case", (("A", "A"), ("B", "B"), ("C", "C")), "A"),
           intake_mg_per_day=Slider("Dietary Mg intake (mg/day)", 100, 600, 320, 10),
           years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
 def intake_scenario_view(case_id, intake_mg_per_day, years):
-    """The case's food-log intake, a chosen intake and the case's RDA in the chapter 3 model, from the healthy state."""
+    """The case's food-log intake, a chosen intake and the case's RDA in the chapter 4 model, from the healthy state."""
     case = get_case(case_id)
     j = in_range("intake_mg_per_day", intake_mg_per_day, 0, 2000, unit="mg/day")
     fig, finals = scenario_figure(case.case_id, j, years)

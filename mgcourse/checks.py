@@ -3,7 +3,7 @@
 Usage in an exercise notebook::
 
     from mgcourse.checks import check
-    check("01.homa-lab-report", homa_value)      # a value
+    check("02.homa-lab-report", homa_value)      # a value
     check.quicki(quicki)                           # a function, by the exercise's short name
 
 Every call returns a :class:`Feedback` that says one of:

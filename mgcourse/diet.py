@@ -1,4 +1,4 @@
-"""Chapter 4: magnesium in food.
+"""Chapter 5: magnesium in food.
 
 Everything the food-sources chapter computes lives here as plain functions:
 
@@ -7,7 +7,7 @@ Everything the food-sources chapter computes lives here as plain functions:
 * the NIH ODS food table checked against SR28 (:func:`ods_check`);
 * a **meal planner** with a pure core: :func:`parse_meal` (text → items, with clear
   ``ValueError`` messages), :func:`grams_for` (household measures → grams),
-  :func:`meal_totals` (items → table), and the registered callback ``04.meal_planner``;
+  :func:`meal_totals` (items → table), and the registered callback ``05.meal_planner``;
 * **diet optimisation** with :func:`scipy.optimize.linprog` (HiGHS):
   :func:`optimise_diet` returns a :class:`DietResult` (status and message, never a crash);
 * popular **claims** recomputed from the data (:func:`check_claims`).
@@ -502,7 +502,7 @@ def meal_figure(table: pd.DataFrame, rda_mg: float, title: str = ""):
     return fig
 
 
-@register("04.meal_planner", title="Meal planner: total magnesium against your RDA",
+@register("05.meal_planner", title="Meal planner: total magnesium against your RDA",
           meal=Text("Meal (NDB: amount unit; …)", DEFAULT_MEAL,
                     examples=("12014: 30 g", "99999: 10 g", "11458: -1 cup", "11458: 1 bucket", "09040: 1 cup",
                               "not a meal", "12014: 30 g; 11458: 1 cup; 09040: 1 cup, sliced", "14555: 1 cup")),
@@ -581,13 +581,13 @@ def search_foods(query: str, limit: int = 20) -> pd.DataFrame:
     return table.iloc[idx[:limit]][cols].reset_index(drop=True)
 
 
-@register_benchmark("04.food_search")
+@register_benchmark("05.food_search")
 def _bench_food_search():
     """One search over all 8,790 foods (data.food_search), as the search box does it."""
     return data.food_search("spinach", 20)
 
 
-@register_benchmark("04.food_search_synonyms")
+@register_benchmark("05.food_search_synonyms")
 def _bench_food_search_synonyms():
     """A search that needs the everyday-word → SR28-abbreviation layer."""
     return search_foods("rice brown cooked", 20)
@@ -595,7 +595,7 @@ def _bench_food_search_synonyms():
 
 # --------------------------------------------------------------------------- ranking widget
 
-@register("04.food_ranking", title="Which foods are richest in magnesium? It depends on the yardstick",
+@register("05.food_ranking", title="Which foods are richest in magnesium? It depends on the yardstick",
           basis=Dropdown("Rank by", (("mg per 100 kcal (density)", "per_100kcal"), ("mg per 100 g", "per_100g"),
                                       ("mg per household measure 1", "per_serving")), "per_100kcal"),
           food_group=Dropdown("Food group", (("all groups", "all"), ("Nut and Seed Products", "Nut and Seed Products"),
@@ -827,12 +827,12 @@ def _explain_failure(res, target, max_mg, pmin, emin, emax, cand) -> str:
     return f"The solver stopped without a solution (status {res.status}: {res.message})."
 
 
-@register_benchmark("04.optimise_diet")
+@register_benchmark("05.optimise_diet")
 def _bench_optimise():
     return optimise_diet(420.0)
 
 
-@register("04.diet_optimiser", title="Diet optimisation: reach the RDA with the least energy",
+@register("05.diet_optimiser", title="Diet optimisation: reach the RDA with the least energy",
           age_years=Slider("Age (years)", 1, 100, 40, 1, integer=True),
           sex=Dropdown("Sex", (("female", "female"), ("male", "male")), "male"),
           objective=Dropdown("Minimise", (("energy (kcal)", "energy"), ("food mass (g)", "mass")), "energy"),
@@ -991,7 +991,7 @@ RDA_FIGURE_ALT = ("Step plot of the US RDA (AI for infants) by age for men and w
                   "to 420 and 320 mg/day from 31 years, with the EFSA adequate intakes dotted (higher than the US values "
                   "in young children, lower in adults), the supplemental upper limit (65, 110, then 350 mg/day) and "
                   "the Daily Value of 420 mg.")
-register_figure("ch04_rda_by_age", alt=RDA_FIGURE_ALT)(rda_figure)
+register_figure("ch05_rda_by_age", alt=RDA_FIGURE_ALT)(rda_figure)
 
 
 def group_density_figure():
@@ -1012,7 +1012,7 @@ def group_density_figure():
 GROUP_FIGURE_ALT = ("Horizontal bars of the median magnesium density of each SR28 food group, highest for vegetables, "
                     "legumes, spices and nuts and lowest for fats and oils, sausages, beverages and baked products, with the "
                     "90th percentile as diamonds.")
-register_figure("ch04_density_by_group", alt=GROUP_FIGURE_ALT)(group_density_figure)
+register_figure("ch05_density_by_group", alt=GROUP_FIGURE_ALT)(group_density_figure)
 
 
 def spinach_figure():
@@ -1033,7 +1033,7 @@ def spinach_figure():
 
 SPINACH_FIGURE_ALT = ("Two bar charts: a cup of raw spinach weighs 30 g and holds 24 mg magnesium, a cup of boiled "
                       "spinach weighs 180 g and holds 157 mg.")
-register_figure("ch04_spinach_cups", alt=SPINACH_FIGURE_ALT)(spinach_figure)
+register_figure("ch05_spinach_cups", alt=SPINACH_FIGURE_ALT)(spinach_figure)
 
 
 def grains_figure():
@@ -1056,7 +1056,7 @@ def grains_figure():
 
 GRAINS_FIGURE_ALT = ("Paired bars showing that whole-grain bread, brown rice and whole-grain flour have about 3 to 6 "
                      "times the magnesium per 100 g of their refined counterparts.")
-register_figure("ch04_whole_vs_refined", alt=GRAINS_FIGURE_ALT)(grains_figure)
+register_figure("ch05_whole_vs_refined", alt=GRAINS_FIGURE_ALT)(grains_figure)
 
 
 # --------------------------------------------------------------------------- notebook search box
@@ -1072,7 +1072,7 @@ def build_meal_builder(age_years: float = 30, sex: str = "female", initial: str 
     """The meal-builder widget: a thin wrapper around the pure functions (returns an ``ipywidgets.VBox``).
 
     Search uses :func:`search_foods`; units come from :func:`food_measures`; the meal is kept as
-    text and shown with the ``04.meal_planner`` callback, so the widget holds no logic of its own.
+    text and shown with the ``05.meal_planner`` callback, so the widget holds no logic of its own.
     The box exposes its parts as attributes (``query``, ``results``, ``amount``, ``unit``, ``add``,
     ``meal``, ``message``, ``output``) for tests and for instructors who want to script it.
     """

@@ -1,4 +1,4 @@
-"""Reading the evidence on magnesium and insulin resistance (chapter 6).
+"""Reading the evidence on magnesium and insulin resistance (chapter 7).
 
 What is here
 ------------
@@ -18,9 +18,9 @@ What is here
 * **Confounding**, simulated: :func:`simulate_cohort` (a clearly labelled
   *synthetic* cohort), :func:`ols` (least squares with ``numpy.linalg.lstsq``),
   :func:`confounding_estimates`.
-* **Reverse causation** with the chapter 3 model: :func:`reverse_causation_runs`.
-* Widget callbacks ``06.dose_response`` and ``06.confounding``; figures
-  ``ch06_dose_response`` and ``ch06_forest`` for ``figures/``.
+* **Reverse causation** with the chapter 4 model: :func:`reverse_causation_runs`.
+* Widget callbacks ``07.dose_response`` and ``07.confounding``; figures
+  ``ch07_dose_response`` and ``ch07_forest`` for ``figures/``.
 
 Every number in the tables is from the course fact sheet (science-facts.md,
 section 6, and "Popular claims the sources contradict"); the synthetic cohort's
@@ -756,7 +756,7 @@ def plot_rr_curves(delta_max_mg: float = 300.0, *, highlight_delta_mg: float | N
     return fig, ax
 
 
-@register_figure("ch06_dose_response",
+@register_figure("ch07_dose_response",
                  alt="Relative risk of type 2 diabetes against change in magnesium intake for three cohort "
                      "meta-analyses, each falling log-linearly with a 95 % band that widens away from zero.")
 def dose_response_figure():
@@ -792,7 +792,7 @@ def plot_forest(ax=None):
     return fig, ax
 
 
-@register_figure("ch06_forest",
+@register_figure("ch07_forest",
                  alt="Forest plot: the HOMA-IR mean difference computed from the 2003 trial's reported means "
                      "and SDs (about −1.2) beside the pooled meta-analytic result of −0.67 (−1.20 to −0.14).")
 def forest_figure():
@@ -823,7 +823,7 @@ def _dose_response_fig(meta_id: str, delta: float, baseline_pct: float):
     return fig
 
 
-@register("06.dose_response", title="From a cohort RR per 100 mg/day to absolute risk",
+@register("07.dose_response", title="From a cohort RR per 100 mg/day to absolute risk",
           baseline_risk_pct=Slider("Baseline risk of type 2 diabetes over follow-up (%)", 1, 40, 10, 1),
           intake_change_mg=Slider("Change in magnesium intake (mg/day)", -100, 300, 100, 10),
           meta_id=Dropdown("Meta-analysis of cohorts", _META_OPTIONS, "larsson2007"))
@@ -868,7 +868,7 @@ def _confounding(drop: float, beta_pct: float, seed: int):
     return cohort, confounding_estimates(cohort, beta)
 
 
-@register("06.confounding", title="A synthetic cohort: confounding by adiposity",
+@register("07.confounding", title="A synthetic cohort: confounding by adiposity",
           intake_drop_mg=Slider("Mg intake lower per +10 % body fat (mg/day)", 0, 100, 40, 5),
           true_effect_pct=Slider("True effect of +100 mg/day Mg on HOMA-IR (%)", -20, 5, -3, 1),
           seed=Slider("Random seed of the synthetic cohort (a whole number)", 1, 20, 13, 1, integer=True))
@@ -910,7 +910,7 @@ def confounding_view(intake_drop_mg, true_effect_pct, seed):
                     f"fat-adjusted ({f:+.1f} %) and the truth ({beta_pct:+.0f} %).")
 
 
-# =========================================================================== reverse causation (chapter 3 model)
+# =========================================================================== reverse causation (chapter 4 model)
 def _cycle_params(si_fraction: float, intake_mg_per_day: float, full_cycle: bool):
     from .models import cycle
 
@@ -924,7 +924,7 @@ def _cycle_params(si_fraction: float, intake_mg_per_day: float, full_cycle: bool
 @lru_cache(maxsize=256)
 def reverse_causation_run(si_fraction: float, *, intake_mg_per_day: float = 320.0, full_cycle: bool = False,
                           days: float = 730.0):
-    """One run of the chapter 3 cycle model after insulin sensitivity drops to ``si_fraction`` of normal.
+    """One run of the chapter 4 cycle model after insulin sensitivity drops to ``si_fraction`` of normal.
 
     Starts at the healthy replete state (G 100 mg/dL, I 10 µU/mL, β 300 mg, M = 1); magnesium
     intake stays at ``intake_mg_per_day``. With ``full_cycle=False`` the Mg → insulin-sensitivity and
@@ -957,7 +957,7 @@ def reverse_causation_snapshot(si_fractions=(1.0, 0.7, 0.5, 0.35, 0.28, 0.2, 0.1
     return pd.DataFrame(rows)
 
 
-@register("06.reverse_causation", title="Reverse causation in the cycle model: insulin resistance lowers Mg",
+@register("07.reverse_causation", title="Reverse causation in the cycle model: insulin resistance lowers Mg",
           si_pct=Slider("Insulin sensitivity after the drop (% of normal)", 10, 100, 14, 2),
           intake_mg=Slider("Magnesium intake (mg/day)", 150, 500, 320, 10),
           full_cycle=Checkbox("Also let Mg act on insulin sensitivity and β-cells (the full cycle)", False))
@@ -982,7 +982,7 @@ def reverse_causation_view(si_pct, intake_mg, full_cycle):
     mmin, mend, gmax = float(s.mg_pool.min()), float(s.mg_pool[-1]), float(s.glucose_mg_dl.max())
     arrows = ("Mg also acts on insulin sensitivity and β-cells (full cycle)" if full_cycle else
               "the Mg → insulin arrows are switched off: only insulin resistance → Mg remains")
-    text = (f"**Toy model** (chapter 3; Mg parameters illustrative). Mg intake {intake:g} mg/day throughout; {arrows}. "
+    text = (f"**Toy model** (chapter 4; Mg parameters illustrative). Mg intake {intake:g} mg/day throughout; {arrows}. "
             f"Insulin sensitivity falls to {100 * frac:.0f} % of normal at time 0: glucose peaks at "
             f"**{gmax:.0f} mg/dL**, the Mg pool falls to **{mmin:.2f}** (lowest) and is **{mend:.2f}** after "
             f"{s.t_days[-1] / 365.25:.0f} years (without the fall in insulin sensitivity, same intake: "

@@ -1,8 +1,8 @@
-"""Chapter 01: glucose homeostasis, insulin signalling and the insulin-resistance indices.
+"""Chapter 02: glucose homeostasis, insulin signalling and the insulin-resistance indices.
 
 * Diagrams made by code (saved by ``python -m mgcourse.tools.figures``):
-  ``ch01_glucose_homeostasis`` (the pancreas–liver–muscle–fat loop) and
-  ``ch01_insulin_cascade`` (insulin → receptor → IRS → PI3K → Akt → GLUT4, with the
+  ``ch02_glucose_homeostasis`` (the pancreas–liver–muscle–fat loop) and
+  ``ch02_insulin_cascade`` (insulin → receptor → IRS → PI3K → Akt → GLUT4, with the
   places where magnesium acts: Gommers et al. 2016, Diabetes 65:3–13; Kostov 2019,
   Int J Mol Sci 20:1351).
 * A **teaching model** (toy) of receptor activation as a saturable function of
@@ -54,7 +54,7 @@ def _mg_badge(ax, x, y, label="Mg"):
     ax.text(x, y, label, ha="center", va="center", fontsize=9, color="white", weight="bold", zorder=5)
 
 
-@register_figure("ch01_insulin_cascade",
+@register_figure("ch02_insulin_cascade",
                  alt="Diagram of the insulin signalling cascade from insulin binding its receptor through IRS, PI3K "
                      "and Akt to GLUT4 translocation and glucose uptake, with green Mg badges where magnesium acts: "
                      "the receptor's tyrosine-kinase autophosphorylation (uses Mg-ATP) and the downstream kinases.")
@@ -102,7 +102,7 @@ def cascade_figure():
     return fig
 
 
-@register_figure("ch01_glucose_homeostasis",
+@register_figure("ch02_glucose_homeostasis",
                  alt="Diagram of the glucose feedback loop: blood glucose in the centre, the pancreas releasing "
                      "insulin when glucose rises and glucagon when it falls, the liver storing glucose when fed and "
                      "releasing it when fasting, and muscle and fat taking glucose up under insulin.")
@@ -194,7 +194,7 @@ def insulin_to_match(target: float, mg_relative: float, *, ec50_uU_ml: float = T
     return float(ec50_uU_ml * (r / (1.0 - r)) ** (1.0 / hill))
 
 
-@register("01.receptor_toy", title="Teaching model: receptor activation vs insulin and intracellular Mg",
+@register("02.receptor_toy", title="Teaching model: receptor activation vs insulin and intracellular Mg",
           mg_relative=Slider("Intracellular free Mg (relative to replete = 1)", 0.1, 1.5, 0.6, 0.05),
           hill=Slider("Hill coefficient h (illustrative)", 1.0, 3.0, 1.0, 0.25),
           k_mg=Slider("Mg half-saturation K (relative units, illustrative)", 0.1, 2.0, 0.5, 0.05))
@@ -422,7 +422,7 @@ def _index_figure(report: dict):
     return fig
 
 
-@register("01.index_calculator", title="Insulin-resistance index calculator (HOMA-IR, QUICKI, Matsuda)",
+@register("02.index_calculator", title="Insulin-resistance index calculator (HOMA-IR, QUICKI, Matsuda)",
           glucose=Text("Fasting glucose", "92", examples=("-5", "abc", "0", "5.1", "1e9", "nan")),
           glucose_unit=Dropdown("Glucose unit", ("mg/dL", "mmol/L"), "mg/dL"),
           insulin=Text("Fasting insulin", "7.3", examples=("0", "-1", "x", "60", "1e6")),

@@ -1,4 +1,4 @@
-"""Magnesium supplements: elemental Mg from labels, forms, absorption and the upper limit (chapter 5).
+"""Magnesium supplements: elemental Mg from labels, forms, absorption and the upper limit (chapter 6).
 
 * :func:`forms_table`: every form in ``data/supplement_forms.csv`` with its molar
   mass, % Mg and salt mass per 100 mg of elemental Mg, **computed from the formula**
@@ -10,8 +10,8 @@
 * :func:`ul_placement`: where a daily supplemental dose stands against the US UL
   for an age (IOM 1997: 65 mg 1–3 y, 110 mg 4–8 y, 350 mg from 9 y) and the EU
   figure (250 mg/day from 4 y). Every widget here that shows a dose shows it.
-* Widget callbacks ``05.compare_forms`` and ``05.dose_response``, and the chapter's
-  figures (``figures/ch05_*.png``).
+* Widget callbacks ``06.compare_forms`` and ``06.dose_response``, and the chapter's
+  figures (``figures/ch06_*.png``).
 
 Absorption estimates come from :mod:`mgcourse.models.absorption`, a teaching
 model whose Vmax and Km are fitted to two sourced endpoints (Fine 1991), not
@@ -290,7 +290,7 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
                       "above_us_ul": placement.above_us_ul})
 
 
-@register("05.compare_forms", title="Compare supplement forms and schedules (teaching model, not advice)",
+@register("06.compare_forms", title="Compare supplement forms and schedules (teaching model, not advice)",
           form_id=Dropdown("Form", _form_options(), "trimagnesium_dicitrate_anhydrous"),
           basis=Dropdown("The label's number is", (("salt mass ('500 mg magnesium citrate')", "salt"),
                                                    ("elemental Mg ('providing 100 mg magnesium')", "elemental")),
@@ -353,7 +353,7 @@ def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> Vie
                 data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
-@register("05.dose_response", title="Absorption falls with dose: splitting a daily dose (teaching model)",
+@register("06.dose_response", title="Absorption falls with dose: splitting a daily dose (teaching model)",
           daily_dose_mg=Slider("Supplemental Mg (mg/day, elemental)", 0, 1200, 300, 10),
           portions=Slider("Portions (per day)", 1, 6, 1, 1, integer=True),
           age_years=Slider("Age (years)", 1, 90, 30, 1, integer=True))
@@ -365,7 +365,7 @@ def dose_response_view(daily_dose_mg, portions, age_years):
 
 
 # --------------------------------------------------------------------------- figures
-@register_figure("ch05_elemental_fraction",
+@register_figure("ch06_elemental_fraction",
                  alt="Horizontal bars of the percentage of magnesium by mass in each of 23 supplement forms, from "
                      "about 5 % (gluconate dihydrate) to 60 % (oxide), computed from their chemical formulas.")
 def elemental_fraction_figure():
@@ -391,7 +391,7 @@ def elemental_fraction_figure():
     return fig
 
 
-@register_figure("ch05_absorption_model",
+@register_figure("ch06_absorption_model",
                  alt="The teaching model of magnesium absorption after Fine 1991: absorbed mg per portion rises "
                      "ever more slowly with the dose, as the sum of a saturable term that levels off near 42 mg and a "
                      "linear term of 7 %, while the fraction absorbed falls from 65 % to 11 % at 972 mg.")
@@ -420,7 +420,7 @@ def absorption_figure():
     return fig
 
 
-@register_figure("ch05_dose_splitting",
+@register_figure("ch06_dose_splitting",
                  alt="Absorbed magnesium per day in the teaching model when the same daily dose is taken in 1, 2 "
                      "or 3 equal portions: more portions always absorb more, with the gain largest at high doses; "
                      "the US upper limit of 350 mg/day and the EU figure of 250 mg/day are marked.")
@@ -438,7 +438,7 @@ def splitting_figure():
     return fig
 
 
-@register_figure("ch05_citrate_label",
+@register_figure("ch06_citrate_label",
                  alt="Elemental magnesium in 500 mg of 'magnesium citrate' for each of the four citrate salts: from "
                      "about 52 mg (trimagnesium dicitrate tetradecahydrate) to 81 mg (anhydrous trimagnesium dicitrate).")
 def citrate_label_figure(salt_mg: float = 500.0):
@@ -457,7 +457,7 @@ def citrate_label_figure(salt_mg: float = 500.0):
     return fig
 
 
-@register_figure("ch05_solubility",
+@register_figure("ch06_solubility",
                  alt="Water solubility, on a logarithmic axis, of the seven magnesium forms for which the course has a "
                      "sourced value: from 0.00069 g/100 mL (hydroxide) and 0.010 (oxide) to 54 g/100 mL (chloride).")
 def solubility_figure():

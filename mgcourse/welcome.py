@@ -11,13 +11,13 @@ from .units import HYPOMAGNESAEMIA_CUTOFF_MMOL_L, SERUM_MG_RANGE_MMOL_L, convert
 #: Chapter number, notebook, what you learn, estimated minutes (self-paced).
 COURSE_MAP = (
     ("00", "00_welcome.ipynb", "How the course works, units, safety", 25),
-    ("01", "01_insulin_signalling.ipynb", "Glucose homeostasis, the insulin signalling cascade and Mg-ATP; HOMA-IR, QUICKI, Matsuda; the Bergman minimal model", 90),
-    ("02", "02_magnesium_in_the_body.ipynb", "Body pools, absorption, kidney handling; why serum Mg can look normal while cells are depleted", 75),
-    ("03", "03_vicious_cycle.ipynb", "The vicious cycle as an ODE model: phase plane, steady states, bistability, hysteresis, interventions", 120),
-    ("04", "04_food_sources.ipynb", "Food composition data, RDA/AI/UL, magnesium density, a meal planner, diet optimisation", 90),
-    ("05", "05_supplements.ipynb", "Elemental Mg from formulas, saturable absorption, dose splitting, the upper limit", 75),
-    ("06", "06_reading_the_evidence.ipynb", "Cohorts, trials, meta-analysis, confounding, reverse causation, fact-checking", 90),
-    ("07", "07_capstone.ipynb", "A case worked end to end", 120),
+    ("02", "02_insulin_signalling.ipynb", "Glucose homeostasis, the insulin signalling cascade and Mg-ATP; HOMA-IR, QUICKI, Matsuda; the Bergman minimal model", 90),
+    ("03", "03_magnesium_in_the_body.ipynb", "Body pools, absorption, kidney handling; why serum Mg can look normal while cells are depleted", 75),
+    ("04", "04_vicious_cycle.ipynb", "The vicious cycle as an ODE model: phase plane, steady states, bistability, hysteresis, interventions", 120),
+    ("05", "05_food_sources.ipynb", "Food composition data, RDA/AI/UL, magnesium density, a meal planner, diet optimisation", 90),
+    ("06", "06_supplements.ipynb", "Elemental Mg from formulas, saturable absorption, dose splitting, the upper limit", 75),
+    ("07", "07_reading_the_evidence.ipynb", "Cohorts, trials, meta-analysis, confounding, reverse causation, fact-checking", 90),
+    ("09", "09_capstone.ipynb", "A case worked end to end", 120),
 )
 
 PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "nbval", "mgcourse")

@@ -3,14 +3,14 @@
 A chapter writes a *pure* callback (parameters in, a :class:`View` out) and
 registers it with the controls that drive it::
 
-    @register("01.minimal_model",
+    @register("02.minimal_model",
               si=Slider("Insulin sensitivity S_I (×10⁻⁴ min⁻¹ per µU/mL)", 0.1, 10, 5.07, 0.1),
               sg=Slider("Glucose effectiveness S_G (min⁻¹)", 0.005, 0.05, 0.0308, 0.001))
     def minimal_model_view(si, sg):
         ...
         return View(text=..., figure=fig, alt="One sentence describing the figure.")
 
-The notebook then needs one line, ``panel("01.minimal_model")``. The same
+The notebook then needs one line, ``panel("02.minimal_model")``. The same
 registry feeds the widget sweep test (every callback at every control's min,
 max and default) and ``python -m mgcourse.tools.bench``.
 

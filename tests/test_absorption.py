@@ -1,4 +1,4 @@
-"""mgcourse.models.absorption: the dose-dependent absorption teaching model (chapter 5).
+"""mgcourse.models.absorption: the dose-dependent absorption teaching model (chapter 6).
 
 Sourced (Fine et al. 1991, J Clin Invest 88:396-402): the saturable + linear structure,
 the 7 % linear term, ≈65 % absorbed at the lowest intake and ≈11 % at 80 mEq (972 mg).

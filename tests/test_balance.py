@@ -1,4 +1,4 @@
-"""Tests of the whole-body magnesium balance model (mgcourse.models.balance, chapter 2)."""
+"""Tests of the whole-body magnesium balance model (mgcourse.models.balance, chapter 3)."""
 
 import numpy as np
 import pytest
@@ -230,7 +230,7 @@ def test_pool_table_serum_share():
 
 
 def test_explore_exercise_answer_matches_the_widget():
-    # exercise 02.depletion-explore: answer B must stay true if the model changes
+    # exercise 03.depletion-explore: answer B must stay true if the model changes
     v = b.depletion_view(200, 3, 24)
     s = v.data["summary"]
     assert s["cells_below_90pct_day"] is not None and s["cells_below_90pct_day"] < 130

@@ -1,4 +1,4 @@
-"""Tests of the capstone (chapter 7): the three fictional cases, each pipeline step recomputed by hand,
+"""Tests of the capstone (chapter 9): the three fictional cases, each pipeline step recomputed by hand,
 bad food-log entries, the case widgets and the case-dependent exercise checks."""
 
 import math
@@ -301,7 +301,7 @@ def test_no_dose_is_prescribed():
 # --------------------------------------------------------------------------- widgets
 @pytest.mark.parametrize("cid", CASE_IDS)
 def test_case_widget_at_every_option(cid):
-    spec = widgets.get("07.case_summary")
+    spec = widgets.get("09.case_summary")
     options = spec.controls["case_id"].test_values(np.random.default_rng(0))
     assert options == list(CASE_IDS)
     view = spec.func(case_id=cid)
@@ -337,38 +337,38 @@ def test_checks_grade_against_the_selected_case(cid):
     capstone.select_case(cid)
     ref = capstone.reference_answers(cid)
     check = Checker()
-    assert check("07.homa", ref["homa"]).status == CORRECT
-    assert check("07.gap", ref["gap_to_rda_mg"]).status == CORRECT
-    assert check("07.elemental", ref["elemental_mg_per_day"]).status == CORRECT
-    assert check("07.food-log", _reference_food_log_mg).status == CORRECT
+    assert check("09.homa", ref["homa"]).status == CORRECT
+    assert check("09.gap", ref["gap_to_rda_mg"]).status == CORRECT
+    assert check("09.elemental", ref["elemental_mg_per_day"]).status == CORRECT
+    assert check("09.food-log", _reference_food_log_mg).status == CORRECT
     letter_ul = "C" if ref["above_us_ul"] else ("B" if ref["above_eu_ul"] else "A")
-    assert check("07.ul", letter_ul).status == CORRECT
+    assert check("09.ul", letter_ul).status == CORRECT
     cat = capstone.pool_category(ref["current_pool"])
     letter_model = "ABCD"[["replete", "mildly", "clearly", "collapsed"].index(cat.split()[0])]
-    assert check("07.model", letter_model).status == CORRECT
-    assert check("07.plan", [("12016", 2, "oz"), ("11458", 1, "cup")]).status == CORRECT
+    assert check("09.model", letter_model).status == CORRECT
+    assert check("09.plan", [("12016", 2, "oz"), ("11458", 1, "cup")]).status == CORRECT
     # another case's value is not accepted, and the message names the mix-up without the number
     for other in CASE_IDS:
         if other == cid:
             continue
-        fb = check("07.elemental", capstone.reference_answers(other)["elemental_mg_per_day"])
+        fb = check("09.elemental", capstone.reference_answers(other)["elemental_mg_per_day"])
         assert fb.status != CORRECT and f"case {other}" in repr(fb)
         assert f"{ref['elemental_mg_per_day']:.4g}" not in repr(fb)
-    for ex_id in ("07.homa", "07.gap", "07.elemental", "07.food-log", "07.ul", "07.model", "07.plan", "07.summary"):
+    for ex_id in ("09.homa", "09.gap", "09.elemental", "09.food-log", "09.ul", "09.model", "09.plan", "09.summary"):
         assert check(ex_id, ...).status == NOT_ATTEMPTED
 
 
 def test_plan_check_rejects_unrealistic_plans():
     capstone.select_case("A")
     check = Checker()
-    assert check("07.plan", [("11458", 3000, "g")]).status != CORRECT        # 3 kg of spinach
-    assert check("07.plan", [("99999", 1, "g")]).status != CORRECT          # unknown food
-    assert check("07.plan", [("09003", 1, "cup, quartered or chopped")]).status != CORRECT  # far too little
+    assert check("09.plan", [("11458", 3000, "g")]).status != CORRECT        # 3 kg of spinach
+    assert check("09.plan", [("99999", 1, "g")]).status != CORRECT          # unknown food
+    assert check("09.plan", [("09003", 1, "cup, quartered or chopped")]).status != CORRECT  # far too little
 
 
 def test_legacy_insulin_factor_gets_a_targeted_message():
     capstone.select_case("A")  # insulin in pmol/L
     lab = capstone.lab_values(capstone.CASES["A"])
     wrong = lab.glucose_mmol_l * (lab.insulin_pmol_l / 6.945) / 22.5
-    fb = Checker()("07.homa", wrong)
+    fb = Checker()("09.homa", wrong)
     assert "6.945" in repr(fb)

@@ -1,4 +1,4 @@
-"""Tests of mgcourse.diet (chapter 4: food sources)."""
+"""Tests of mgcourse.diet (chapter 5: food sources)."""
 
 import math
 
@@ -322,11 +322,11 @@ def test_exercise_plan_grader_uses_the_data():
 
     good = ("12014: 30 g; 11458: 1 cup; 16015: 1 cup; 20037: 2 cup; 09040: 1 cup, sliced; "
             "01117: 1 container, (8 oz); 18075: 2 slice; 09037: 1 cup, cubes")
-    assert check("04.plan-day", good).correct
-    assert not check("04.plan-day", "12014: 30 g; 11458: 1 cup").correct  # too little energy and Mg
-    assert not check("04.plan-day", "12014: 300 g; 11458: 1 cup; 16015: 1 cup; 20037: 1 cup").correct
-    assert check("04.plan-day", ...).status == "not attempted yet"
-    assert not check("04.plan-day", "99999: 1 g").correct
+    assert check("05.plan-day", good).correct
+    assert not check("05.plan-day", "12014: 30 g; 11458: 1 cup").correct  # too little energy and Mg
+    assert not check("05.plan-day", "12014: 300 g; 11458: 1 cup; 16015: 1 cup; 20037: 1 cup").correct
+    assert check("05.plan-day", ...).status == "not attempted yet"
+    assert not check("05.plan-day", "99999: 1 g").correct
 
 
 def test_meal_builder_widget_is_a_thin_wrapper():

@@ -1,4 +1,4 @@
-"""Tests of mgcourse.evidence (chapter 6): pooling, dose-response, absolute risk, trial doses,
+"""Tests of mgcourse.evidence (chapter 7): pooling, dose-response, absolute risk, trial doses,
 the synthetic cohort, OLS and the evidence tables."""
 
 import math
@@ -309,12 +309,12 @@ def test_confounding_view_labels_synthetic():
 def test_registered_figures_build():
     from mgcourse.style import FIGURE_REGISTRY
 
-    for name in ("ch06_dose_response", "ch06_forest"):
+    for name in ("ch07_dose_response", "ch07_forest"):
         func, alt = FIGURE_REGISTRY[name]
         assert func() is not None and alt.strip()
 
 
-# --------------------------------------------------------------------------- reverse causation (chapter 3 model)
+# --------------------------------------------------------------------------- reverse causation (chapter 4 model)
 def test_reverse_causation_insulin_resistance_lowers_mg():
     normal = ev.reverse_causation_run(1.0)
     assert normal.mg_pool.min() == pytest.approx(1.0, abs=1e-6)  # Topp's healthy point, replete

@@ -86,6 +86,6 @@ def test_solution_name_required(tmp_path):
 def test_relative_links_are_rewritten_for_the_student_folder():
     from mgcourse.tools.exercises import _relink
 
-    assert _relink("see [ch 1](../../notebooks/01_x.ipynb) and [sol](01_x_solutions.ipynb)") == \
-        "see [ch 1](../notebooks/01_x.ipynb) and [sol](solutions/01_x_solutions.ipynb)"
+    assert _relink("see [ch 2](../../notebooks/01_x.ipynb) and [sol](01_x_solutions.ipynb)") == \
+        "see [ch 2](../notebooks/01_x.ipynb) and [sol](solutions/01_x_solutions.ipynb)"
     assert _relink("[web](https://example.org/a) [anchor](#top)") == "[web](https://example.org/a) [anchor](#top)"

@@ -1,4 +1,4 @@
-"""Tests of mgcourse.models.minimal_model (Bergman minimal model, chapter 01)."""
+"""Tests of mgcourse.models.minimal_model (Bergman minimal model, chapter 02)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Tests of mgcourse.signalling (chapter 01): diagrams, teaching model, index calculator."""
+"""Tests of mgcourse.signalling (chapter 02): diagrams, teaching model, index calculator."""
 
 import math
 
@@ -101,7 +101,7 @@ def test_calculator_decimal_comma_and_mmol():
 
 
 def test_calculator_sweep_every_control_value():
-    spec = REGISTRY["01.index_calculator"]
+    spec = REGISTRY["02.index_calculator"]
     for params in spec.sweep(seed=1):
         view = safe_call(spec.func, **params)
         assert isinstance(view, View)
@@ -143,17 +143,17 @@ def test_receptor_activation_rejects_bad_input(bad):
 
 
 def test_receptor_widget_extremes():
-    spec = REGISTRY["01.receptor_toy"]
+    spec = REGISTRY["02.receptor_toy"]
     for params in spec.sweep(seed=2):
         view = safe_call(spec.func, **params)
         assert isinstance(view, View) and not view.error and view.figure is not None
         assert "nan" not in view.text.lower()
     v = safe_call(spec.func, mg_relative=0.3, hill=1.0, k_mg=0.5)
-    assert "56%" in v.text and "18.1 µU/mL" in v.text  # the numbers the 01.mg-toy exercise relies on
+    assert "56%" in v.text and "18.1 µU/mL" in v.text  # the numbers the 02.mg-toy exercise relies on
 
 
 # --------------------------------------------------------------------------- figures
-@pytest.mark.parametrize("name", ["ch01_insulin_cascade", "ch01_glucose_homeostasis", "ch01_minimal_model_groups"])
+@pytest.mark.parametrize("name", ["ch02_insulin_cascade", "ch02_glucose_homeostasis", "ch02_minimal_model_groups"])
 def test_registered_figures_build(name):
     import mgcourse.models.minimal_model  # noqa: F401  (registers its figure)
 

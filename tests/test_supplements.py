@@ -149,7 +149,7 @@ def _call(name, **over):
     return safe_call(spec.func, **{**spec.defaults(), **over})
 
 
-@pytest.mark.parametrize("name", ["05.compare_forms", "05.dose_response"])
+@pytest.mark.parametrize("name", ["06.compare_forms", "06.dose_response"])
 def test_every_dose_widget_shows_ul_placement(name):
     spec = get(name)
     for params in spec.sweep(seed=3):
@@ -161,43 +161,43 @@ def test_every_dose_widget_shows_ul_placement(name):
 
 
 def test_compare_forms_default_is_the_citrate_label():
-    v = _call("05.compare_forms")
+    v = _call("06.compare_forms")
     assert v.data["elemental_mg_per_day"] == pytest.approx(80.8, abs=0.05)
     assert v.data["absorbed_mg_per_day"] == pytest.approx(absorption.absorbed_mg(80.8168, 1), rel=1e-4)
     assert "teaching model" in v.text
 
 
 def test_compare_forms_elemental_basis_and_ul():
-    v = _call("05.compare_forms", form_id="oxide", basis="elemental", amount_per_tablet_mg=200, tablets_per_day=2)
+    v = _call("06.compare_forms", form_id="oxide", basis="elemental", amount_per_tablet_mg=200, tablets_per_day=2)
     assert v.data["elemental_mg_per_day"] == 400 and v.data["above_us_ul"]
     assert "ABOVE" in v.text and "Firoz" in v.text  # oxide: the separate, differently measured 4 %
 
 
 def test_compare_forms_rejects_more_portions_than_tablets():
-    v = _call("05.compare_forms", tablets_per_day=1, portions=3)
+    v = _call("06.compare_forms", tablets_per_day=1, portions=3)
     assert v.error and "portions" in v.text
 
 
 def test_compare_forms_child_age():
-    v = _call("05.compare_forms", form_id="oxide", amount_per_tablet_mg=400, age_years=7)
+    v = _call("06.compare_forms", form_id="oxide", amount_per_tablet_mg=400, age_years=7)
     assert "110 mg/day" in v.text and "ABOVE" in v.text
 
 
 def test_dose_response_split_absorbs_more():
-    one = _call("05.dose_response", portions=1).data["absorbed_mg_per_day"]
-    three = _call("05.dose_response", portions=3).data["absorbed_mg_per_day"]
+    one = _call("06.dose_response", portions=1).data["absorbed_mg_per_day"]
+    three = _call("06.dose_response", portions=3).data["absorbed_mg_per_day"]
     assert three > one
 
 
 def test_dose_response_zero_dose_has_no_nan():
-    v = _call("05.dose_response", daily_dose_mg=0)
+    v = _call("06.dose_response", daily_dose_mg=0)
     assert not v.error and not re.search(r"\bnan\b", v.text.lower())
 
 
 def test_figures_registered_and_build():
     from mgcourse.style import FIGURE_REGISTRY
 
-    for name in ("ch05_elemental_fraction", "ch05_absorption_model", "ch05_dose_splitting"):
+    for name in ("ch06_elemental_fraction", "ch06_absorption_model", "ch06_dose_splitting"):
         func, alt = FIGURE_REGISTRY[name]
         fig = func()
         assert fig.axes and alt
@@ -209,7 +209,7 @@ def test_chapter_states_the_safety_facts():
 
     from mgcourse import REPO_ROOT
 
-    nb = nbformat.read(REPO_ROOT / "notebooks" / "05_supplements.ipynb", as_version=4)
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "06_supplements.ipynb", as_version=4)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for phrase in ("350 mg/day", "65 mg/day", "110 mg/day", "250 mg/day", "Food magnesium has no UL",
                    "kidney disease must not take magnesium supplements without medical advice",

@@ -1,4 +1,4 @@
-"""Exercise definitions, one module per chapter (``ch00.py``, ``ch01.py`` ...).
+"""Exercise definitions, one module per chapter (``ch00.py``, ``ch02.py`` ...).
 
 Each module registers its exercises with :func:`mgcourse.checks.exercise`; the
 ``check`` object imports every module here on first use.

@@ -1,145 +1,179 @@
-"""Exercises of chapter 02 (magnesium in the body).
+"""Exercises of chapter 02: insulin signalling and how insulin resistance is measured.
 
-Numbers used (sources in notebook 02): serum reference range 0.75–0.95 mmol/L
-(IOM 1997); hypomagnesaemia < 0.70 mmol/L (Gommers 2016); GFR 180 L/day and a
-filterable fraction of 70 % (Merck: 70–80 %); prevalence of hypomagnesaemia in
-type 2 diabetes 30.6 % in a hospital cohort (Kurstjens 2017) and 9.6 % in primary
-care (Waanders 2019).
+Expected values are computed from the course library (never typed in), so that
+the checks follow the library if a published parameter is ever corrected.
 """
 
+from mgcourse import indices
 from mgcourse.checks import choice, exercise, explanation, function, value
-from mgcourse.models import balance
-from mgcourse.units import convert
+from mgcourse.models import minimal_model as mm
+from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
 
-# --------------------------------------------------------------------------- 1. compute: a lab value in mg/dL
-_LAB_MG_DL = 1.6
+# --------------------------------------------------------------------------- 02.homa-lab
+#: The lab report of the exercise: glucose in mg/dL, insulin in pmol/L (the lab uses 6.00 pmol/L per µU/mL).
+LAB_GLUCOSE_MG_DL = 104.0
+LAB_INSULIN_PMOL_L = 72.0
+
+_g_mmol = convert(LAB_GLUCOSE_MG_DL, "mg/dL", "mmol/L", substance="glucose")
+_i_uU = convert(LAB_INSULIN_PMOL_L, "pmol/L", "µU/mL", substance="insulin")
+_i_legacy = convert(LAB_INSULIN_PMOL_L, "pmol/L", "µU/mL", substance="insulin",
+                    insulin_factor=INSULIN_PMOL_L_PER_UU_ML_LEGACY)
+
 exercise(
-    "02.serum-mmol", name="serum_mmol", kind="compute",
-    title="A lab reports serum Mg = 1.6 mg/dL: what is it in mmol/L?",
-    grader=value(convert(_LAB_MG_DL, "mg/dL", "mmol/L", substance="magnesium"), rtol=5e-3,
-                 mistakes={_LAB_MG_DL * 2.4305: "you multiplied by the factor; from mg/dL to mmol/L you divide.",
-                           convert(_LAB_MG_DL, "mg/dL", "mEq/L", substance="magnesium"):
-                               "that is mEq/L: Mg²⁺ carries two charges, so mEq/L is twice mmol/L.",
-                           _LAB_MG_DL / 18.0156: "18.0 is the glucose factor, not the magnesium one."}),
-    hints=("mg/dL is a mass per volume, mmol/L an amount per volume. Which number should come out smaller?",
-           "1 mmol of Mg weighs 24.305 mg, and 1 L = 10 dL, so mg/dL = mmol/L × 2.4305.",
-           "Divide the mg/dL value by 2.4305, or call convert(value, 'mg/dL', 'mmol/L', substance='magnesium')."),
+    "02.homa-lab", name="homa_lab", kind="compute",
+    title="HOMA-IR from a lab report in mixed units (glucose mg/dL, insulin pmol/L)",
+    grader=value(indices.homa_ir(_g_mmol, _i_uU), rtol=5e-3, what="your HOMA-IR", mistakes={
+        indices.homa_ir(_g_mmol, _i_legacy): "this matches the legacy 6.945 insulin factor; the lab report says its "
+                                             "assay uses 6.00 pmol/L per µU/mL.",
+        _g_mmol * LAB_INSULIN_PMOL_L / 22.5: "the insulin is still in pmol/L; HOMA-IR needs µU/mL.",
+        LAB_GLUCOSE_MG_DL * _i_uU / 22.5: "with 22.5 in the denominator, glucose must be in mmol/L, not mg/dL.",
+        LAB_GLUCOSE_MG_DL * LAB_INSULIN_PMOL_L / 405: "the glucose/405 form is right, but the insulin is still in pmol/L.",
+    }),
+    hints=("Both numbers must be converted to the units of the HOMA-IR formula before you multiply.",
+           "HOMA-IR = glucose (mmol/L) × insulin (µU/mL) / 22.5. Glucose: divide mg/dL by 18.0156. Insulin: divide "
+           "pmol/L by the lab's factor (pmol/L per µU/mL).",
+           "Convert with mgcourse.units.convert(value, 'mg/dL', 'mmol/L', substance='glucose') and "
+           "convert(value, 'pmol/L', 'µU/mL', substance='insulin'), then multiply and divide by 22.5."),
 )
 
-
-# --------------------------------------------------------------------------- 2. implement: any unit → mmol/L
-def _to_mmol_l(value, unit):
-    if unit not in ("mg/dL", "mEq/L", "mmol/L"):
-        raise ValueError(f"unit must be 'mg/dL', 'mEq/L' or 'mmol/L', got {unit!r}")
-    return convert(value, unit, "mmol/L", substance="magnesium")
-
-
+# --------------------------------------------------------------------------- 02.quicki
 exercise(
-    "02.serum-units", name="serum_units", kind="implement",
-    title="Write serum_mg_mmol_l(value, unit): a serum Mg in mg/dL, mEq/L or mmol/L, returned in mmol/L",
-    grader=function(_to_mmol_l, [(1.8, "mg/dL"), (2.3, "mg/dL"), (1.5, "mEq/L"), (0.8, "mmol/L"), (0.0, "mg/dL")],
-                    rtol=1e-6, raises=[((-0.5, "mg/dL"), ValueError), ((2.0, "g/L"), ValueError)],
-                    describe=lambda a: f"serum_mg_mmol_l({a[0]!r}, {a[1]!r})"),
-    hints=("Handle the three units one by one; what should happen to a unit you do not know, or a negative value?",
-           "mg/dL → mmol/L divides by 2.4305; mEq/L → mmol/L divides by 2 (Mg²⁺ is divalent); mmol/L stays. "
-           "mgcourse.units.convert already rejects negative values with a ValueError.",
-           "Start with a membership test on the three allowed units and raise ValueError for anything else; the "
-           "conversion itself is one call of mgcourse.units.convert with substance='magnesium'."),
+    "02.quicki", name="quicki", kind="implement",
+    title="Implement quicki(glucose_mg_dl, insulin_uU_ml)",
+    grader=function(indices.quicki, [(90.0, 5.0), (100.0, 10.0), (126.0, 20.0), (80.0, 3.5), (250.0, 40.0)],
+                    rtol=1e-6,
+                    raises=[((0.0, 5.0), ValueError), ((90.0, -2.0), ValueError), ((90.0, 0.0), ValueError)],
+                    describe=lambda a: f"quicki({a[0]:g}, {a[1]:g})"),
+    hints=("QUICKI is one over a sum of two logarithms. Which base? Which units?",
+           "QUICKI = 1 / (log10 I + log10 G) with I in µU/mL and G in mg/dL (Katz 2000). np.log is the natural "
+           "logarithm; you need np.log10. A concentration of 0 or below has no logarithm: raise ValueError.",
+           "if glucose_mg_dl <= 0 or insulin_uU_ml <= 0: raise ValueError(...); then return "
+           "1 / (np.log10(insulin_uU_ml) + np.log10(glucose_mg_dl))."),
 )
 
-# --------------------------------------------------------------------------- 3. compute: filtered load
-_FL = balance.filtered_load_mg_per_day(0.85)
+# --------------------------------------------------------------------------- 02.euler-step
+_P = mm.Parameters()
+_STEP_CASES = [
+    ((280.0, 0.0, 7.3), 0.0, 0.5, _P),      # just after the bolus
+    ((150.0, 0.01, 40.0), 30.0, 1.0, _P),   # mid-test, insulin high
+    ((85.0, 0.005, 10.0), 100.0, 0.1, _P),  # glucose below the threshold: no secretion
+    ((92.0, 0.0, 7.3), 50.0, 1.0, _P),      # the basal state must not move
+    ((200.0, 0.002, 20.0), 10.0, 0.5, _P.with_si_sg(si=1e-4, sg=0.02)),  # other parameters
+]
+
 exercise(
-    "02.filtered-load", name="filtered_load", kind="compute",
-    title="Filtered load of Mg (mg/day) at GFR 180 L/day, 70 % filterable, serum 0.85 mmol/L",
-    grader=value(float(_FL), rtol=5e-3,
-                 mistakes={180 * 0.85 * 24.305: "you filtered all of plasma Mg; only the filterable 70 % passes the "
-                                               "glomerulus (the rest is bound to protein).",
-                           180 * 0.70 * 0.85: "that is mmol/day; the question asks for mg/day.",
-                           180 * 0.85: "you need both the filterable fraction and the mmol → mg step."}),
-    hints=("Filtered load = (volume filtered per day) × (concentration of what can be filtered).",
-           "Only the ultrafilterable part of plasma Mg (ionised + complexed, about 70 %) is filtered; "
-           "1 mmol Mg = 24.305 mg.",
-           "Multiply GFR (L/day) by 0.70 and by serum Mg (mmol/L) to get mmol/day, then by 24.305 mg/mmol."),
+    "02.euler-step", name="euler_step", kind="implement",
+    title="Implement one explicit Euler step of the minimal model",
+    grader=function(mm.euler_step, _STEP_CASES, rtol=1e-9, atol=1e-12,
+                    describe=lambda a: f"euler_step(state={a[0]}, t_min={a[1]:g}, dt_min={a[2]:g}, "
+                                       f"params with S_I = {a[3].si * 1e4:.2f}e-4, S_G = {a[3].sg:.4f})"),
+    hints=("new state = old state + dt × (rate of change at the old state and time).",
+           "Compute dG/dt, dX/dt and dI/dt from the three equations in the exercise, with the insulin equation "
+           "written for insulin above basal and the threshold max(h, Gb). The secretion term is zero when glucose is "
+           "below that threshold, and it is multiplied by the time t since the bolus.",
+           "dG = -(p.p1 + X)*G + p.p1*p.gb_mg_dl; dX = -p.p2*X + p.p3*(I - p.ib_uU_ml); "
+           "dI = -p.n*(I - p.ib_uU_ml) + p.gamma*max(G - max(p.h_mg_dl, p.gb_mg_dl), 0)*t_min; "
+           "return np.array([G + dt_min*dG, X + dt_min*dX, I + dt_min*dI])."),
 )
 
-# --------------------------------------------------------------------------- 4. compute: % reabsorbed
-_URINE = 120.0
+# --------------------------------------------------------------------------- 02.euler-g60
+_EULER_G60 = mm.euler_simulate(minutes=60.0, dt_min=0.1).glucose_at(60.0)
+_SOLVER_G60 = mm.simulate(minutes=60.0).glucose_at(60.0)
+_EULER_G60_DT1 = mm.euler_simulate(minutes=60.0, dt_min=1.0).glucose_at(60.0)
+
 exercise(
-    "02.reabsorbed", name="reabsorbed", kind="compute",
-    title="With 120 mg/day in the urine, what percentage of the filtered load was reabsorbed?",
-    grader=value(100.0 * (1 - _URINE / float(_FL)), rtol=1e-3,
-                 mistakes={100.0 * _URINE / float(_FL): "that is the fractional excretion (what was NOT reabsorbed).",
-                           1 - _URINE / float(_FL): "give the answer in percent, not as a fraction."}),
-    hints=("Whatever is filtered and not excreted was reabsorbed.",
-           "Fractional excretion FE = urinary Mg / filtered load; reabsorbed = 1 − FE.",
-           "Use your filtered load from the previous exercise: 100 × (1 − 120 / filtered load)."),
+    "02.euler-g60", name="euler_g60", kind="compute",
+    title="Glucose at 60 min from your Euler integration (dt = 0.1 min), compared with the library's solver",
+    grader=value(_EULER_G60, rtol=2e-4, what="your Euler glucose at 60 min", mistakes={
+        _SOLVER_G60: "that is the library solver's value; report the value from your own Euler loop.",
+        _EULER_G60_DT1: "this looks like a step of 1 min; use dt = 0.1 min.",
+    }),
+    hints=("Start from (G0, 0, Ib) at t = 0 and apply your euler_step 600 times.",
+           "With dt = 0.1 min you need 60 / 0.1 = 600 steps; the time passed to the step is k × dt for step k "
+           "(starting at k = 0), because the secretion term depends on t.",
+           "state = np.array([p.g0_mg_dl, 0.0, p.ib_uU_ml]); for k in range(600): state = euler_step(state, k*0.1, "
+           "0.1, p); your answer is state[0]."),
 )
 
+# --------------------------------------------------------------------------- 02.fit-si
+#: The synthetic data set of the fitting exercise (labelled synthetic; not from a person).
+FIT_SEED, FIT_TRUE_SI, FIT_NOISE_SD = 2026, 2.0e-4, 5.0
+_data = mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
+_fit = mm.fit_si(_data.t_min, _data.glucose_mg_dl, _data.insulin_uU_ml)
+_fit_coupled = mm.fit_si(_data.t_min, _data.glucose_mg_dl)
 
-# --------------------------------------------------------------------------- 5. implement: the steady state by hand
-def _steady_serum(intake_mg_per_day):
-    return balance.steady_state(None, intake_mg_per_day).serum_mmol_l
 
+def fit_exercise_data() -> mm.SyntheticIVGTT:
+    """The synthetic IVGTT of exercise 1.5 (seeded; the generating S_I is revealed only in the solutions)."""
+    return mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
 
 exercise(
-    "02.steady-serum", name="steady_serum", kind="implement",
-    title="Build the balance model's steady state by hand: steady_serum_mmol_l(intake_mg_per_day)",
-    grader=function(_steady_serum, [(320.0,), (150.0,), (50.0,), (600.0,)], rtol=1e-5,
-                    raises=[((-10.0,), ValueError)],
-                    describe=lambda a: f"steady_serum_mmol_l({a[0]:g})"),
-    hints=("At steady state nothing changes: what comes in through the gut must leave through stool and urine.",
-           "Write balance(c) = absorbed(intake) − endogenous_faecal(c) − urinary(c). It falls as c rises, so it "
-           "has one root; the stores do not appear because at steady state they are in equilibrium with c.",
-           "Inside your function, define an inner function of c built from balance.absorbed_mg_per_day, "
-           "balance.endogenous_faecal_mg_per_day and balance.urinary_mg_per_day; a root finder from scipy.optimize "
-           "with a bracket of about 0.01–2 mmol/L does the rest."),
+    "02.fit-si", name="fit_si", kind="compute",
+    title="Fit S_I to a noisy synthetic IVGTT with scipy.optimize.least_squares",
+    grader=value(_fit.si * 1e4, rtol=1e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)", mistakes={
+        _fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
+        FIT_TRUE_SI * 1e4: "this is the value the data were generated with; report what your fit finds "
+                           "(with noisy data the two differ).",
+        _fit_coupled.si * 1e4: "this fit let the model's insulin equation drive X; drive it with the measured "
+                               "insulin instead (insulin_input=(t, insulin)).",
+    }),
+    hints=("least_squares needs a function of the unknown(s) that returns model − data at every sample time.",
+           "Write residuals(x) that builds Parameters().with_si_sg(si=x[0] * 1e-4), computes the model glucose at "
+           "the sample times with mm.model_glucose(t, params, insulin_input=(t, insulin)) and subtracts the data. "
+           "Pass diff_step=1e-3: the ODE solver's output is only smooth to about 1e-8, too little for the default "
+           "finite-difference step.",
+           "sol = least_squares(residuals, x0=[1.0], bounds=([0.001], [100.0]), diff_step=1e-3); your answer is "
+           "sol.x[0] (already in units of 10⁻⁴)."),
 )
 
-# --------------------------------------------------------------------------- 6. explore: the depletion widget
+# --------------------------------------------------------------------------- 02.si-widget
 exercise(
-    "02.depletion-explore", name="depletion_explore", kind="explore",
-    title="Depletion widget: intake 200 mg/day, extra renal leak 3 %, 24 months. Which statement is true?",
+    "02.si-widget", name="si_widget", kind="explore",
+    title="Minimal-model demo: lower S_I from 5.07 to the type 2 diabetes mean 0.57 (S_G stays 0.0308)",
     grader=choice("B", "ABCD", feedback={
-        "A": "Look at the day on which each line crosses its threshold: which one comes first?",
-        "C": "Read the lower panel: does the cells' line stay at 100 %?",
-        "D": "Look at the dashed cut-off line in the upper panel: does serum reach it within 24 months?"}),
-    hints=("Set the three sliders exactly as in the question and read the text under the sliders.",
-           "Compare two days: when the cells drop below 90 % and when serum drops below 0.75 mmol/L.",
-           "One event happens within the first few months, the other more than a year later (if at all)."),
+        "A": "Compare the glucose readout at 60 min for the two settings: S_G alone does not fix the curve.",
+        "C": "Look at the glucose panel again: which curve lies higher at 60 min?",
+        "D": "X builds up within minutes of the insulin rise; compare the curves between 20 and 60 min.",
+    }),
+    hints=("Set S_I to 5.07, note glucose at 60 min and the bottom panel; then set S_I to 0.57.",
+           "S_I scales how much extra glucose disappearance (X) each µU/mL of insulin above basal buys.",
+           "Check three things: the 60-min glucose readout, how far S_G + X rises above S_G, and the "
+           "'reading S_I off the curves' line."),
 )
 
-# --------------------------------------------------------------------------- 7. explain: serum as a marker
+# --------------------------------------------------------------------------- 02.mg-toy
 exercise(
-    "02.poor-marker", name="poor_marker", kind="explain",
-    title="Explain why a normal serum Mg does not prove that the body's Mg stores are full",
+    "02.mg-toy", name="mg_toy", kind="explore",
+    title="Teaching model: receptor activation at Mg = 0.30 × replete (h = 1, K = 0.5)",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Read the text under the figure: does the half-maximal insulin move?",
+        "C": "Compare the plateaus of the two curves at high insulin.",
+        "D": "Read the compensation sentence: is a finite insulin level given?",
+    }),
+    hints=("Set the Mg slider to 0.30 and leave h = 1 and K = 0.5.",
+           "In this toy, Mg multiplies the whole insulin curve: it changes the plateau, not where the curve is "
+           "half-way up.",
+           "Read the plateau (in % of replete) and the insulin needed to match the replete activation at basal "
+           "insulin, then pick the option that states both."),
+)
+
+# --------------------------------------------------------------------------- 02.homa-site
+exercise(
+    "02.homa-site", name="homa_site", kind="explain",
+    title="Why can HOMA-IR not tell hepatic from muscle insulin resistance?",
     grader=explanation({
-        "serum holds a tiny share of body Mg": ("0.3", "1 %", "1%", "tiny", "small fraction", "small share",
-                                                "small part", "small pool", "per cent", "percent"),
-        "the kidney defends serum": ("kidney", "renal", "excret", "reabsor", "urine", "urinary"),
-        "the stores buffer serum": ("bone", "buffer", "exchang", "release", "store"),
-        "cells can be depleted meanwhile": ("intracellular", "cell", "tissue", "muscle"),
-    }, min_words=40),
-    hints=("Think about where the 25 g of body Mg sits, and how much of it a blood test samples.",
-           "Two mechanisms hold serum steady when intake falls: one cuts losses, the other hands Mg back to the blood.",
-           "Write 3–5 sentences: the size of the serum pool; what the kidney does when serum dips; what bone and "
-           "cells do; and what that means for a person whose cells are losing Mg."),
-)
-
-# --------------------------------------------------------------------------- 8. compute: expected counts
-_N_HOSPITAL, _N_PRIMARY = 400, 600
-_P_HOSPITAL, _P_PRIMARY = 0.306, 0.096
-exercise(
-    "02.t2d-counts", name="t2d_counts", kind="compute",
-    title="Expected number with hypomagnesaemia among 400 hospital and 600 primary-care patients with T2D",
-    grader=value(_N_HOSPITAL * _P_HOSPITAL + _N_PRIMARY * _P_PRIMARY, rtol=5e-3,
-                 mistakes={(_N_HOSPITAL + _N_PRIMARY) * (_P_HOSPITAL + _P_PRIMARY) / 2:
-                               "you averaged the two percentages; the groups have different sizes, so weight each "
-                               "prevalence by its own group.",
-                           _N_HOSPITAL * _P_PRIMARY + _N_PRIMARY * _P_HOSPITAL:
-                               "the prevalences are swapped: which setting had the higher one?"}),
-    hints=("Each setting has its own prevalence; apply each to its own group.",
-           "Expected count = number of people × prevalence (as a fraction). Kurstjens 2017 (hospital) found 30.6 %, "
-           "Waanders 2019 (primary care) 9.6 %.",
-           "Compute the hospital count and the primary-care count separately, then add them."),
+        "what the fasting state mainly reflects (the liver)": ("liver", "hepatic", "glucose production",
+                                                               "glucose output"),
+        "where muscle resistance shows up (insulin-stimulated uptake after a load)": (
+            "muscle", "peripheral", "uptake", "clamp", "ogtt", "meal", "load", "stimulated"),
+        "what one number from two fasting values can and cannot tell": (
+            "one number", "single number", "single value", "product", "same value", "only two", "cannot separate",
+            "can't separate", "cannot distinguish", "can't distinguish", "both"),
+    }, min_words=30),
+    hints=("When is the blood drawn for HOMA-IR, and which organ sets glucose at that time?",
+           "Fasting glucose is held mainly by the liver's glucose output; muscle takes up most glucose after a meal, "
+           "when insulin is high. HOMA-IR is one number made from two fasting values.",
+           "Write 3–4 sentences: what fasting glucose and insulin mostly reflect, why muscle insulin resistance "
+           "is seen only under stimulation (a clamp, an OGTT, the Matsuda index), and why one product of two numbers "
+           "cannot say which tissue is resistant."),
 )

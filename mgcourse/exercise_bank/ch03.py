@@ -1,169 +1,145 @@
-"""Exercises of chapter 03 (the vicious cycle model).
+"""Exercises of chapter 03 (magnesium in the body).
 
-Numbers come from the library: Topp's published parameters (fact sheet 5d) and the
-illustrative Mg extension in :mod:`mgcourse.models.cycle`. Expected values that need a
-model run are computed lazily (on the first check), never printed.
+Numbers used (sources in notebook 02): serum reference range 0.75–0.95 mmol/L
+(IOM 1997); hypomagnesaemia < 0.70 mmol/L (Gommers 2016); GFR 180 L/day and a
+filterable fraction of 70 % (Merck: 70–80 %); prevalence of hypomagnesaemia in
+type 2 diabetes 30.6 % in a hospital cohort (Kurstjens 2017) and 9.6 % in primary
+care (Waanders 2019).
 """
 
-from functools import lru_cache
+from mgcourse.checks import choice, exercise, explanation, function, value
+from mgcourse.models import balance
+from mgcourse.units import convert
 
-import numpy as np
-
-from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
-from mgcourse.models import cycle
-from mgcourse.models import cycle_analysis
-
-_P = cycle.Parameters()
-
-# --------------------------------------------------------------------------- 1. compute: Topp's roots by hand
-_D0_NEW = 0.07
-_disc = np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)
-_LOW = (_P.r1 - _disc) / (2 * _P.r2)
-_HIGH = (_P.r1 + _disc) / (2 * _P.r2)
-
+# --------------------------------------------------------------------------- 1. compute: a lab value in mg/dL
+_LAB_MG_DL = 1.6
 exercise(
-    "03.topp-roots", name="topp_roots", kind="compute",
-    title="Where does Topp's physiological fixed point move when the β-cell death rate d0 rises to 0.07 per day?",
-    grader=value(_LOW, rtol=1e-3, what="your fixed-point glucose",
-                 mistakes={_HIGH: "that is the other root: the saddle. The physiological state is the smaller root.",
-                           100.0: "that is the fixed point with the published d0 = 0.06; use d0 = 0.07.",
-                           (_P.r1 - np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)) / _P.r2:
-                               "check the denominator of the quadratic formula: it is 2·r2."}),
-    hints=("At a fixed point with β > 0 the bracket of the β equation must vanish: −d0 + r1·G − r2·G² = 0.",
-           "That is the quadratic r2·G² − r1·G + d0 = 0; the physiological state is its smaller root.",
-           "G = (r1 − √(r1² − 4·r2·d0)) / (2·r2) with r1 = 0.84e-3, r2 = 0.24e-5 and the new d0; then compare with "
-           "cycle.steady_states(cycle.Parameters.topp_only(d0=0.07))."),
-)
-
-# --------------------------------------------------------------------------- 2. compute: the saddle-node in d0
-_D0_SN = _P.r1 ** 2 / (4 * _P.r2)
-exercise(
-    "03.topp-saddle-node", name="topp_saddle_node", kind="compute",
-    title="At which β-cell death rate d0 (per day) do the physiological state and the saddle merge?",
-    grader=value(_D0_SN, rtol=2e-3, what="your d0",
-                 mistakes={_P.r1 / (2 * _P.r2): "that is the glucose at which they merge, not the death rate d0.",
-                           _P.r1 ** 2 / (2 * _P.r2): "the discriminant is r1² − 4·r2·d0; check the factor 4."}),
-    hints=("Two roots of a quadratic merge when its discriminant is zero.",
-           "The discriminant of r2·G² − r1·G + d0 = 0 is r1² − 4·r2·d0.",
-           "Set r1² − 4·r2·d0 = 0 and solve for d0; the result is a little above the published 0.06 per day."),
+    "03.serum-mmol", name="serum_mmol", kind="compute",
+    title="A lab reports serum Mg = 1.6 mg/dL: what is it in mmol/L?",
+    grader=value(convert(_LAB_MG_DL, "mg/dL", "mmol/L", substance="magnesium"), rtol=5e-3,
+                 mistakes={_LAB_MG_DL * 2.4305: "you multiplied by the factor; from mg/dL to mmol/L you divide.",
+                           convert(_LAB_MG_DL, "mg/dL", "mEq/L", substance="magnesium"):
+                               "that is mEq/L: Mg²⁺ carries two charges, so mEq/L is twice mmol/L.",
+                           _LAB_MG_DL / 18.0156: "18.0 is the glucose factor, not the magnesium one."}),
+    hints=("mg/dL is a mass per volume, mmol/L an amount per volume. Which number should come out smaller?",
+           "1 mmol of Mg weighs 24.305 mg, and 1 L = 10 dL, so mg/dL = mmol/L × 2.4305.",
+           "Divide the mg/dL value by 2.4305, or call convert(value, 'mg/dL', 'mmol/L', substance='magnesium')."),
 )
 
 
-# --------------------------------------------------------------------------- 3. implement: classify from eigenvalues
-def _unstable_directions(eigenvalues):
-    ev = np.asarray(eigenvalues, dtype=complex).ravel()
-    if ev.size == 0:
-        raise ValueError("eigenvalues must not be empty")
-    if not np.all(np.isfinite(ev)):
-        raise ValueError("eigenvalues must be finite")
-    return int(np.sum(ev.real > 0))
+# --------------------------------------------------------------------------- 2. implement: any unit → mmol/L
+def _to_mmol_l(value, unit):
+    if unit not in ("mg/dL", "mEq/L", "mmol/L"):
+        raise ValueError(f"unit must be 'mg/dL', 'mEq/L' or 'mmol/L', got {unit!r}")
+    return convert(value, unit, "mmol/L", substance="magnesium")
 
 
 exercise(
-    "03.unstable-directions", name="unstable_directions", kind="implement",
-    title="Write unstable_directions(eigenvalues): how many eigenvalues have a positive real part?",
-    grader=function(_unstable_directions,
-                    [([-422.0, -18.7, -0.0142],), ([-431.0, -4.48, 0.0406],), ([-432.0, -1.44, -0.42],),
-                     ([-1.0 + 2.0j, -1.0 - 2.0j, -0.5],), ([0.3 + 1.0j, 0.3 - 1.0j, -2.0],),
-                     (np.array([-4.2e2, -1.9e1, -2.1e-2, 2.1e-2]),)],
-                    raises=[(([],), ValueError), (([float("nan"), -1.0],), ValueError)],
-                    describe=lambda a: f"unstable_directions({list(np.round(np.asarray(a[0]), 4))})"),
-    hints=("A fixed point is stable when every eigenvalue of the Jacobian has a negative real part.",
-           "Count the eigenvalues whose real part is > 0: 0 means stable, 1 or more with some negative ones a saddle. "
-           "Eigenvalues may be complex: use .real. Reject an empty or non-finite input with ValueError.",
-           "ev = np.asarray(eigenvalues, dtype=complex); check ev.size and np.isfinite(ev); "
-           "then return int(np.sum(ev.real > 0))."),
+    "03.serum-units", name="serum_units", kind="implement",
+    title="Write serum_mg_mmol_l(value, unit): a serum Mg in mg/dL, mEq/L or mmol/L, returned in mmol/L",
+    grader=function(_to_mmol_l, [(1.8, "mg/dL"), (2.3, "mg/dL"), (1.5, "mEq/L"), (0.8, "mmol/L"), (0.0, "mg/dL")],
+                    rtol=1e-6, raises=[((-0.5, "mg/dL"), ValueError), ((2.0, "g/L"), ValueError)],
+                    describe=lambda a: f"serum_mg_mmol_l({a[0]!r}, {a[1]!r})"),
+    hints=("Handle the three units one by one; what should happen to a unit you do not know, or a negative value?",
+           "mg/dL → mmol/L divides by 2.4305; mEq/L → mmol/L divides by 2 (Mg²⁺ is divalent); mmol/L stays. "
+           "mgcourse.units.convert already rejects negative values with a ValueError.",
+           "Start with a membership test on the three allowed units and raise ValueError for anything else; the "
+           "conversion itself is one call of mgcourse.units.convert with substance='magnesium'."),
 )
 
-# --------------------------------------------------------------------------- 4. compute: where the healthy state disappears
+# --------------------------------------------------------------------------- 3. compute: filtered load
+_FL = balance.filtered_load_mg_per_day(0.85)
 exercise(
-    "03.healthy-lost", name="healthy_lost", kind="compute",
-    title="Below which Mg intake (mg/day) does the model's healthy state disappear?",
-    grader=value(cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day, rtol=0.015, what="your intake",
-                 mistakes={cycle_analysis.fold_intakes(_P).diabetic_lost_above_mg_per_day:
-                           "that is the other fold: where the diabetic state disappears as intake rises."}),
-    hints=("Scan the intake and look for a stable steady state on the healthy branch.",
-           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day. Near "
-           "the fold the healthy state is already above 126 mg/dL, so recognise it as the stable state with glucose "
-           "below the renal threshold (180 mg/dL). Look for the smallest j where it still exists.",
-           "for j in np.arange(100, 400, 1): keep j if any(s.stable and s.glucose_mg_dl < 180 for s in "
-           "cycle.steady_states(...)); your answer is the smallest kept j (or refine with bisection)."),
+    "03.filtered-load", name="filtered_load", kind="compute",
+    title="Filtered load of Mg (mg/day) at GFR 180 L/day, 70 % filterable, serum 0.85 mmol/L",
+    grader=value(float(_FL), rtol=5e-3,
+                 mistakes={180 * 0.85 * 24.305: "you filtered all of plasma Mg; only the filterable 70 % passes the "
+                                               "glomerulus (the rest is bound to protein).",
+                           180 * 0.70 * 0.85: "that is mmol/day; the question asks for mg/day.",
+                           180 * 0.85: "you need both the filterable fraction and the mmol → mg step."}),
+    hints=("Filtered load = (volume filtered per day) × (concentration of what can be filtered).",
+           "Only the ultrafilterable part of plasma Mg (ionised + complexed, about 70 %) is filtered; "
+           "1 mmol Mg = 24.305 mg.",
+           "Multiply GFR (L/day) by 0.70 and by serum Mg (mmol/L) to get mmol/day, then by 24.305 mg/mmol."),
+)
+
+# --------------------------------------------------------------------------- 4. compute: % reabsorbed
+_URINE = 120.0
+exercise(
+    "03.reabsorbed", name="reabsorbed", kind="compute",
+    title="With 120 mg/day in the urine, what percentage of the filtered load was reabsorbed?",
+    grader=value(100.0 * (1 - _URINE / float(_FL)), rtol=1e-3,
+                 mistakes={100.0 * _URINE / float(_FL): "that is the fractional excretion (what was NOT reabsorbed).",
+                           1 - _URINE / float(_FL): "give the answer in percent, not as a fraction."}),
+    hints=("Whatever is filtered and not excreted was reabsorbed.",
+           "Fractional excretion FE = urinary Mg / filtered load; reabsorbed = 1 − FE.",
+           "Use your filtered load from the previous exercise: 100 × (1 − 120 / filtered load)."),
 )
 
 
-# --------------------------------------------------------------------------- 5. design an intervention
-@lru_cache(maxsize=1)
-def _minimal_rescue():
-    p = _P.with_(mg_intake_mg_per_day=150.0)
-
-    def rescued(j):
-        s = cycle.simulate_intervention(p, days=10 * 365.25, t_switch_days=2 * 365.25, new_intake_mg_per_day=j)
-        return s.glucose_mg_dl[-1] < 126.0
-
-    lo, hi = 150.0, 800.0
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (lo, mid) if rescued(mid) else (mid, hi)
-    return hi
-
-
-def _rescue_grader(answer):
-    if is_stub(answer):
-        raise NotAttempted
-    try:
-        j = float(answer)
-    except (TypeError, ValueError):
-        return [Result(False, "your intake", "give one number in mg/day.")]
-    if not np.isfinite(j):
-        return [Result(False, "your intake", "your answer is not a finite number.")]
-    best = _minimal_rescue()
-    ok_low = j >= best * (1 - 0.03)
-    ok_near = j <= best * (1 + 0.03)
-    return [Result(ok_low, "the intake rescues the trajectory",
-                   "" if ok_low else "with this intake glucose is still ≥ 126 mg/dL after 10 years; try more."),
-            Result(ok_near, "it is (within 3 %) the smallest intake that does",
-                   "" if ok_near else "a smaller intake would also rescue it; look for the smallest one.")]
+# --------------------------------------------------------------------------- 5. implement: the steady state by hand
+def _steady_serum(intake_mg_per_day):
+    return balance.steady_state(None, intake_mg_per_day).serum_mmol_l
 
 
 exercise(
-    "03.rescue", name="rescue", kind="compute",
-    title="Design a rescue: after 2 years at 150 mg/day, what is the smallest new intake that brings glucose "
-          "below 126 mg/dL within 10 years?",
-    grader=_rescue_grader,
-    hints=("After 2 years at 150 mg/day, where is the system? Look at the glucose at the switch.",
-           "If it has already fallen into the diabetic state, raising the intake helps only when that state "
-           "no longer exists: think of the bifurcation diagram and its two folds.",
-           "Bisect on the new intake with cycle.simulate_intervention(p, days=10*365.25, t_switch_days=2*365.25, "
-           "new_intake_mg_per_day=j): keep the smallest j whose final glucose is below 126 mg/dL."),
+    "03.steady-serum", name="steady_serum", kind="implement",
+    title="Build the balance model's steady state by hand: steady_serum_mmol_l(intake_mg_per_day)",
+    grader=function(_steady_serum, [(320.0,), (150.0,), (50.0,), (600.0,)], rtol=1e-5,
+                    raises=[((-10.0,), ValueError)],
+                    describe=lambda a: f"steady_serum_mmol_l({a[0]:g})"),
+    hints=("At steady state nothing changes: what comes in through the gut must leave through stool and urine.",
+           "Write balance(c) = absorbed(intake) − endogenous_faecal(c) − urinary(c). It falls as c rises, so it "
+           "has one root; the stores do not appear because at steady state they are in equilibrium with c.",
+           "Inside your function, define an inner function of c built from balance.absorbed_mg_per_day, "
+           "balance.endogenous_faecal_mg_per_day and balance.urinary_mg_per_day; a root finder from scipy.optimize "
+           "with a bracket of about 0.01–2 mmol/L does the rest."),
 )
 
-# --------------------------------------------------------------------------- 6. explore: history matters
+# --------------------------------------------------------------------------- 6. explore: the depletion widget
 exercise(
-    "03.history", name="history", kind="explore",
-    title="Explorer at 250 mg/day: start at M = 1.0, then at M = 0.3. What happens after 10 years?",
+    "03.depletion-explore", name="depletion_explore", kind="explore",
+    title="Depletion widget: intake 200 mg/day, extra renal leak 3 %, 24 months. Which statement is true?",
     grader=choice("B", "ABCD", feedback={
-        "A": "Move the starting-pool slider down to 0.3 and look at the glucose panel again.",
-        "C": "Start at M = 1.0: glucose stays close to 100 mg/dL.",
-        "D": "It is the other way round: which start has more magnesium?"}),
-    hints=("Set the intake slider to 250 mg/day and change only the starting Mg pool.",
-           "The text under the widget says how many stable states exist at this intake.",
-           "Compare the end glucose for the two starts: one is below 126 mg/dL, one far above."),
+        "A": "Look at the day on which each line crosses its threshold: which one comes first?",
+        "C": "Read the lower panel: does the cells' line stay at 100 %?",
+        "D": "Look at the dashed cut-off line in the upper panel: does serum reach it within 24 months?"}),
+    hints=("Set the three sliders exactly as in the question and read the text under the sliders.",
+           "Compare two days: when the cells drop below 90 % and when serum drops below 0.75 mmol/L.",
+           "One event happens within the first few months, the other more than a year later (if at all)."),
 )
 
-# --------------------------------------------------------------------------- 7. explain: why not RK45
+# --------------------------------------------------------------------------- 7. explain: serum as a marker
 exercise(
-    "03.why-not-rk45", name="why_not_rk45", kind="explain",
-    title="Explain, with your measurement, why RK45 is a poor choice for this model",
+    "03.poor-marker", name="poor_marker", kind="explain",
+    title="Explain why a normal serum Mg does not prove that the body's Mg stores are full",
     grader=explanation({
-        "stiffness: very different time scales": ("stiff", "time scale", "timescale", "432", "minutes", "fast and slow",
-                                                  "eigenvalue"),
-        "the explicit step is limited by stability, not accuracy": ("stability", "stable", "step size", "small step",
-                                                                    "tiny step", "many steps", "steps"),
-        "implicit methods with a Jacobian": ("implicit", "lsoda", "bdf", "jacobian", "odeint", "radau"),
-    }, min_words=30),
-    hints=("Compare the fastest and the slowest eigenvalue at the healthy state.",
-           "An explicit method must keep step × |fastest eigenvalue| small for stability, even when the fast "
-           "variable has long settled; accuracy would allow much larger steps.",
-           "Write three or four sentences: the time scales (minutes vs months), what that forces on RK45's step "
-           "(your step count on 5 days, scaled to 3 years), and what LSODA/BDF do differently with the Jacobian."),
+        "serum holds a tiny share of body Mg": ("0.3", "1 %", "1%", "tiny", "small fraction", "small share",
+                                                "small part", "small pool", "per cent", "percent"),
+        "the kidney defends serum": ("kidney", "renal", "excret", "reabsor", "urine", "urinary"),
+        "the stores buffer serum": ("bone", "buffer", "exchang", "release", "store"),
+        "cells can be depleted meanwhile": ("intracellular", "cell", "tissue", "muscle"),
+    }, min_words=40),
+    hints=("Think about where the 25 g of body Mg sits, and how much of it a blood test samples.",
+           "Two mechanisms hold serum steady when intake falls: one cuts losses, the other hands Mg back to the blood.",
+           "Write 3–5 sentences: the size of the serum pool; what the kidney does when serum dips; what bone and "
+           "cells do; and what that means for a person whose cells are losing Mg."),
+)
+
+# --------------------------------------------------------------------------- 8. compute: expected counts
+_N_HOSPITAL, _N_PRIMARY = 400, 600
+_P_HOSPITAL, _P_PRIMARY = 0.306, 0.096
+exercise(
+    "03.t2d-counts", name="t2d_counts", kind="compute",
+    title="Expected number with hypomagnesaemia among 400 hospital and 600 primary-care patients with T2D",
+    grader=value(_N_HOSPITAL * _P_HOSPITAL + _N_PRIMARY * _P_PRIMARY, rtol=5e-3,
+                 mistakes={(_N_HOSPITAL + _N_PRIMARY) * (_P_HOSPITAL + _P_PRIMARY) / 2:
+                               "you averaged the two percentages; the groups have different sizes, so weight each "
+                               "prevalence by its own group.",
+                           _N_HOSPITAL * _P_PRIMARY + _N_PRIMARY * _P_HOSPITAL:
+                               "the prevalences are swapped: which setting had the higher one?"}),
+    hints=("Each setting has its own prevalence; apply each to its own group.",
+           "Expected count = number of people × prevalence (as a fraction). Kurstjens 2017 (hospital) found 30.6 %, "
+           "Waanders 2019 (primary care) 9.6 %.",
+           "Compute the hospital count and the primary-care count separately, then add them."),
 )

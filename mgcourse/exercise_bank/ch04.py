@@ -1,244 +1,169 @@
-"""Exercises of chapter 04 (food sources): per-serving values, density rankings, %DV, spinach cups,
-a day's plan checked against the data, the diet optimiser, and a claim to critique."""
+"""Exercises of chapter 04 (the vicious cycle model).
 
-from __future__ import annotations
+Numbers come from the library: Topp's published parameters (fact sheet 5d) and the
+illustrative Mg extension in :mod:`mgcourse.models.cycle`. Expected values that need a
+model run are computed lazily (on the first check), never printed.
+"""
+
+from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+from mgcourse.models import cycle
+from mgcourse.models import cycle_analysis
 
-# --------------------------------------------------------------------------- 04.portion-mg (implement)
+_P = cycle.Parameters()
+
+# --------------------------------------------------------------------------- 1. compute: Topp's roots by hand
+_D0_NEW = 0.07
+_disc = np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)
+_LOW = (_P.r1 - _disc) / (2 * _P.r2)
+_HIGH = (_P.r1 + _disc) / (2 * _P.r2)
+
+exercise(
+    "04.topp-roots", name="topp_roots", kind="compute",
+    title="Where does Topp's physiological fixed point move when the β-cell death rate d0 rises to 0.07 per day?",
+    grader=value(_LOW, rtol=1e-3, what="your fixed-point glucose",
+                 mistakes={_HIGH: "that is the other root: the saddle. The physiological state is the smaller root.",
+                           100.0: "that is the fixed point with the published d0 = 0.06; use d0 = 0.07.",
+                           (_P.r1 - np.sqrt(_P.r1 ** 2 - 4 * _P.r2 * _D0_NEW)) / _P.r2:
+                               "check the denominator of the quadratic formula: it is 2·r2."}),
+    hints=("At a fixed point with β > 0 the bracket of the β equation must vanish: −d0 + r1·G − r2·G² = 0.",
+           "That is the quadratic r2·G² − r1·G + d0 = 0; the physiological state is its smaller root.",
+           "G = (r1 − √(r1² − 4·r2·d0)) / (2·r2) with r1 = 0.84e-3, r2 = 0.24e-5 and the new d0; then compare with "
+           "cycle.steady_states(cycle.Parameters.topp_only(d0=0.07))."),
+)
+
+# --------------------------------------------------------------------------- 2. compute: the saddle-node in d0
+_D0_SN = _P.r1 ** 2 / (4 * _P.r2)
+exercise(
+    "04.topp-saddle-node", name="topp_saddle_node", kind="compute",
+    title="At which β-cell death rate d0 (per day) do the physiological state and the saddle merge?",
+    grader=value(_D0_SN, rtol=2e-3, what="your d0",
+                 mistakes={_P.r1 / (2 * _P.r2): "that is the glucose at which they merge, not the death rate d0.",
+                           _P.r1 ** 2 / (2 * _P.r2): "the discriminant is r1² − 4·r2·d0; check the factor 4."}),
+    hints=("Two roots of a quadratic merge when its discriminant is zero.",
+           "The discriminant of r2·G² − r1·G + d0 = 0 is r1² − 4·r2·d0.",
+           "Set r1² − 4·r2·d0 = 0 and solve for d0; the result is a little above the published 0.06 per day."),
+)
 
 
-def _mg_in_portion(mg_per_100g, grams):
-    if grams < 0:
-        raise ValueError("grams must be >= 0")
-    if mg_per_100g < 0:
-        raise ValueError("mg_per_100g must be >= 0")
-    return mg_per_100g * grams / 100.0
+# --------------------------------------------------------------------------- 3. implement: classify from eigenvalues
+def _unstable_directions(eigenvalues):
+    ev = np.asarray(eigenvalues, dtype=complex).ravel()
+    if ev.size == 0:
+        raise ValueError("eigenvalues must not be empty")
+    if not np.all(np.isfinite(ev)):
+        raise ValueError("eigenvalues must be finite")
+    return int(np.sum(ev.real > 0))
 
 
 exercise(
-    "04.portion-mg", name="portion_mg", kind="implement",
-    title="Write mg_in_portion(mg_per_100g, grams): magnesium in a portion",
-    grader=function(_mg_in_portion, [(550.0, 28.35), (79.0, 30.0), (87.0, 180.0), (27.0, 118.0), (0.0, 50.0),
-                                     (592.0, 0.0)],
-                    rtol=1e-9, raises=[((550.0, -10.0), ValueError), ((-5.0, 10.0), ValueError)],
-                    describe=lambda a: f"mg_in_portion({a[0]:g}, {a[1]:g})"),
-    hints=("Food tables give nutrients per 100 g of edible food. How many 'hundreds of grams' is your portion?",
-           "Scale linearly: the portion holds (grams / 100) times the per-100 g amount. Negative amounts make no sense.",
-           "Check your function with pumpkin seeds: 550 mg per 100 g and a 1 oz (28.35 g) portion should give the "
-           "ODS value of about 156 mg; add `if grams < 0: raise ValueError(...)` (and the same for mg_per_100g)."),
+    "04.unstable-directions", name="unstable_directions", kind="implement",
+    title="Write unstable_directions(eigenvalues): how many eigenvalues have a positive real part?",
+    grader=function(_unstable_directions,
+                    [([-422.0, -18.7, -0.0142],), ([-431.0, -4.48, 0.0406],), ([-432.0, -1.44, -0.42],),
+                     ([-1.0 + 2.0j, -1.0 - 2.0j, -0.5],), ([0.3 + 1.0j, 0.3 - 1.0j, -2.0],),
+                     (np.array([-4.2e2, -1.9e1, -2.1e-2, 2.1e-2]),)],
+                    raises=[(([],), ValueError), (([float("nan"), -1.0],), ValueError)],
+                    describe=lambda a: f"unstable_directions({list(np.round(np.asarray(a[0]), 4))})"),
+    hints=("A fixed point is stable when every eigenvalue of the Jacobian has a negative real part.",
+           "Count the eigenvalues whose real part is > 0: 0 means stable, 1 or more with some negative ones a saddle. "
+           "Eigenvalues may be complex: use .real. Reject an empty or non-finite input with ValueError.",
+           "ev = np.asarray(eigenvalues, dtype=complex); check ev.size and np.isfinite(ev); "
+           "then return int(np.sum(ev.real > 0))."),
 )
 
-# --------------------------------------------------------------------------- 04.top-density (compute)
-
-MIN_KCAL = 10.0  # the chapter's rule: foods below 10 kcal per 100 g are left out of density rankings
-
-
-def _eligible() -> pd.DataFrame:
-    from mgcourse.data import load_foods
-
-    foods = load_foods()
-    foods = foods[foods["magnesium_mg_per_100g"].notna() & (foods["energy_kcal_per_100g"] >= MIN_KCAL)].copy()
-    foods["density"] = foods["magnesium_mg_per_100g"] / foods["energy_kcal_per_100g"] * 100
-    return foods.set_index(foods["ndb_no"].to_numpy())
-
-
-def _as_ndb_list(answer):
-    if isinstance(answer, pd.DataFrame):
-        if "ndb_no" in answer.columns:
-            answer = answer["ndb_no"]
-        else:
-            answer = answer.index
-    if isinstance(answer, (pd.Series, pd.Index, np.ndarray)):
-        answer = list(answer)
-    if not isinstance(answer, (list, tuple)):
-        raise TypeError("give a list of NDB numbers (or a DataFrame with an ndb_no column)")
-    return [str(a).strip().zfill(5) for a in answer]
-
-
-def _grade_top_density(answer):
-    if is_stub(answer) or (isinstance(answer, (pd.DataFrame, pd.Series)) and answer.empty):
-        raise NotAttempted
-    try:
-        ids = _as_ndb_list(answer)
-    except TypeError as exc:
-        return [Result(False, "the type of your answer", f"{exc}.")]
-    foods = _eligible()
-    dens = foods["density"].sort_values(ascending=False)
-    tenth = float(dens.iloc[9])
-    res = [Result(len(ids) == 10 and len(set(ids)) == 10, "ten different foods",
-                  "" if len(ids) == 10 and len(set(ids)) == 10 else f"your answer has {len(ids)} entries, "
-                                                                     f"{len(set(ids))} different.")]
-    known = [i for i in ids if i in foods.index]
-    ok = len(known) == len(ids)
-    res.append(Result(ok, "every food has a magnesium value and at least 10 kcal per 100 g",
-                      "" if ok else "some of your foods lack a magnesium value or have < 10 kcal per 100 g "
-                                    "(or are not SR28 NDB numbers)."))
-    top = ok and all(foods.loc[i, "density"] >= tenth - 1e-9 for i in ids)
-    res.append(Result(top, "they are the ten highest in mg per 100 kcal",
-                      "" if top else "at least one of your foods is not among the ten densest; did you sort "
-                                     "by mg per 100 kcal (not per 100 g), highest first?"))
-    return res
-
-
-_grade_top_density.secrets = ()
+# --------------------------------------------------------------------------- 4. compute: where the healthy state disappears
 exercise(
-    "04.top-density", name="top_density", kind="compute",
-    title="Top 10 foods by magnesium per 100 kcal, with pandas",
-    grader=_grade_top_density,
-    hints=("Start from `load_foods()`; you need a new column, a filter and a sort.",
-           "Density = magnesium_mg_per_100g / energy_kcal_per_100g × 100. Drop foods without a magnesium value and "
-           "those below 10 kcal per 100 g before you sort.",
-           "`f = foods[foods.magnesium_mg_per_100g.notna() & (foods.energy_kcal_per_100g >= 10)]`, then "
-           "`f.assign(d=...)`, `.nlargest(10, 'd')`, and take its `ndb_no` column."),
+    "04.healthy-lost", name="healthy_lost", kind="compute",
+    title="Below which Mg intake (mg/day) does the model's healthy state disappear?",
+    grader=value(cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day, rtol=0.015, what="your intake",
+                 mistakes={cycle_analysis.fold_intakes(_P).diabetic_lost_above_mg_per_day:
+                           "that is the other fold: where the diabetic state disappears as intake rises."}),
+    hints=("Scan the intake and look for a stable steady state on the healthy branch.",
+           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day. Near "
+           "the fold the healthy state is already above 126 mg/dL, so recognise it as the stable state with glucose "
+           "below the renal threshold (180 mg/dL). Look for the smallest j where it still exists.",
+           "for j in np.arange(100, 400, 1): keep j if any(s.stable and s.glucose_mg_dl < 180 for s in "
+           "cycle.steady_states(...)); your answer is the smallest kept j (or refine with bisection)."),
 )
 
-# --------------------------------------------------------------------------- 04.percent-dv (compute)
 
-exercise(
-    "04.percent-dv", name="percent_dv", kind="compute",
-    title="1 oz of roasted pumpkin seeds (156 mg): %DV on a current label",
-    grader=value(156 / 420 * 100, rtol=5e-3, what="your %DV",
-                 mistakes={156 / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
-                           156 / 420: "that is a fraction; %DV is a percentage (× 100).",
-                           156 / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
-    hints=("%DV compares a serving with one reference amount printed on every US label.",
-           "%DV = mg per serving / Daily Value × 100. Which Daily Value do current labels use?",
-           "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). Divide 156 by it and multiply by 100."),
-)
+# --------------------------------------------------------------------------- 5. design an intervention
+@lru_cache(maxsize=1)
+def _minimal_rescue():
+    p = _P.with_(mg_intake_mg_per_day=150.0)
 
-# --------------------------------------------------------------------------- 04.spinach-cups (compute)
+    def rescued(j):
+        s = cycle.simulate_intervention(p, days=10 * 365.25, t_switch_days=2 * 365.25, new_intake_mg_per_day=j)
+        return s.glucose_mg_dl[-1] < 126.0
 
-
-def _spinach_ratio():
-    from mgcourse import diet
-
-    t = diet.spinach_cups(1.0).set_index("ndb_no")
-    return float(t.loc["11458", "magnesium_mg"] / t.loc["11457", "magnesium_mg"])
+    lo, hi = 150.0, 800.0
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if rescued(mid) else (mid, hi)
+    return hi
 
 
-exercise(
-    "04.spinach-cups", name="spinach_cups", kind="compute",
-    title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
-    grader=value(_spinach_ratio(), rtol=1e-2, what="your number of cups",
-                 mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
-                           180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
-                           79 / 87: "that compares mg per 100 g only, and upside down."}),
-    hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
-           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw (11457) and boiled (11458) spinach.",
-           "Raw: 30 g per cup at 79 mg/100 g; boiled: 180 g per cup at 87 mg/100 g. Divide the boiled cup's mg by the raw cup's mg."),
-)
-
-# --------------------------------------------------------------------------- 04.plan-day (explore)
-
-PLAN_AGE_YEARS, PLAN_SEX = 40, "male"
-PLAN_MAX_KCAL, PLAN_MIN_KCAL, PLAN_MIN_FOODS, PLAN_MAX_ITEM_G = 2000.0, 1200.0, 4, 500.0
-
-
-def _grade_plan(answer):
-    from mgcourse import diet, intakes
-
+def _rescue_grader(answer):
     if is_stub(answer):
         raise NotAttempted
-    if not isinstance(answer, str):
-        return [Result(False, "your plan", "write the plan as text, e.g. '12014: 30 g; 11458: 1 cup'.")]
     try:
-        items = diet.parse_meal(answer)
-        table = diet.meal_totals(items)
-    except ValueError as exc:
-        return [Result(False, "your plan can be read", str(exc))]
-    rda = intakes.rda(PLAN_AGE_YEARS, PLAN_SEX)
-    mg, kcal = float(table["magnesium_mg"].sum(skipna=True)), float(table["energy_kcal"].sum())
-    n_foods = table["ndb_no"].nunique()
-    per_food = table.groupby("ndb_no")["grams"].sum()
-    return [
-        Result(True, "your plan can be read"),
-        Result(n_foods >= PLAN_MIN_FOODS, f"at least {PLAN_MIN_FOODS} different foods",
-               "" if n_foods >= PLAN_MIN_FOODS else f"your plan has {n_foods}."),
-        Result(bool(per_food.max() <= PLAN_MAX_ITEM_G), f"no food above {PLAN_MAX_ITEM_G:.0f} g",
-               "" if per_food.max() <= PLAN_MAX_ITEM_G else "one food is above the limit."),
-        Result(mg >= rda, "magnesium reaches the RDA of a 40-year-old man",
-               "" if mg >= rda else f"your plan gives {mg:.0f} mg; that is not enough yet."),
-        Result(PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL, "energy between 1,200 and 2,000 kcal",
-               "" if PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL else f"your plan has {kcal:.0f} kcal."),
-    ]
+        j = float(answer)
+    except (TypeError, ValueError):
+        return [Result(False, "your intake", "give one number in mg/day.")]
+    if not np.isfinite(j):
+        return [Result(False, "your intake", "your answer is not a finite number.")]
+    best = _minimal_rescue()
+    ok_low = j >= best * (1 - 0.03)
+    ok_near = j <= best * (1 + 0.03)
+    return [Result(ok_low, "the intake rescues the trajectory",
+                   "" if ok_low else "with this intake glucose is still ≥ 126 mg/dL after 10 years; try more."),
+            Result(ok_near, "it is (within 3 %) the smallest intake that does",
+                   "" if ok_near else "a smaller intake would also rescue it; look for the smallest one.")]
 
 
-_grade_plan.secrets = ()
 exercise(
-    "04.plan-day", name="plan_day", kind="explore",
-    title="Plan a day that reaches the RDA of a 40-year-old man within 1,200–2,000 kcal",
-    grader=_grade_plan,
-    hints=("Use the meal planner: add foods until the total passes the dashed RDA line, and watch the energy.",
-           "Energy is the hard part: lean on foods with many mg per 100 kcal (leafy greens, legumes, whole grains) "
-           "and use nuts and seeds in ounces, not cups. A day also needs enough food, hence the 1,200 kcal floor.",
-           "Start from a base of a cup each of cooked spinach and black beans, add whole grains and a handful of "
-           "seeds, then fill up with ordinary foods until the energy is in range; check every item's unit."),
+    "04.rescue", name="rescue", kind="compute",
+    title="Design a rescue: after 2 years at 150 mg/day, what is the smallest new intake that brings glucose "
+          "below 126 mg/dL within 10 years?",
+    grader=_rescue_grader,
+    hints=("After 2 years at 150 mg/day, where is the system? Look at the glucose at the switch.",
+           "If it has already fallen into the diabetic state, raising the intake helps only when that state "
+           "no longer exists: think of the bifurcation diagram and its two folds.",
+           "Bisect on the new intake with cycle.simulate_intervention(p, days=10*365.25, t_switch_days=2*365.25, "
+           "new_intake_mg_per_day=j): keep the smallest j whose final glucose is below 126 mg/dL."),
 )
 
-# --------------------------------------------------------------------------- 04.lp-setup (implement)
-
-
-def _least_energy_grams(mg_per_g, kcal_per_g, caps_g, target_mg):
-    from scipy.optimize import linprog
-
-    mg, kcal, caps = (np.asarray(v, dtype=float) for v in (mg_per_g, kcal_per_g, caps_g))
-    res = linprog(kcal, A_ub=-mg[None, :], b_ub=[-float(target_mg)], bounds=[(0.0, c) for c in caps], method="highs")
-    if res.status != 0:
-        raise ValueError(f"no plan reaches {target_mg} mg: {res.message}")
-    return res.x
-
-
-# spinach boiled (11458), pumpkin seed kernels roasted (12016), black beans boiled (16015), white rice cooked (20045)
-_LP_MG = (0.87, 5.50, 0.70, 0.12)
-_LP_KCAL = (0.23, 5.74, 1.32, 1.30)
-_LP_CAPS = (180.0, 28.35, 172.0, 158.0)
+# --------------------------------------------------------------------------- 6. explore: history matters
 exercise(
-    "04.lp-setup", name="lp_setup", kind="implement",
-    title="Write least_energy_grams(...): the least-energy plan as a linear programme",
-    grader=function(_least_energy_grams,
-                    [(_LP_MG, _LP_KCAL, _LP_CAPS, 100.0), (_LP_MG, _LP_KCAL, _LP_CAPS, 300.0),
-                     (_LP_MG, _LP_KCAL, _LP_CAPS, 400.0), (_LP_MG[:2], _LP_KCAL[:2], _LP_CAPS[:2], 250.0)],
-                    rtol=1e-6, atol=1e-4,
-                    raises=[((_LP_MG, _LP_KCAL, _LP_CAPS, 1000.0), ValueError)],
-                    describe=lambda a: f"{len(a[0])} foods, target {a[3]:g} mg"),
-    hints=("Write down the three ingredients of linprog: the cost vector c, the inequality A_ub·x ≤ b_ub, and the bounds.",
-           "linprog minimises c·x subject to A_ub·x ≤ b_ub. 'Magnesium at least the target' is Σ mg_i·x_i ≥ target; "
-           "multiply both sides by −1 to turn ≥ into ≤. The caps go into bounds as (0, cap) pairs.",
-           "`res = linprog(kcal_per_g, A_ub=[-np.asarray(mg_per_g)], b_ub=[-target_mg], bounds=[(0, c) for c in caps_g], "
-           "method='highs')`; then look at `res.status` (0 = optimal) before you return `res.x`."),
-)
-
-# --------------------------------------------------------------------------- 04.optimiser-caps (explore)
-
-exercise(
-    "04.optimiser-caps", name="optimiser_caps", kind="explore",
-    title="Diet optimiser: what happens when the cap per food is halved?",
+    "04.history", name="history", kind="explore",
+    title="Explorer at 250 mg/day: start at M = 1.0, then at M = 0.3. What happens after 10 years?",
     grader=choice("B", "ABCD", feedback={
-        "A": "Look at the list of foods, not only the amounts: are they the same foods?",
-        "C": "A tighter constraint can never make a minimum lower. Compare the energy in the two settings.",
-        "D": "At half a portion per food the everyday foods can still reach the RDA; go lower to find where it fails."}),
-    hints=("Set age 40, male, minimise energy, then move 'Cap per food' from 1.0 to 0.5.",
-           "With caps, the optimiser fills the densest foods up to their caps, then moves to the next densest.",
-           "Count the foods in the plan and read the energy at 1.0 and at 0.5."),
+        "A": "Move the starting-pool slider down to 0.3 and look at the glucose panel again.",
+        "C": "Start at M = 1.0: glucose stays close to 100 mg/dL.",
+        "D": "It is the other way round: which start has more magnesium?"}),
+    hints=("Set the intake slider to 250 mg/day and change only the starting Mg pool.",
+           "The text under the widget says how many stable states exist at this intake.",
+           "Compare the end glucose for the two starts: one is below 126 mg/dL, one far above."),
 )
 
-# --------------------------------------------------------------------------- 04.claim-critique (explain)
-
+# --------------------------------------------------------------------------- 7. explain: why not RK45
 exercise(
-    "04.claim-critique", name="claim_critique", kind="explain",
-    title="Critique: 'our tablet gives 125 mg of magnesium, as much as 5 cups of spinach'",
+    "04.why-not-rk45", name="why_not_rk45", kind="explain",
+    title="Explain, with your measurement, why RK45 is a poor choice for this model",
     grader=explanation({
-        "raw versus cooked spinach": ("raw", "cooked", "boiled", "wilt"),
-        "weight of a cup (grams), not volume": ("gram", " g ", "weigh", "weight", "30 g", "180"),
-        "food versus supplement (UL, or what else spinach gives)": ("supplement", "upper limit", "ul", "fibre",
-                                                                    "fiber", "food", "absorb", "other nutrient"),
-    }, min_words=40, need=2),
-    hints=("Compute both readings of '5 cups': raw and boiled.",
-           "A cup is a volume; what matters is grams. Look at the weight per cup of raw and of boiled spinach.",
-           "Write what the comparison hides (which spinach? how many grams?), whether the claim is true, and one "
-           "way a tablet differs from food (think of the UL)."),
+        "stiffness: very different time scales": ("stiff", "time scale", "timescale", "432", "minutes", "fast and slow",
+                                                  "eigenvalue"),
+        "the explicit step is limited by stability, not accuracy": ("stability", "stable", "step size", "small step",
+                                                                    "tiny step", "many steps", "steps"),
+        "implicit methods with a Jacobian": ("implicit", "lsoda", "bdf", "jacobian", "odeint", "radau"),
+    }, min_words=30),
+    hints=("Compare the fastest and the slowest eigenvalue at the healthy state.",
+           "An explicit method must keep step × |fastest eigenvalue| small for stability, even when the fast "
+           "variable has long settled; accuracy would allow much larger steps.",
+           "Write three or four sentences: the time scales (minutes vs months), what that forces on RK45's step "
+           "(your step count on 5 days, scaled to 3 years), and what LSODA/BDF do differently with the Jacobian."),
 )

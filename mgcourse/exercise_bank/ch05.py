@@ -1,142 +1,244 @@
-"""Exercises of chapter 05 (supplements and bioavailability).
+"""Exercises of chapter 05 (food sources): per-serving values, density rankings, %DV, spinach cups,
+a day's plan checked against the data, the diet optimiser, and a claim to critique."""
 
-Numbers come from the library (chemistry, supplements, models.absorption), which the
-tests tie to the fact sheet: % Mg from formulas (table 4a), the US UL (IOM 1997) and
-the EU figure (250 mg/day), and the Fine 1991-shaped teaching model of absorption.
-"""
+from __future__ import annotations
 
-from mgcourse.checks import choice, exercise, explanation, function, value
-from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
-from mgcourse.models.absorption import absorbed_mg
+import numpy as np
+import pandas as pd
 
-# --------------------------------------------------------------------------- 1. compute by hand
-_BISGLY = 100 * elemental_fraction("Mg(C2H4NO2)2")
+from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+
+# --------------------------------------------------------------------------- 05.portion-mg (implement)
+
+
+def _mg_in_portion(mg_per_100g, grams):
+    if grams < 0:
+        raise ValueError("grams must be >= 0")
+    if mg_per_100g < 0:
+        raise ValueError("mg_per_100g must be >= 0")
+    return mg_per_100g * grams / 100.0
+
+
 exercise(
-    "05.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium bisglycinate, Mg(C2H4NO2)2, by hand",
-    grader=value(_BISGLY, rtol=2e-3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + 74.059): "you counted one glycinate; the formula has two (…)2.",
-                           _BISGLY / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (2 * 12 + 4 * 1 + 14 + 2 * 16)):
-                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, 15.999."}),
-    hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
-           "Expand the brackets: Mg(C2H4NO2)2 has 1 Mg, 4 C, 8 H, 2 N and 4 O. Use the atomic weights "
-           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
-           "One glycinate C2H4NO2 weighs 2(12.011) + 4(1.008) + 14.007 + 2(15.999) = 74.059 g/mol; the salt is "
-           "24.305 + 2 × 74.059 g/mol. Now divide 24.305 by that and multiply by 100."),
+    "05.portion-mg", name="portion_mg", kind="implement",
+    title="Write mg_in_portion(mg_per_100g, grams): magnesium in a portion",
+    grader=function(_mg_in_portion, [(550.0, 28.35), (79.0, 30.0), (87.0, 180.0), (27.0, 118.0), (0.0, 50.0),
+                                     (592.0, 0.0)],
+                    rtol=1e-9, raises=[((550.0, -10.0), ValueError), ((-5.0, 10.0), ValueError)],
+                    describe=lambda a: f"mg_in_portion({a[0]:g}, {a[1]:g})"),
+    hints=("Food tables give nutrients per 100 g of edible food. How many 'hundreds of grams' is your portion?",
+           "Scale linearly: the portion holds (grams / 100) times the per-100 g amount. Negative amounts make no sense.",
+           "Check your function with pumpkin seeds: 550 mg per 100 g and a 1 oz (28.35 g) portion should give the "
+           "ODS value of about 156 mg; add `if grams < 0: raise ValueError(...)` (and the same for mg_per_100g)."),
 )
 
+# --------------------------------------------------------------------------- 05.top-density (compute)
 
-# --------------------------------------------------------------------------- 2. implement
-def _mg_fraction(counts):
-    if not isinstance(counts, dict) or not counts:
-        raise ValueError("counts must be a non-empty dict of element -> count")
-    for el, n in counts.items():
-        if el not in ATOMIC_WEIGHTS:
-            raise ValueError(f"unknown element {el!r}")
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"count of {el} must be a whole number >= 1, got {n!r}")
-    total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items())
-    return counts.get("Mg", 0) * ATOMIC_WEIGHTS["Mg"] / total
+MIN_KCAL = 10.0  # the chapter's rule: foods below 10 kcal per 100 g are left out of density rankings
 
 
+def _eligible() -> pd.DataFrame:
+    from mgcourse.data import load_foods
+
+    foods = load_foods()
+    foods = foods[foods["magnesium_mg_per_100g"].notna() & (foods["energy_kcal_per_100g"] >= MIN_KCAL)].copy()
+    foods["density"] = foods["magnesium_mg_per_100g"] / foods["energy_kcal_per_100g"] * 100
+    return foods.set_index(foods["ndb_no"].to_numpy())
+
+
+def _as_ndb_list(answer):
+    if isinstance(answer, pd.DataFrame):
+        if "ndb_no" in answer.columns:
+            answer = answer["ndb_no"]
+        else:
+            answer = answer.index
+    if isinstance(answer, (pd.Series, pd.Index, np.ndarray)):
+        answer = list(answer)
+    if not isinstance(answer, (list, tuple)):
+        raise TypeError("give a list of NDB numbers (or a DataFrame with an ndb_no column)")
+    return [str(a).strip().zfill(5) for a in answer]
+
+
+def _grade_top_density(answer):
+    if is_stub(answer) or (isinstance(answer, (pd.DataFrame, pd.Series)) and answer.empty):
+        raise NotAttempted
+    try:
+        ids = _as_ndb_list(answer)
+    except TypeError as exc:
+        return [Result(False, "the type of your answer", f"{exc}.")]
+    foods = _eligible()
+    dens = foods["density"].sort_values(ascending=False)
+    tenth = float(dens.iloc[9])
+    res = [Result(len(ids) == 10 and len(set(ids)) == 10, "ten different foods",
+                  "" if len(ids) == 10 and len(set(ids)) == 10 else f"your answer has {len(ids)} entries, "
+                                                                     f"{len(set(ids))} different.")]
+    known = [i for i in ids if i in foods.index]
+    ok = len(known) == len(ids)
+    res.append(Result(ok, "every food has a magnesium value and at least 10 kcal per 100 g",
+                      "" if ok else "some of your foods lack a magnesium value or have < 10 kcal per 100 g "
+                                    "(or are not SR28 NDB numbers)."))
+    top = ok and all(foods.loc[i, "density"] >= tenth - 1e-9 for i in ids)
+    res.append(Result(top, "they are the ten highest in mg per 100 kcal",
+                      "" if top else "at least one of your foods is not among the ten densest; did you sort "
+                                     "by mg per 100 kcal (not per 100 g), highest first?"))
+    return res
+
+
+_grade_top_density.secrets = ()
 exercise(
-    "05.mg-fraction", name="mg_fraction", kind="implement",
-    title="Write mg_fraction(counts): the mass fraction of Mg in a formula given as a dict",
-    grader=function(_mg_fraction, [({"Mg": 1, "O": 1},), ({"Mg": 3, "C": 12, "H": 10, "O": 14},),
-                                   ({"Mg": 1, "Cl": 2, "H": 12, "O": 6},), ({"Mg": 1, "C": 4, "H": 8, "N": 2, "O": 4},),
-                                   ({"Na": 1, "Cl": 1},)],
-                    rtol=1e-9,
-                    raises=[(({"Mg": 1, "Xx": 2},), ValueError), (({"Mg": -1, "O": 1},), ValueError),
-                            (({},), ValueError)],
-                    describe=lambda a: f"mg_fraction({a[0]!r})"),
-    hints=("Loop over the dict: each element contributes count × atomic weight to the molar mass.",
-           "The fraction is (number of Mg atoms × 24.305) ÷ (sum over all elements of count × atomic weight). "
-           "A formula without Mg gives 0. Reject unknown elements, counts below 1 and an empty dict with ValueError.",
-           "total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items()); "
-           "return counts.get('Mg', 0) * ATOMIC_WEIGHTS['Mg'] / total  (after the checks)."),
+    "05.top-density", name="top_density", kind="compute",
+    title="Top 10 foods by magnesium per 100 kcal, with pandas",
+    grader=_grade_top_density,
+    hints=("Start from `load_foods()`; you need a new column, a filter and a sort.",
+           "Density = magnesium_mg_per_100g / energy_kcal_per_100g × 100. Drop foods without a magnesium value and "
+           "those below 10 kcal per 100 g before you sort.",
+           "`f = foods[foods.magnesium_mg_per_100g.notna() & (foods.energy_kcal_per_100g >= 10)]`, then "
+           "`f.assign(d=...)`, `.nlargest(10, 'd')`, and take its `ndb_no` column."),
 )
 
-# --------------------------------------------------------------------------- 3. compute: label → elemental
-_LABEL = 3 * 750 * elemental_fraction("Mg3(C6H5O7)2")
+# --------------------------------------------------------------------------- 05.percent-dv (compute)
+
 exercise(
-    "05.label-elemental", name="label_elemental", kind="compute",
-    title="A label: 3 capsules a day, each 750 mg magnesium citrate (trimagnesium dicitrate, anhydrous). "
-          "Elemental Mg per day?",
-    grader=value(_LABEL, rtol=3e-3, what="your elemental Mg (mg/day)",
-                 mistakes={3 * 750: "that is the salt mass; only part of it is magnesium.",
-                           750 * elemental_fraction("Mg3(C6H5O7)2"): "that is one capsule; the label says three a day.",
-                           3 * 750 * elemental_fraction("MgC6H6O7"): "that fraction belongs to the 1:1 hydrogen citrate, "
-                                                                       "not to trimagnesium dicitrate.",
-                           3 * 750 * elemental_fraction("Mg3(C6H5O7)2.9H2O"): "that is the nonahydrate; the label says anhydrous."}),
-    hints=("The 750 mg is the mass of the salt. What fraction of it is magnesium?",
-           "Trimagnesium dicitrate is Mg3(C6H5O7)2: three Mg per formula unit. elemental_fraction() gives the fraction "
-           "from the formula; multiply by the salt mass per day.",
-           "salt per day = 3 × 750 mg; elemental = salt per day × elemental_fraction('Mg3(C6H5O7)2')."),
+    "05.percent-dv", name="percent_dv", kind="compute",
+    title="1 oz of roasted pumpkin seeds (156 mg): %DV on a current label",
+    grader=value(156 / 420 * 100, rtol=5e-3, what="your %DV",
+                 mistakes={156 / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
+                           156 / 420: "that is a fraction; %DV is a percentage (× 100).",
+                           156 / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
+    hints=("%DV compares a serving with one reference amount printed on every US label.",
+           "%DV = mg per serving / Daily Value × 100. Which Daily Value do current labels use?",
+           "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). Divide 156 by it and multiply by 100."),
 )
 
-# --------------------------------------------------------------------------- 4. explore: label interpretation
+# --------------------------------------------------------------------------- 05.spinach-cups (compute)
+
+
+def _spinach_ratio():
+    from mgcourse import diet
+
+    t = diet.spinach_cups(1.0).set_index("ndb_no")
+    return float(t.loc["11458", "magnesium_mg"] / t.loc["11457", "magnesium_mg"])
+
+
 exercise(
-    "05.label-interpretation", name="label_interpretation", kind="explore",
-    title="A label says only 'Magnesium citrate 500 mg'. What does it contain?",
+    "05.spinach-cups", name="spinach_cups", kind="compute",
+    title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
+    grader=value(_spinach_ratio(), rtol=1e-2, what="your number of cups",
+                 mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
+                           180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
+                           79 / 87: "that compares mg per 100 g only, and upside down."}),
+    hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
+           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw (11457) and boiled (11458) spinach.",
+           "Raw: 30 g per cup at 79 mg/100 g; boiled: 180 g per cup at 87 mg/100 g. Divide the boiled cup's mg by the raw cup's mg."),
+)
+
+# --------------------------------------------------------------------------- 05.plan-day (explore)
+
+PLAN_AGE_YEARS, PLAN_SEX = 40, "male"
+PLAN_MAX_KCAL, PLAN_MIN_KCAL, PLAN_MIN_FOODS, PLAN_MAX_ITEM_G = 2000.0, 1200.0, 4, 500.0
+
+
+def _grade_plan(answer):
+    from mgcourse import diet, intakes
+
+    if is_stub(answer):
+        raise NotAttempted
+    if not isinstance(answer, str):
+        return [Result(False, "your plan", "write the plan as text, e.g. '12014: 30 g; 11458: 1 cup'.")]
+    try:
+        items = diet.parse_meal(answer)
+        table = diet.meal_totals(items)
+    except ValueError as exc:
+        return [Result(False, "your plan can be read", str(exc))]
+    rda = intakes.rda(PLAN_AGE_YEARS, PLAN_SEX)
+    mg, kcal = float(table["magnesium_mg"].sum(skipna=True)), float(table["energy_kcal"].sum())
+    n_foods = table["ndb_no"].nunique()
+    per_food = table.groupby("ndb_no")["grams"].sum()
+    return [
+        Result(True, "your plan can be read"),
+        Result(n_foods >= PLAN_MIN_FOODS, f"at least {PLAN_MIN_FOODS} different foods",
+               "" if n_foods >= PLAN_MIN_FOODS else f"your plan has {n_foods}."),
+        Result(bool(per_food.max() <= PLAN_MAX_ITEM_G), f"no food above {PLAN_MAX_ITEM_G:.0f} g",
+               "" if per_food.max() <= PLAN_MAX_ITEM_G else "one food is above the limit."),
+        Result(mg >= rda, "magnesium reaches the RDA of a 40-year-old man",
+               "" if mg >= rda else f"your plan gives {mg:.0f} mg; that is not enough yet."),
+        Result(PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL, "energy between 1,200 and 2,000 kcal",
+               "" if PLAN_MIN_KCAL <= kcal <= PLAN_MAX_KCAL else f"your plan has {kcal:.0f} kcal."),
+    ]
+
+
+_grade_plan.secrets = ()
+exercise(
+    "05.plan-day", name="plan_day", kind="explore",
+    title="Plan a day that reaches the RDA of a 40-year-old man within 1,200–2,000 kcal",
+    grader=_grade_plan,
+    hints=("Use the meal planner: add foods until the total passes the dashed RDA line, and watch the energy.",
+           "Energy is the hard part: lean on foods with many mg per 100 kcal (leafy greens, legumes, whole grains) "
+           "and use nuts and seeds in ounces, not cups. A day also needs enough food, hence the 1,200 kcal floor.",
+           "Start from a base of a cup each of cooked spinach and black beans, add whole grains and a handful of "
+           "seeds, then fill up with ordinary foods until the energy is in range; check every item's unit."),
+)
+
+# --------------------------------------------------------------------------- 05.lp-setup (implement)
+
+
+def _least_energy_grams(mg_per_g, kcal_per_g, caps_g, target_mg):
+    from scipy.optimize import linprog
+
+    mg, kcal, caps = (np.asarray(v, dtype=float) for v in (mg_per_g, kcal_per_g, caps_g))
+    res = linprog(kcal, A_ub=-mg[None, :], b_ub=[-float(target_mg)], bounds=[(0.0, c) for c in caps], method="highs")
+    if res.status != 0:
+        raise ValueError(f"no plan reaches {target_mg} mg: {res.message}")
+    return res.x
+
+
+# spinach boiled (11458), pumpkin seed kernels roasted (12016), black beans boiled (16015), white rice cooked (20045)
+_LP_MG = (0.87, 5.50, 0.70, 0.12)
+_LP_KCAL = (0.23, 5.74, 1.32, 1.30)
+_LP_CAPS = (180.0, 28.35, 172.0, 158.0)
+exercise(
+    "05.lp-setup", name="lp_setup", kind="implement",
+    title="Write least_energy_grams(...): the least-energy plan as a linear programme",
+    grader=function(_least_energy_grams,
+                    [(_LP_MG, _LP_KCAL, _LP_CAPS, 100.0), (_LP_MG, _LP_KCAL, _LP_CAPS, 300.0),
+                     (_LP_MG, _LP_KCAL, _LP_CAPS, 400.0), (_LP_MG[:2], _LP_KCAL[:2], _LP_CAPS[:2], 250.0)],
+                    rtol=1e-6, atol=1e-4,
+                    raises=[((_LP_MG, _LP_KCAL, _LP_CAPS, 1000.0), ValueError)],
+                    describe=lambda a: f"{len(a[0])} foods, target {a[3]:g} mg"),
+    hints=("Write down the three ingredients of linprog: the cost vector c, the inequality A_ub·x ≤ b_ub, and the bounds.",
+           "linprog minimises c·x subject to A_ub·x ≤ b_ub. 'Magnesium at least the target' is Σ mg_i·x_i ≥ target; "
+           "multiply both sides by −1 to turn ≥ into ≤. The caps go into bounds as (0, cap) pairs.",
+           "`res = linprog(kcal_per_g, A_ub=[-np.asarray(mg_per_g)], b_ub=[-target_mg], bounds=[(0, c) for c in caps_g], "
+           "method='highs')`; then look at `res.status` (0 = optimal) before you return `res.x`."),
+)
+
+# --------------------------------------------------------------------------- 05.optimiser-caps (explore)
+
+exercise(
+    "05.optimiser-caps", name="optimiser_caps", kind="explore",
+    title="Diet optimiser: what happens when the cap per food is halved?",
     grader=choice("B", "ABCD", feedback={
-        "A": "500 mg is the mass of the whole salt; magnesium is only 10–16 % of a citrate salt.",
-        "C": "That is true only for anhydrous trimagnesium dicitrate; the label does not say which citrate it is.",
-        "D": "The 1:1 hydrogen citrate is one possibility, not the only one."}),
-    hints=("Set the widget's basis to 'salt mass', amount 500 mg, and try each citrate form.",
-           "Citrate salts differ in how many Mg per citrate and in water of crystallisation: the % Mg changes.",
-           "Compare the lowest and the highest elemental Mg across the four citrate rows of the forms table."),
+        "A": "Look at the list of foods, not only the amounts: are they the same foods?",
+        "C": "A tighter constraint can never make a minimum lower. Compare the energy in the two settings.",
+        "D": "At half a portion per food the everyday foods can still reach the RDA; go lower to find where it fails."}),
+    hints=("Set age 40, male, minimise energy, then move 'Cap per food' from 1.0 to 0.5.",
+           "With caps, the optimiser fills the densest foods up to their caps, then moves to the next densest.",
+           "Count the foods in the plan and read the energy at 1.0 and at 0.5."),
 )
 
-# --------------------------------------------------------------------------- 5. explore: UL for a child
-exercise(
-    "05.child-ul", name="child_ul", kind="explore",
-    title="In the compare widget: one 500 mg magnesium oxide tablet (salt mass) a day for a 6-year-old. Where does it stand?",
-    grader=choice("B", "ABCD", feedback={
-        "A": "Look at the UL line for age 6, not for adults: the US UL changes with age.",
-        "C": "The US UL covers children from 1 year (65 mg at 1–3 y, 110 mg at 4–8 y).",
-        "D": "The UL is about supplemental Mg taken, not about how much is absorbed; diarrhoea is the limiting effect."}),
-    hints=("Set form = oxide, basis = salt mass, 500 mg, 1 tablet, age 6, and read the 'Upper limit' line.",
-           "MgO is about 60 % Mg; the US UL depends on age (65 / 110 / 350 mg/day).",
-           "Elemental Mg ≈ 0.6 × 500 mg; compare it with the 4–8 y UL and with the adult UL."),
-)
-# options shown in the notebooks:
-# A: below the US UL; B: above the US UL for a 6-year-old (110 mg/day) though below the adult 350 mg/day;
-# C: the UL does not apply to children; D: MgO is barely absorbed, so the UL is irrelevant.
+# --------------------------------------------------------------------------- 05.claim-critique (explain)
 
-# --------------------------------------------------------------------------- 6. compute: splitting
-_SPLIT_GAIN = absorbed_mg(300, 3) - absorbed_mg(300, 1)
 exercise(
-    "05.split-gain", name="split_gain", kind="compute",
-    title="Teaching model: how many more mg/day are absorbed when 300 mg/day is taken in 3 portions instead of 1?",
-    grader=value(_SPLIT_GAIN, rtol=5e-3, what="your extra absorbed Mg (mg/day)",
-                 mistakes={absorbed_mg(300, 3): "that is the total absorbed with 3 portions; the question asks for the gain.",
-                           absorbed_mg(300, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
-                           3 * absorbed_mg(300, 1) - absorbed_mg(300, 1):
-                               "three portions of 100 mg, not three of 300 mg: divide the daily dose first."}),
-    hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
-           "In 3 portions each portion is 100 mg and is absorbed at a higher fraction than one 300 mg portion; "
-           "the gain is the difference of the two daily totals.",
-           "gain = absorbed_mg(300, portions=3) − absorbed_mg(300, portions=1)."),
-)
-
-# --------------------------------------------------------------------------- 7. explain: advert
-exercise(
-    "05.advert-critique", name="advert_critique", kind="explain",
-    title="Critique a supplement advert",
+    "05.claim-critique", name="claim_critique", kind="explain",
+    title="Critique: 'our tablet gives 125 mg of magnesium, as much as 5 cups of spinach'",
     grader=explanation({
-        "salt mass is not elemental magnesium": ("elemental", "salt mass", "% mg", "percent mg", "16 %", "16%",
-                                                 "161", "162", "not 1000 mg of magnesium", "only part"),
-        "absorption % come from different methods and doses": ("method", "dose", "saturab", "not comparable",
-                                                               "incomparable", "different stud", "fine", "firoz"),
-        "the upper limit and safety": ("upper limit", " ul", "350", "250", "diarrh", "kidney"),
-        "what the evidence on forms really shows": ("shechter", "intracellular", "oxide is 60", "60 %", "60%",
-                                                    "pardo", "kappeler", "walker", "lindberg", "no primary source",
-                                                    "evidence"),
-    }, min_words=50, need=3),
-    hints=("Read the advert sentence by sentence: which number is salt, which is magnesium, which is a percentage from where?",
-           "Four angles: salt vs elemental Mg; absorption percentages measured with different methods and doses; "
-           "the supplemental UL; what trials comparing forms actually found.",
-           "Start: 'The 1,000 mg is the mass of the citrate salt, so the capsule gives roughly … mg of magnesium. "
-           "The 90 % and 4 % come from …'"),
+        "raw versus cooked spinach": ("raw", "cooked", "boiled", "wilt"),
+        "weight of a cup (grams), not volume": ("gram", " g ", "weigh", "weight", "30 g", "180"),
+        "food versus supplement (UL, or what else spinach gives)": ("supplement", "upper limit", "ul", "fibre",
+                                                                    "fiber", "food", "absorb", "other nutrient"),
+    }, min_words=40, need=2),
+    hints=("Compute both readings of '5 cups': raw and boiled.",
+           "A cup is a volume; what matters is grams. Look at the weight per cup of raw and of boiled spinach.",
+           "Write what the comparison hides (which spinach? how many grams?), whether the claim is true, and one "
+           "way a tablet differs from food (think of the UL)."),
 )

@@ -1,148 +1,142 @@
-"""Exercises of chapter 06 (reading the evidence).
+"""Exercises of chapter 06 (supplements and bioavailability).
 
-Numbers come from the course fact sheet, section 6 (Rodríguez-Morán & Guerrero-Romero 2003;
-Dong et al. 2011) and from the chapter's SYNTHETIC cohort (mgcourse.evidence.simulate_cohort).
+Numbers come from the library (chemistry, supplements, models.absorption), which the
+tests tie to the fact sheet: % Mg from formulas (table 4a), the US UL (IOM 1997) and
+the EU figure (250 mg/day), and the Fine 1991-shaped teaching model of absorption.
 """
 
-import math
-
-from mgcourse import evidence as ev
 from mgcourse.checks import choice, exercise, explanation, function, value
+from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
+from mgcourse.models.absorption import absorbed_mg
 
-# --------------------------------------------------------------------------- 1. MD and its CI
-_MD = 3.8 - 5.0
-_SE_31_32 = math.sqrt(1.1 ** 2 / 31 + 1.3 ** 2 / 32)
-_UPPER = _MD + ev.Z95 * _SE_31_32
-
+# --------------------------------------------------------------------------- 1. compute by hand
+_BISGLY = 100 * elemental_fraction("Mg(C2H4NO2)2")
 exercise(
-    "06.md-ci", name="md_ci", kind="compute",
-    title="Upper limit of the 95 % CI of the HOMA-IR mean difference in the 2003 trial (31 Mg / 32 placebo)",
-    grader=value(_UPPER, rtol=5e-3, what="the upper 95 % limit", mistakes={
-        _MD + ev.Z95 * math.sqrt(1.1 ** 2 + 1.3 ** 2):
-            "you combined the SDs, not the standard errors: divide each variance by its arm's n first.",
-        _MD + ev.Z95 * (1.1 / math.sqrt(31) + 1.3 / math.sqrt(32)):
-            "you added the two standard errors; add the variances (SE²) and take the square root.",
-        _MD + ev.Z95 * math.sqrt((1.1 ** 2 + 1.3 ** 2) / 63):
-            "each arm's variance is divided by that arm's n, not by the total of 63.",
-        -_MD + ev.Z95 * _SE_31_32:
-            "the difference is Mg minus placebo, so it is negative here.",
-    }),
-    hints=("Start from the mean difference (Mg − placebo) and its standard error.",
-           "SE of a difference of two independent means = √(sd₁²/n₁ + sd₂²/n₂); the 95 % CI is MD ± 1.96·SE.",
-           "MD = 3.8 − 5.0. Then SE = √(1.1²/31 + 1.3²/32), and the upper limit is MD + 1.96 × SE."),
+    "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
+    title="% magnesium in magnesium bisglycinate, Mg(C2H4NO2)2, by hand",
+    grader=value(_BISGLY, rtol=2e-3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + 74.059): "you counted one glycinate; the formula has two (…)2.",
+                           _BISGLY / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (2 * 12 + 4 * 1 + 14 + 2 * 16)):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, 15.999."}),
+    hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
+           "Expand the brackets: Mg(C2H4NO2)2 has 1 Mg, 4 C, 8 H, 2 N and 4 O. Use the atomic weights "
+           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
+           "One glycinate C2H4NO2 weighs 2(12.011) + 4(1.008) + 14.007 + 2(15.999) = 74.059 g/mol; the salt is "
+           "24.305 + 2 × 74.059 g/mol. Now divide 24.305 by that and multiply by 100."),
 )
 
 
-# --------------------------------------------------------------------------- 2. implement pooling
-def _pool_fixed_ref(estimates, standard_errors):
-    r = ev.pool_fixed(estimates, standard_errors)
-    return (r.estimate, r.se)
+# --------------------------------------------------------------------------- 2. implement
+def _mg_fraction(counts):
+    if not isinstance(counts, dict) or not counts:
+        raise ValueError("counts must be a non-empty dict of element -> count")
+    for el, n in counts.items():
+        if el not in ATOMIC_WEIGHTS:
+            raise ValueError(f"unknown element {el!r}")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"count of {el} must be a whole number >= 1, got {n!r}")
+    total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items())
+    return counts.get("Mg", 0) * ATOMIC_WEIGHTS["Mg"] / total
 
 
 exercise(
-    "06.pool-fixed", name="pool_fixed", kind="implement",
-    title="Write pool_fixed_simple(estimates, standard_errors) -> (estimate, se): inverse-variance pooling",
-    grader=function(_pool_fixed_ref, [
-        ([-1.2], [0.3]),
-        ([-1.0, -0.5, 0.0], [0.5, 0.5, 1.0]),
-        ([0.2, -0.4, -0.1, 0.3], [0.1, 0.2, 0.15, 0.3]),
-        ([-0.9, -0.3], [0.25, 0.4]),
-    ], rtol=1e-6, raises=[(([1.0, 2.0], [0.5]), ValueError), (([1.0, 2.0], [0.5, 0.0]), ValueError),
-                          (([], []), ValueError)],
-        describe=lambda a: f"pool_fixed_simple({a[0]}, {a[1]})"),
-    hints=("Precise studies should count more: what is a study's precision in terms of its SE?",
-           "Weights w = 1/SE². Pooled estimate = Σ w·y / Σ w; its SE = 1/√(Σ w). Reject empty input, "
-           "unequal lengths and SEs ≤ 0 with ValueError.",
-           "With numpy: y, se = np.asarray(...), np.asarray(...); check them; w = 1 / se**2; "
-           "return (np.sum(w * y) / np.sum(w), 1 / np.sqrt(np.sum(w)))."),
+    "06.mg-fraction", name="mg_fraction", kind="implement",
+    title="Write mg_fraction(counts): the mass fraction of Mg in a formula given as a dict",
+    grader=function(_mg_fraction, [({"Mg": 1, "O": 1},), ({"Mg": 3, "C": 12, "H": 10, "O": 14},),
+                                   ({"Mg": 1, "Cl": 2, "H": 12, "O": 6},), ({"Mg": 1, "C": 4, "H": 8, "N": 2, "O": 4},),
+                                   ({"Na": 1, "Cl": 1},)],
+                    rtol=1e-9,
+                    raises=[(({"Mg": 1, "Xx": 2},), ValueError), (({"Mg": -1, "O": 1},), ValueError),
+                            (({},), ValueError)],
+                    describe=lambda a: f"mg_fraction({a[0]!r})"),
+    hints=("Loop over the dict: each element contributes count × atomic weight to the molar mass.",
+           "The fraction is (number of Mg atoms × 24.305) ÷ (sum over all elements of count × atomic weight). "
+           "A formula without Mg gives 0. Reject unknown elements, counts below 1 and an empty dict with ValueError.",
+           "total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items()); "
+           "return counts.get('Mg', 0) * ATOMIC_WEIGHTS['Mg'] / total  (after the checks)."),
 )
 
-# --------------------------------------------------------------------------- 3. absolute risk
-_RR_150 = 0.86 ** 1.5
-_ARR_PP = 8.0 * (1 - _RR_150)
-
+# --------------------------------------------------------------------------- 3. compute: label → elemental
+_LABEL = 3 * 750 * elemental_fraction("Mg3(C6H5O7)2")
 exercise(
-    "06.arr", name="arr", kind="compute",
-    title="Absolute risk difference (percentage points) for +150 mg/day, RR 0.86 per 100 mg/day, baseline 8 %",
-    grader=value(_ARR_PP, rtol=5e-3, what="the risk difference in percentage points", mistakes={
-        8.0 * (1 - 0.86): "the RR is per 100 mg/day; the change here is 150 mg/day.",
-        8.0 * 1.5 * 0.14: "the log-linear model multiplies risks: RR(150) = 0.86^(150/100), not 1 − 1.5 × 0.14.",
-        0.08 * (1 - _RR_150): "give the answer in percentage points (e.g. 2.5), not as a proportion.",
-        8.0 * _RR_150: "that is the new risk; the question asks for the difference from the baseline.",
-    }),
-    hints=("First scale the relative risk to the intake change, then apply it to the baseline risk.",
-           "Under the log-linear assumption RR(Δ) = RR₁₀₀^(Δ/100). New risk = baseline × RR(Δ); "
-           "risk difference = baseline − new risk.",
-           "RR(150) = 0.86 ** 1.5; then 8 − 8 × RR(150), in percentage points."),
+    "06.label-elemental", name="label_elemental", kind="compute",
+    title="A label: 3 capsules a day, each 750 mg magnesium citrate (trimagnesium dicitrate, anhydrous). "
+          "Elemental Mg per day?",
+    grader=value(_LABEL, rtol=3e-3, what="your elemental Mg (mg/day)",
+                 mistakes={3 * 750: "that is the salt mass; only part of it is magnesium.",
+                           750 * elemental_fraction("Mg3(C6H5O7)2"): "that is one capsule; the label says three a day.",
+                           3 * 750 * elemental_fraction("MgC6H6O7"): "that fraction belongs to the 1:1 hydrogen citrate, "
+                                                                       "not to trimagnesium dicitrate.",
+                           3 * 750 * elemental_fraction("Mg3(C6H5O7)2.9H2O"): "that is the nonahydrate; the label says anhydrous."}),
+    hints=("The 750 mg is the mass of the salt. What fraction of it is magnesium?",
+           "Trimagnesium dicitrate is Mg3(C6H5O7)2: three Mg per formula unit. elemental_fraction() gives the fraction "
+           "from the formula; multiply by the salt mass per day.",
+           "salt per day = 3 × 750 mg; elemental = salt per day × elemental_fraction('Mg3(C6H5O7)2')."),
 )
 
-# --------------------------------------------------------------------------- 4. the confounder
+# --------------------------------------------------------------------------- 4. explore: label interpretation
 exercise(
-    "06.confounder", name="confounder", kind="explore",
-    title="Which variable confounds the Mg–HOMA-IR association in the synthetic cohort?",
+    "06.label-interpretation", name="label_interpretation", kind="explore",
+    title="A label says only 'Magnesium citrate 500 mg'. What does it contain?",
     grader=choice("B", "ABCD", feedback={
-        "A": "Mg intake is the exposure whose effect we want, not the confounder.",
-        "C": "HOMA-IR is the outcome.",
-        "D": "BMI is only a noisy measure of the confounder; adjusting for it leaves residual confounding.",
-    }),
-    hints=("A confounder causes both the exposure and the outcome.",
-           "In the simulation, one variable lowers Mg intake and also raises HOMA-IR.",
-           "Look at the colours in the widget's scatter plot: which variable sorts the points along both axes?"),
+        "A": "500 mg is the mass of the whole salt; magnesium is only 10–16 % of a citrate salt.",
+        "C": "That is true only for anhydrous trimagnesium dicitrate; the label does not say which citrate it is.",
+        "D": "The 1:1 hydrogen citrate is one possibility, not the only one."}),
+    hints=("Set the widget's basis to 'salt mass', amount 500 mg, and try each citrate form.",
+           "Citrate salts differ in how many Mg per citrate and in water of crystallisation: the % Mg changes.",
+           "Compare the lowest and the highest elemental Mg across the four citrate rows of the forms table."),
 )
 
-# --------------------------------------------------------------------------- 5. adjust
-_COHORT7 = ev.simulate_cohort(2000, seed=7)
-_EST7 = ev.confounding_estimates(_COHORT7)
-_ADJ = float(_EST7.loc["adjusted for body fat (DXA)", "pct_change_per_100mg"])
-_UNADJ = float(_EST7.loc["unadjusted", "pct_change_per_100mg"])
-_BMI = float(_EST7.loc["adjusted for BMI", "pct_change_per_100mg"])
-_ADJ_LOG = float(_EST7.loc["adjusted for body fat (DXA)", "log_slope_per_100mg"])
-
+# --------------------------------------------------------------------------- 5. explore: UL for a child
 exercise(
-    "06.adjust", name="adjust", kind="compute",
-    title="Adjust for the confounder: % change in HOMA-IR per +100 mg/day in the synthetic cohort (seed 7)",
-    grader=value(_ADJ, rtol=1e-2, what="your adjusted estimate", mistakes={
-        _UNADJ: "that is the unadjusted estimate: add the confounder to the regression.",
-        _BMI: "that is adjusted for BMI, a noisy proxy; adjust for body fat itself.",
-        _ADJ_LOG: "that is the slope on the log scale; convert it to % with 100·(e^b − 1).",
-        100 * _ADJ_LOG: "close, but convert the log slope exactly: 100·(e^b − 1), not 100·b.",
-    }),
-    hints=("Regress ln(HOMA-IR) on Mg intake (in units of 100 mg/day) AND the confounder.",
-           "Use ev.ols(y, mg_per_100=..., body_fat=...) with y = np.log(cohort['homa_ir']); the coefficient "
-           "of mg_per_100 is the log change per +100 mg/day.",
-           "b = fit['mg_per_100']; the answer is 100 * (np.exp(b) - 1)."),
+    "06.child-ul", name="child_ul", kind="explore",
+    title="In the compare widget: one 500 mg magnesium oxide tablet (salt mass) a day for a 6-year-old. Where does it stand?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Look at the UL line for age 6, not for adults: the US UL changes with age.",
+        "C": "The US UL covers children from 1 year (65 mg at 1–3 y, 110 mg at 4–8 y).",
+        "D": "The UL is about supplemental Mg taken, not about how much is absorbed; diarrhoea is the limiting effect."}),
+    hints=("Set form = oxide, basis = salt mass, 500 mg, 1 tablet, age 6, and read the 'Upper limit' line.",
+           "MgO is about 60 % Mg; the US UL depends on age (65 / 110 / 350 mg/day).",
+           "Elemental Mg ≈ 0.6 × 500 mg; compare it with the 4–8 y UL and with the adult UL."),
+)
+# options shown in the notebooks:
+# A: below the US UL; B: above the US UL for a 6-year-old (110 mg/day) though below the adult 350 mg/day;
+# C: the UL does not apply to children; D: MgO is barely absorbed, so the UL is irrelevant.
+
+# --------------------------------------------------------------------------- 6. compute: splitting
+_SPLIT_GAIN = absorbed_mg(300, 3) - absorbed_mg(300, 1)
+exercise(
+    "06.split-gain", name="split_gain", kind="compute",
+    title="Teaching model: how many more mg/day are absorbed when 300 mg/day is taken in 3 portions instead of 1?",
+    grader=value(_SPLIT_GAIN, rtol=5e-3, what="your extra absorbed Mg (mg/day)",
+                 mistakes={absorbed_mg(300, 3): "that is the total absorbed with 3 portions; the question asks for the gain.",
+                           absorbed_mg(300, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
+                           3 * absorbed_mg(300, 1) - absorbed_mg(300, 1):
+                               "three portions of 100 mg, not three of 300 mg: divide the daily dose first."}),
+    hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
+           "In 3 portions each portion is 100 mg and is absorbed at a higher fraction than one 300 mg portion; "
+           "the gain is the difference of the two daily totals.",
+           "gain = absorbed_mg(300, portions=3) − absorbed_mg(300, portions=1)."),
 )
 
-# --------------------------------------------------------------------------- 6. grade a claim
+# --------------------------------------------------------------------------- 7. explain: advert
 exercise(
-    "06.grade-claim", name="grade_claim", kind="explore",
-    title="Grade the claim: 'Higher magnesium intake is linked with a lower risk of type 2 diabetes in large cohort studies.'",
-    grader=choice("A", "ABCD", feedback={
-        "B": "Read the claim's wording: it says 'linked', not 'prevents'. Does it overstate what cohorts show?",
-        "C": "Three cohort meta-analyses report RRs below 1 per 100 mg/day with CIs that exclude 1.",
-        "D": "The claim is about cohorts, and the course has three meta-analyses of them.",
-    }),
-    hints=("Use the checklist: what exactly is claimed, and what design would show it?",
-           "An association claim is supported if cohorts find the association; it would be overstated only "
-           "if it said 'causes' or 'prevents'.",
-           "Compare the wording with Larsson 2007, Dong 2011 and Fang 2016: RR 0.81–0.86 per 100 mg/day."),
-)
-
-# --------------------------------------------------------------------------- 7. explain
-exercise(
-    "06.not-proof", name="not_proof", kind="explain",
-    title="Why is an observational RR of 0.85 per 100 mg/day not proof that supplements prevent diabetes?",
+    "06.advert-critique", name="advert_critique", kind="explain",
+    title="Critique a supplement advert",
     grader=explanation({
-        "confounding (e.g. adiposity or diet quality)": ("confound", "adipos", "body fat", "obes", "lifestyle",
-                                                         "diet quality", "healthier", "third factor"),
-        "reverse causation": ("reverse", "insulin resistance lowers", "urine", "urinary", "renal", "kidney",
-                              "lowers magnesium", "the other way"),
-        "the exposure and evidence type (food, not supplements; no randomisation)": (
-            "food", "dietary", "random", "trial", "rct", "supplements were not", "not supplement"),
-    }, min_words=40),
-    hints=("List what else differs between people who eat more and less magnesium.",
-           "Three ideas: a third factor behind both; the arrow pointing the other way; and what was measured "
-           "(diet, observed) versus what is claimed (supplements, as an intervention).",
-           "Write one sentence each on confounding by adiposity/diet quality, reverse causation through "
-           "renal Mg loss, and why only randomised trials of supplements could test the supplement claim."),
+        "salt mass is not elemental magnesium": ("elemental", "salt mass", "% mg", "percent mg", "16 %", "16%",
+                                                 "161", "162", "not 1000 mg of magnesium", "only part"),
+        "absorption % come from different methods and doses": ("method", "dose", "saturab", "not comparable",
+                                                               "incomparable", "different stud", "fine", "firoz"),
+        "the upper limit and safety": ("upper limit", " ul", "350", "250", "diarrh", "kidney"),
+        "what the evidence on forms really shows": ("shechter", "intracellular", "oxide is 60", "60 %", "60%",
+                                                    "pardo", "kappeler", "walker", "lindberg", "no primary source",
+                                                    "evidence"),
+    }, min_words=50, need=3),
+    hints=("Read the advert sentence by sentence: which number is salt, which is magnesium, which is a percentage from where?",
+           "Four angles: salt vs elemental Mg; absorption percentages measured with different methods and doses; "
+           "the supplemental UL; what trials comparing forms actually found.",
+           "Start: 'The 1,000 mg is the mass of the citrate salt, so the capsule gives roughly … mg of magnesium. "
+           "The 90 % and 4 % come from …'"),
 )

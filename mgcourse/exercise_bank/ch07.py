@@ -1,317 +1,148 @@
-"""Exercises of chapter 07 (capstone): one set of exercises, three case variants.
+"""Exercises of chapter 07 (reading the evidence).
 
-Every grader reads the case chosen in the notebook with
-``mgcourse.capstone.select_case(CASE)`` and compares the learner's answer with the
-reference value *for that case* (:func:`mgcourse.capstone.reference_answers`). An
-answer that equals another case's value gets a targeted message ("that is the value
-for case B") instead of a bare "not yet". The expected values of all three cases are
-registered as secrets, so the course tests check that no feedback or hint shows them.
+Numbers come from the course fact sheet, section 6 (Rodríguez-Morán & Guerrero-Romero 2003;
+Dong et al. 2011) and from the chapter's SYNTHETIC cohort (mgcourse.evidence.simulate_cohort).
 """
 
-from __future__ import annotations
+import math
 
-import functools
+from mgcourse import evidence as ev
+from mgcourse.checks import choice, exercise, explanation, function, value
 
-from mgcourse import capstone, intakes
-from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
-from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML, INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
-
-
-# --------------------------------------------------------------------------- cheap reference values
-@functools.lru_cache(maxsize=8)
-def _cheap(case_id: str) -> dict:
-    """The values the compute exercises need, without the optimiser or the cycle model (fast at import)."""
-    case = capstone.get_case(case_id)
-    idx = capstone.indices_report(case)
-    total = capstone.food_log_total_mg(case.food_log)
-    rda = intakes.rda(case.age_years, case.sex, pregnant=case.pregnant)
-    ear = intakes.ear(case.age_years, case.sex)
-    rep = capstone.supplement_report(case)
-    return {"homa": idx.homa_ir, "food_total_mg": total, "gap_to_rda_mg": rda - total, "rda_mg": rda, "ear_mg": ear,
-            "elemental_mg_per_day": rep.elemental_mg_per_day, "salt_mg_per_day": rep.salt_mg_per_day,
-            "units_per_day": rep.label.units_per_day, "above_us_ul": rep.ul.above_us_ul,
-            "above_eu_ul": rep.ul.above_eu_ul}
-
-
-def _other_cases(key: str, cid: str) -> dict:
-    out = {}
-    for other in capstone.CASE_IDS:
-        v = _cheap(other)[key]
-        if other != cid and abs(v - _cheap(cid)[key]) > 1e-6 * max(1.0, abs(v)):
-            out[v] = (f"that is the value for case {other}, but the selected case is {cid}: run the cell with "
-                      "`select_case(CASE)` after you change CASE.")
-    return out
-
-
-def _case_value(key: str, *, rtol: float, what: str, mistakes=None):
-    """A value grader whose expected value is the selected case's ``key``; ``mistakes(cid)`` adds typical errors."""
-
-    def grade(answer):
-        if is_stub(answer):
-            raise NotAttempted
-        cid = capstone.active_case_id()
-        m = _other_cases(key, cid)
-        if mistakes is not None:
-            m.update({k: v for k, v in mistakes(cid).items()
-                      if abs(k - _cheap(cid)[key]) > rtol * max(1.0, abs(_cheap(cid)[key]))})
-        return value(_cheap(cid)[key], rtol=rtol, what=what, mistakes=m)(answer)
-
-    grade.secrets = tuple(_cheap(c)[key] for c in capstone.CASE_IDS)
-    return grade
-
-
-# --------------------------------------------------------------------------- 1. HOMA-IR from mixed units
-def _homa_mistakes(cid: str) -> dict:
-    case = capstone.get_case(cid)
-    lab = capstone.lab_values(case)
-    out = {lab.glucose_mg_dl * lab.insulin_uU_ml / 22.5:
-           "it looks like glucose in mg/dL was divided by 22.5; with mg/dL the denominator is 405 (or convert to mmol/L).",
-           lab.glucose_mmol_l * lab.insulin_pmol_l / 22.5:
-           "it looks like insulin was used in pmol/L; HOMA-IR needs µU/mL."}
-    if convert(1, case.insulin[1], "pmol/L", substance="insulin") == 1.0:  # insulin reported in pmol/L
-        legacy = lab.insulin_pmol_l / INSULIN_PMOL_L_PER_UU_ML_LEGACY
-        out[lab.glucose_mmol_l * legacy / 22.5] = ("that matches the legacy insulin factor 6.945; 1 µU/mL = "
-                                                   f"{INSULIN_PMOL_L_PER_UU_ML:.2f} pmol/L.")
-    return out
-
+# --------------------------------------------------------------------------- 1. MD and its CI
+_MD = 3.8 - 5.0
+_SE_31_32 = math.sqrt(1.1 ** 2 / 31 + 1.3 ** 2 / 32)
+_UPPER = _MD + ev.Z95 * _SE_31_32
 
 exercise(
-    "07.homa", name="capstone_homa", kind="compute",
-    title="HOMA-IR for your case, from the lab report in mixed units",
-    grader=_case_value("homa", rtol=5e-3, what="your HOMA-IR", mistakes=_homa_mistakes),
-    hints=("Look at the units on your case's report first: HOMA-IR needs glucose in mmol/L and insulin in µU/mL.",
-           "HOMA-IR = glucose (mmol/L) × insulin (µU/mL) / 22.5 (Matthews 1985); convert with "
-           "convert(value, unit, 'mmol/L', substance='glucose') and convert(value, unit, 'µU/mL', substance='insulin'). "
-           "Insulin: 1 µU/mL = 6.00 pmol/L (not 6.945); mU/L is the same as µU/mL.",
-           "lab = capstone.lab_values(case) gives both in the right units; then homa = lab.glucose_mmol_l * "
-           "lab.insulin_uU_ml / 22.5. Check: the mg/dL form glucose × insulin / 405 gives almost the same number."),
+    "07.md-ci", name="md_ci", kind="compute",
+    title="Upper limit of the 95 % CI of the HOMA-IR mean difference in the 2003 trial (31 Mg / 32 placebo)",
+    grader=value(_UPPER, rtol=5e-3, what="the upper 95 % limit", mistakes={
+        _MD + ev.Z95 * math.sqrt(1.1 ** 2 + 1.3 ** 2):
+            "you combined the SDs, not the standard errors: divide each variance by its arm's n first.",
+        _MD + ev.Z95 * (1.1 / math.sqrt(31) + 1.3 / math.sqrt(32)):
+            "you added the two standard errors; add the variances (SE²) and take the square root.",
+        _MD + ev.Z95 * math.sqrt((1.1 ** 2 + 1.3 ** 2) / 63):
+            "each arm's variance is divided by that arm's n, not by the total of 63.",
+        -_MD + ev.Z95 * _SE_31_32:
+            "the difference is Mg minus placebo, so it is negative here.",
+    }),
+    hints=("Start from the mean difference (Mg − placebo) and its standard error.",
+           "SE of a difference of two independent means = √(sd₁²/n₁ + sd₂²/n₂); the 95 % CI is MD ± 1.96·SE.",
+           "MD = 3.8 − 5.0. Then SE = √(1.1²/31 + 1.3²/32), and the upper limit is MD + 1.96 × SE."),
 )
 
 
-# --------------------------------------------------------------------------- 2. implement: the food log total
-def _reference_food_log_mg(entries):
-    return capstone.food_log_total_mg(entries)
-
-
-_FIXED_LOGS = (
-    [("12016", 28.35, "g"), ("11458", 90, "g")],  # pumpkin seeds 1 oz, spinach ½ cup (ODS servings)
-    [("09040", 1, "cup, sliced")],  # banana, a household measure
-)
-_BAD_LOGS = ([], [("99999", 10, "g")], [("09040", -50, "g")], [("09040", 1, "bucket")])
-
-
-def _food_log_grader(func):
-    cid = capstone.active_case_id()
-    case_log = [(e.ndb_no, e.amount, e.unit) for e in capstone.get_case(cid).food_log]
-    cases = [(case_log,)] + [(log,) for log in _FIXED_LOGS]
-    described = {0: f"the food log of case {cid}", 1: "pumpkin seeds 28.35 g + boiled spinach 90 g",
-                 2: "1 cup of sliced banana (a household measure)"}
-
-    def describe(args):
-        if args[0] in [c[0] for c in cases]:
-            return described[[c[0] for c in cases].index(args[0])]
-        return f"the bad log {args[0]!r}"
-
-    grader = function(_reference_food_log_mg, cases, rtol=1e-6, raises=[((log,), ValueError) for log in _BAD_LOGS],
-                      describe=describe)
-    return grader(func)
-
-
-_food_log_grader.secrets = tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS)
-
-exercise(
-    "07.food-log", name="capstone_food_log", kind="implement",
-    title="Write food_log_mg(entries): total magnesium (mg) of a food log of (NDB, amount, unit) entries",
-    grader=_food_log_grader,
-    hints=("For each entry you need two numbers: the grams eaten and the food's magnesium per 100 g.",
-           "diet.grams_for(ndb, amount, unit) turns '1 cup, sliced' or '30 g' into grams (and raises ValueError for "
-           "an unknown unit or an amount ≤ 0); data.food_by_ndb(ndb)['magnesium_mg_per_100g'] gives mg per 100 g "
-           "(ValueError for an unknown NDB). An empty log should raise ValueError too.",
-           "total = sum(grams × mg_per_100g / 100 over the entries); start with `if not entries: raise ValueError(...)`."),
-)
-
-
-# --------------------------------------------------------------------------- 3. the gap to the RDA
-def _gap_mistakes(cid: str) -> dict:
-    v = _cheap(cid)
-    out = {intakes.DAILY_VALUE_MG - v["food_total_mg"]: "that uses the Daily Value (420 mg), a label figure; "
-                                                        "compare with the RDA for this person's age and sex.",
-           -v["gap_to_rda_mg"]: "the sign is reversed: the gap is RDA − intake (positive when intake is below the RDA).",
-           400 - v["food_total_mg"]: "that uses 400 mg, the old Daily Value; compare with the RDA for this age and sex."}
-    if v["ear_mg"] is not None:
-        out[v["ear_mg"] - v["food_total_mg"]] = "that is the gap to the EAR; the question asks for the RDA."
-    return out
+# --------------------------------------------------------------------------- 2. implement pooling
+def _pool_fixed_ref(estimates, standard_errors):
+    r = ev.pool_fixed(estimates, standard_errors)
+    return (r.estimate, r.se)
 
 
 exercise(
-    "07.gap", name="capstone_gap", kind="compute",
-    title="How far is your case's food-log intake from the RDA (mg/day)?",
-    grader=_case_value("gap_to_rda_mg", rtol=5e-3, what="your gap to the RDA", mistakes=_gap_mistakes),
-    hints=("You need two numbers: the food-log total (exercise 2) and the RDA for this age and sex.",
-           "intakes.rda(case.age_years, case.sex) gives the IOM 1997 RDA; the IOM adult bands are 19–30 and "
-           "≥ 31 years (not one '19–50' band). The Daily Value (420 mg) is for labels, not for a person.",
-           "gap = intakes.rda(case.age_years, case.sex) - food_log_mg(case_log)  (negative if the intake is above)."),
+    "07.pool-fixed", name="pool_fixed", kind="implement",
+    title="Write pool_fixed_simple(estimates, standard_errors) -> (estimate, se): inverse-variance pooling",
+    grader=function(_pool_fixed_ref, [
+        ([-1.2], [0.3]),
+        ([-1.0, -0.5, 0.0], [0.5, 0.5, 1.0]),
+        ([0.2, -0.4, -0.1, 0.3], [0.1, 0.2, 0.15, 0.3]),
+        ([-0.9, -0.3], [0.25, 0.4]),
+    ], rtol=1e-6, raises=[(([1.0, 2.0], [0.5]), ValueError), (([1.0, 2.0], [0.5, 0.0]), ValueError),
+                          (([], []), ValueError)],
+        describe=lambda a: f"pool_fixed_simple({a[0]}, {a[1]})"),
+    hints=("Precise studies should count more: what is a study's precision in terms of its SE?",
+           "Weights w = 1/SE². Pooled estimate = Σ w·y / Σ w; its SE = 1/√(Σ w). Reject empty input, "
+           "unequal lengths and SEs ≤ 0 with ValueError.",
+           "With numpy: y, se = np.asarray(...), np.asarray(...); check them; w = 1 / se**2; "
+           "return (np.sum(w * y) / np.sum(w), 1 / np.sqrt(np.sum(w)))."),
 )
 
-
-# --------------------------------------------------------------------------- 4. plan food changes
-_MAX_ITEMS, _MAX_ITEM_G, _MAX_ADDED_KCAL = 6, 400.0, 800.0
-
-
-def _plan_grader(additions):
-    if is_stub(additions):
-        raise NotAttempted
-    cid = capstone.active_case_id()
-    case = capstone.get_case(cid)
-    v = _cheap(cid)
-    results = []
-    try:
-        table = capstone.food_log_table(list(additions))
-    except (ValueError, TypeError) as exc:
-        return [Result(False, "your additions are valid food-log entries", str(exc))]
-    results.append(Result(True, "your additions are valid food-log entries"))
-    n_ok = len(table) <= _MAX_ITEMS
-    results.append(Result(n_ok, f"at most {_MAX_ITEMS} added foods", "" if n_ok else f"you added {len(table)}."))
-    big = table[table["grams"] > _MAX_ITEM_G]
-    results.append(Result(big.empty, f"no single addition above {_MAX_ITEM_G:.0f} g (a usual portion or two)",
-                          "" if big.empty else "one addition is very large: " + ", ".join(big["food"].str.lower())))
-    kcal = float(table["energy_kcal"].sum())
-    results.append(Result(kcal <= _MAX_ADDED_KCAL, f"the additions bring at most {_MAX_ADDED_KCAL:.0f} kcal",
-                          "" if kcal <= _MAX_ADDED_KCAL else "choose foods with more magnesium per kcal."))
-    total = v["food_total_mg"] + float(table["magnesium_mg"].sum())
-    ok = total >= v["rda_mg"] - 0.5
-    results.append(Result(ok, f"the food log plus your additions reaches the RDA of case {case.case_id}",
-                          "" if ok else "the total is still below the RDA: add a magnesium-dense food or a larger portion."))
-    return results
-
-
-_plan_grader.secrets = ()
+# --------------------------------------------------------------------------- 3. absolute risk
+_RR_150 = 0.86 ** 1.5
+_ARR_PP = 8.0 * (1 - _RR_150)
 
 exercise(
-    "07.plan", name="capstone_plan", kind="compute",
-    title="Plan food additions that bring your case up to the RDA (foods only, no supplement)",
-    grader=_plan_grader,
-    hints=("Start from the gap of exercise 3 and look for foods with a lot of magnesium per portion.",
-           "diet.rank_foods('per_100kcal') or the ODS table (chapter 4) show magnesium-dense foods; "
-           "capstone.food_log_table(additions) gives the mg of your additions. Respect the person's diet "
-           "(case B is vegetarian) and keep portions usual.",
-           "Build a list such as [('12016', 1, 'oz'), ('16015', 0.5, 'cup')], check its total with "
-           "capstone.food_log_table(additions)['magnesium_mg'].sum(), and compare with the gap."),
+    "07.arr", name="arr", kind="compute",
+    title="Absolute risk difference (percentage points) for +150 mg/day, RR 0.86 per 100 mg/day, baseline 8 %",
+    grader=value(_ARR_PP, rtol=5e-3, what="the risk difference in percentage points", mistakes={
+        8.0 * (1 - 0.86): "the RR is per 100 mg/day; the change here is 150 mg/day.",
+        8.0 * 1.5 * 0.14: "the log-linear model multiplies risks: RR(150) = 0.86^(150/100), not 1 − 1.5 × 0.14.",
+        0.08 * (1 - _RR_150): "give the answer in percentage points (e.g. 2.5), not as a proportion.",
+        8.0 * _RR_150: "that is the new risk; the question asks for the difference from the baseline.",
+    }),
+    hints=("First scale the relative risk to the intake change, then apply it to the baseline risk.",
+           "Under the log-linear assumption RR(Δ) = RR₁₀₀^(Δ/100). New risk = baseline × RR(Δ); "
+           "risk difference = baseline − new risk.",
+           "RR(150) = 0.86 ** 1.5; then 8 − 8 × RR(150), in percentage points."),
 )
 
-
-# --------------------------------------------------------------------------- 5. elemental Mg from the label
-def _elemental_mistakes(cid: str) -> dict:
-    v = _cheap(cid)
-    rep = capstone.supplement_report(capstone.get_case(cid))
-    out = {v["salt_mg_per_day"]: "that is the mass of the salt; the UL is about elemental magnesium.",
-           v["elemental_mg_per_day"] / v["units_per_day"]: "that is one tablet or capsule; the question asks per day."}
-    lo, hi = rep.family_range_mg_per_unit
-    out[lo * v["units_per_day"]] = "that uses the most hydrated salt of the family; the label names the exact formula."
-    return out
-
-
+# --------------------------------------------------------------------------- 4. the confounder
 exercise(
-    "07.elemental", name="capstone_elemental", kind="compute",
-    title="Elemental magnesium per day (mg) from your case's supplement label",
-    grader=_case_value("elemental_mg_per_day", rtol=5e-3, what="your elemental Mg per day",
-                       mistakes=_elemental_mistakes),
-    hints=("Read the label: does the amount give the mass of the salt or of elemental magnesium? How many a day?",
-           "Elemental Mg = salt mass × mass fraction of Mg, and the fraction comes from the formula: "
-           "chemistry.elemental_fraction('Mg3(C6H5O7)2') etc. If the label already states elemental Mg, no conversion.",
-           "mg/day = amount per unit × (elemental_fraction(formula) if the amount is salt mass, else 1) × units per day."),
+    "07.confounder", name="confounder", kind="explore",
+    title="Which variable confounds the Mg–HOMA-IR association in the synthetic cohort?",
+    grader=choice("B", "ABCD", feedback={
+        "A": "Mg intake is the exposure whose effect we want, not the confounder.",
+        "C": "HOMA-IR is the outcome.",
+        "D": "BMI is only a noisy measure of the confounder; adjusting for it leaves residual confounding.",
+    }),
+    hints=("A confounder causes both the exposure and the outcome.",
+           "In the simulation, one variable lowers Mg intake and also raises HOMA-IR.",
+           "Look at the colours in the widget's scatter plot: which variable sorts the points along both axes?"),
 )
 
-
-# --------------------------------------------------------------------------- 6. explore: where does the dose stand?
-_UL_OPTIONS = "ABCD"
-_UL_FEEDBACK = {
-    "A": "compare the elemental dose with 250 mg/day too: the EU level for readily dissociable salts.",
-    "B": "check the elemental dose against both figures again: 350 mg/day (US) and 250 mg/day (EU).",
-    "C": "is the *elemental* dose really above 350 mg/day? The salt mass is not what the UL counts.",
-    "D": "the UL is exactly about supplements (and medicines and fortificants); it is food Mg that has no UL.",
-}
-
-
-def _ul_letter(cid: str) -> str:
-    v = _cheap(cid)
-    if v["above_us_ul"]:
-        return "C"
-    return "B" if v["above_eu_ul"] else "A"
-
-
-def _ul_grader(answer):
-    if is_stub(answer):
-        raise NotAttempted
-    cid = capstone.active_case_id()
-    letter = _ul_letter(cid)
-    fb = {k: m for k, m in _UL_FEEDBACK.items() if k != letter}
-    return choice(letter, _UL_OPTIONS, feedback=fb)(answer)
-
-
-_ul_grader.secrets = ()
+# --------------------------------------------------------------------------- 5. adjust
+_COHORT7 = ev.simulate_cohort(2000, seed=7)
+_EST7 = ev.confounding_estimates(_COHORT7)
+_ADJ = float(_EST7.loc["adjusted for body fat (DXA)", "pct_change_per_100mg"])
+_UNADJ = float(_EST7.loc["unadjusted", "pct_change_per_100mg"])
+_BMI = float(_EST7.loc["adjusted for BMI", "pct_change_per_100mg"])
+_ADJ_LOG = float(_EST7.loc["adjusted for body fat (DXA)", "log_slope_per_100mg"])
 
 exercise(
-    "07.ul", name="capstone_ul", kind="explore",
-    title="Where does your case's supplement stand against the US UL and the EU level?",
-    grader=_ul_grader,
-    hints=("Use your answer to exercise 5 (elemental Mg per day), or the case_summary widget, panel (d).",
-           "US UL for supplemental Mg: 350 mg/day from age 9 (IOM 1997). EU (SCF/EFSA): 250 mg/day for readily "
-           "dissociable salts. Both count elemental Mg from supplements, not food.",
-           "supplements.ul_placement(elemental_mg_per_day, case.age_years) returns above_us_ul and above_eu_ul."),
+    "07.adjust", name="adjust", kind="compute",
+    title="Adjust for the confounder: % change in HOMA-IR per +100 mg/day in the synthetic cohort (seed 7)",
+    grader=value(_ADJ, rtol=1e-2, what="your adjusted estimate", mistakes={
+        _UNADJ: "that is the unadjusted estimate: add the confounder to the regression.",
+        _BMI: "that is adjusted for BMI, a noisy proxy; adjust for body fat itself.",
+        _ADJ_LOG: "that is the slope on the log scale; convert it to % with 100·(e^b − 1).",
+        100 * _ADJ_LOG: "close, but convert the log slope exactly: 100·(e^b − 1), not 100·b.",
+    }),
+    hints=("Regress ln(HOMA-IR) on Mg intake (in units of 100 mg/day) AND the confounder.",
+           "Use ev.ols(y, mg_per_100=..., body_fat=...) with y = np.log(cohort['homa_ir']); the coefficient "
+           "of mg_per_100 is the log change per +100 mg/day.",
+           "b = fit['mg_per_100']; the answer is 100 * (np.exp(b) - 1)."),
 )
 
-
-# --------------------------------------------------------------------------- 7. explore: the cycle model
-_POOL_LETTERS = {"replete": "A", "mildly depleted": "B", "clearly depleted": "C", "collapsed": "D"}
-
-
-def _model_letter(cid: str) -> str:
-    cat = capstone.pool_category(capstone.reference_answers(cid)["current_pool"])
-    return next(letter for word, letter in _POOL_LETTERS.items() if cat.startswith(word))
-
-
-def _model_grader(answer):
-    if is_stub(answer):
-        raise NotAttempted
-    cid = capstone.active_case_id()
-    letter = _model_letter(cid)
-    fb = {k: ("set the intake slider to your case's food-log intake (the red line is it) and read M after "
-              "10 years in the text under the widget.") for k in "ABCD" if k != letter}
-    return choice(letter, "ABCD", feedback=fb)(answer)
-
-
-_model_grader.secrets = ()
-
+# --------------------------------------------------------------------------- 6. grade a claim
 exercise(
-    "07.model", name="capstone_model", kind="explore",
-    title="In the toy cycle model, what happens to the Mg pool at your case's food-log intake?",
-    grader=_model_grader,
-    hints=("Open the 07.intake_scenario widget and choose your case; the 'food log' line is your case's intake.",
-           "The model starts from the healthy replete state (M = 1) and runs 10 years; M is the normalised "
-           "intracellular Mg pool. The categories are M ≥ 0.95, 0.80–0.95, 0.50–0.80 and < 0.50.",
-           "capstone.run_scenario('now', food_log_mg(case_log)).mg_pool gives the number; compare it with the four "
-           "categories."),
+    "07.grade-claim", name="grade_claim", kind="explore",
+    title="Grade the claim: 'Higher magnesium intake is linked with a lower risk of type 2 diabetes in large cohort studies.'",
+    grader=choice("A", "ABCD", feedback={
+        "B": "Read the claim's wording: it says 'linked', not 'prevents'. Does it overstate what cohorts show?",
+        "C": "Three cohort meta-analyses report RRs below 1 per 100 mg/day with CIs that exclude 1.",
+        "D": "The claim is about cohorts, and the course has three meta-analyses of them.",
+    }),
+    hints=("Use the checklist: what exactly is claimed, and what design would show it?",
+           "An association claim is supported if cohorts find the association; it would be overstated only "
+           "if it said 'causes' or 'prevents'.",
+           "Compare the wording with Larsson 2007, Dong 2011 and Fang 2016: RR 0.81–0.86 per 100 mg/day."),
 )
 
-
-# --------------------------------------------------------------------------- 8. explain: the evidence-graded summary
+# --------------------------------------------------------------------------- 7. explain
 exercise(
-    "07.summary", name="capstone_summary", kind="explain",
-    title="Write the evidence-graded summary for your case",
+    "07.not-proof", name="not_proof", kind="explain",
+    title="Why is an observational RR of 0.85 per 100 mg/day not proof that supplements prevent diabetes?",
     grader=explanation({
-        "claim grades": ("established", "likely", "hypothesis", "toy-model", "toy model"),
-        "association is not causation": ("association", "associated", "observational", "causal", "causation",
-                                         "cohort"),
-        "the upper limit and safety": ("upper limit", " ul", "350", "kidney"),
-        "what the model cannot tell": ("model cannot", "cannot tell", "toy", "illustrative", "assumption"),
-        "citations": ("[", "iom", "larsson", "simental", "gommers", "et al", "1997", "2016"),
-    }, min_words=80, need=5),
-    hints=("Go through your steps 1–8 and write one sentence per finding, each with a grade and a citation.",
-           "Use the four grades of the course: established (measured or a reference value), likely (consistent "
-           "evidence, e.g. meta-analyses), hypothesis (a mechanism not yet shown in people), toy-model assumption "
-           "(what the chapter 3 model says). Cohort RRs are associations; say so.",
-           "A skeleton: indices (established [n]); intake vs EAR/RDA (established [n]); the plan (food Mg has no UL); "
-           "the supplement vs the 350 mg/day UL and the kidney caveat; cohort RR (likely, an association); trial "
-           "HOMA-IR effect (likely); vicious circle (hypothesis); model result (toy-model assumption) and its limits."),
+        "confounding (e.g. adiposity or diet quality)": ("confound", "adipos", "body fat", "obes", "lifestyle",
+                                                         "diet quality", "healthier", "third factor"),
+        "reverse causation": ("reverse", "insulin resistance lowers", "urine", "urinary", "renal", "kidney",
+                              "lowers magnesium", "the other way"),
+        "the exposure and evidence type (food, not supplements; no randomisation)": (
+            "food", "dietary", "random", "trial", "rct", "supplements were not", "not supplement"),
+    }, min_words=40),
+    hints=("List what else differs between people who eat more and less magnesium.",
+           "Three ideas: a third factor behind both; the arrow pointing the other way; and what was measured "
+           "(diet, observed) versus what is claimed (supplements, as an intervention).",
+           "Write one sentence each on confounding by adiposity/diet quality, reverse causation through "
+           "renal Mg loss, and why only randomised trials of supplements could test the supplement claim."),
 )

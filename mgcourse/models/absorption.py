@@ -1,4 +1,4 @@
-"""Intestinal magnesium absorption that falls with dose (chapter 5).
+"""Intestinal magnesium absorption that falls with dose (chapter 6).
 
 The shape is taken from Fine et al. 1991, "Intestinal absorption of magnesium
 from food and supplements", J Clin Invest 88:396–402 (PubMed 1864954). Healthy volunteers ate a standard meal with 0, 10, 20, 40 or

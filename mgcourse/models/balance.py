@@ -1,4 +1,4 @@
-"""Whole-body magnesium balance: a small compartment model (chapter 2).
+"""Whole-body magnesium balance: a small compartment model (chapter 3).
 
 Why this model exists
 ---------------------
@@ -22,11 +22,11 @@ Structure (amounts in mg of elemental Mg, time in days)::
 
 * ``A``: absorbed Mg, the saturable + linear curve of Fine et al. 1991 applied to
   each of ``meals_per_day`` equal portions (imported from
-  :mod:`mgcourse.models.absorption`, chapter 5).
+  :mod:`mgcourse.models.absorption`, chapter 6).
 * ``U``: urinary Mg = filtered load × fractional excretion. Filtered load
   FL = GFR × ultrafilterable fraction × c. Excretion rises steeply once FL
   passes a reabsorptive threshold (a "Tm with splay", the shape used for glucose
-  in chapter 3) above a small obligatory floor::
+  in chapter 4) above a small obligatory floor::
 
       U = (fe_floor + fe_extra) · FL + s · ln(1 + exp((FL − T) / s))
 
@@ -123,7 +123,7 @@ class Parameters:
     Illustrative assumptions (not in the sources; chosen for teaching, vary them)
     -----------------------------------------------------------------------------
     meals_per_day : 5 equal portions a day (three meals and two snacks), each absorbed
-        by the Fine 1991-shaped curve of chapter 5. 5 portions give 38 % absorption
+        by the Fine 1991-shaped curve of chapter 6. 5 portions give 38 % absorption
         at 320 mg/day, inside the usual 30–40 % (ODS); 3 portions would give 30 %.
     absorption_fraction : None (use the Fine-shaped curve) or a fixed fraction 0–1
         of intake absorbed, for "what if" runs.
@@ -617,7 +617,7 @@ def pool_table(params: Parameters | None = None) -> dict:
     return out
 
 
-@register_figure("ch02_pools", alt="Where the body's 25 g of magnesium sits: about 59 % in bone (one third of it "
+@register_figure("ch03_pools", alt="Where the body's 25 g of magnesium sits: about 59 % in bone (one third of it "
                  "exchangeable), 40 % in muscle and soft tissue and 1 % in extracellular fluid, of which serum "
                  "holds only about 0.3 %, shown as shares and on a logarithmic mg scale.")
 def pools_figure(params: Parameters | None = None):
@@ -653,7 +653,7 @@ def pools_figure(params: Parameters | None = None):
     return fig
 
 
-@register_figure("ch02_nephron", alt="How the kidney handles filtered magnesium: of about 2.6 g filtered per day, the "
+@register_figure("ch03_nephron", alt="How the kidney handles filtered magnesium: of about 2.6 g filtered per day, the "
                  "proximal tubule reabsorbs 15–20 %, the thick ascending limb 65–75 % (paracellular, claudin-16/19) "
                  "and the distal convoluted tubule 5–10 % (TRPM6, activated by insulin), leaving 3–5 % in the urine.")
 def nephron_figure(params: Parameters | None = None):
@@ -805,7 +805,7 @@ def depletion_text(sim: Simulation) -> str:
     return "\n".join(lines)
 
 
-@register("02.depletion", title="Serum vs cells: what happens when magnesium intake falls",
+@register("03.depletion", title="Serum vs cells: what happens when magnesium intake falls",
           intake_mg_per_day=Slider("Mg intake from day 0 (mg/day)", 0, 500, 0, 10),
           renal_leak_pct=Slider("Extra renal Mg leak (% of filtered load)", 0, 5, 0, 0.5),
           months=Slider("Duration (months)", 1, 24, 12, 1, integer=True))
@@ -846,7 +846,7 @@ def depletion_view(intake_mg_per_day, renal_leak_pct, months) -> View:
                       "cells_end_pct": float(sim.intracellular_pct[-1])})
 
 
-@register_benchmark("02.simulate_1y")
+@register_benchmark("03.simulate_1y")
 def _bench_simulate_one_year():
     return simulate(days=365.25, intake_mg_per_day=0.0)
 

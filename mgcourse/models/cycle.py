@@ -119,7 +119,7 @@ class Parameters:
       averaged 287 ± 93 mg/day (Wang et al. 2013, Nutrients 5:3910), so many people eat less.
     * ``absorbed_fraction`` = 0.35 (0–1): usual fractional absorption from a normal diet is
       30–40 % (NIH ODS as quoted in the fact sheet, section 3); here a constant (the
-      saturable absorption of Fine et al. 1991 is the subject of chapter 5).
+      saturable absorption of Fine et al. 1991 is the subject of chapter 6).
     * ``renal_loss_ref_mg_per_day`` = 112 mg/day: renal Mg loss at the replete reference,
       = 0.35 × 320. Urinary excretion is ≈100–150 mg/day and equals net absorption at
       steady state (fact sheet, section 3).
@@ -678,7 +678,7 @@ def steady_states(params: Parameters | None = None) -> list[SteadyState]:
 from .. import _registry as _bench  # noqa: E402
 
 
-@_bench.register_benchmark("03.simulate_3_years")
+@_bench.register_benchmark("04.simulate_3_years")
 def _bench_simulate_3_years():
     """One 3-year run of the full model from the healthy state at a low intake (the system moves)."""
     return simulate(Parameters(mg_intake_mg_per_day=150.0), days=3 * 365.25)

@@ -1,6 +1,6 @@
 """Analysis of the vicious-cycle model: bifurcation, folds, phase plane, outcome map, sensitivity.
 
-Plus the chapter-3 figures (``figures/ch03_*.png``) and widget callbacks (``03.*``).
+Plus the chapter-3 figures (``figures/ch04_*.png``) and widget callbacks (``03.*``).
 
 **Quasi-steady-state (QSS) reduction.** Glucose (time constant ≈ 1/18.7 day ≈ 1.3 h)
 and insulin (1/432 day ≈ 3.3 min) relax within hours; β-cell mass and the Mg pool
@@ -592,27 +592,27 @@ OKABE_DOWN = "#CC79A7"
 OKABE_UP = "#000000"
 
 
-@register_figure("ch03_feedback_loop", alt="A circular diagram: low intracellular magnesium lowers insulin sensitivity and "
+@register_figure("ch04_feedback_loop", alt="A circular diagram: low intracellular magnesium lowers insulin sensitivity and "
                  "beta-cell glucose sensing, which raises glucose, which raises renal magnesium loss through glycosuria "
                  "and weaker insulin action at the kidney, which lowers magnesium further.")
 def _fig_loop():
     return loop_diagram()
 
 
-@register_figure("ch03_bifurcation", alt="Steady-state glucose against magnesium intake in the toy model: a healthy stable "
+@register_figure("ch04_bifurcation", alt="Steady-state glucose against magnesium intake in the toy model: a healthy stable "
                  "branch near 100 mg/dL at high intake, a diabetic stable branch near 330 mg/dL at low intake, joined by "
                  "an unstable branch, with two stable states between about 190 and 350 mg/day.")
 def _fig_bifurcation():
     return bifurcation_figure()
 
 
-@register_figure("ch03_phase_plane", alt="Slow phase plane of magnesium pool against glucose with the magnesium nullcline, "
+@register_figure("ch04_phase_plane", alt="Slow phase plane of magnesium pool against glucose with the magnesium nullcline, "
                  "the beta-cell nullclines and trajectories that end either at the healthy or at the diabetic fixed point.")
 def _fig_phase_plane():
     return phase_plane_figure()
 
 
-@register_figure("ch03_outcome_map", alt="Map of long-run glucose over magnesium intake and starting magnesium pool: "
+@register_figure("ch04_outcome_map", alt="Map of long-run glucose over magnesium intake and starting magnesium pool: "
                  "low intakes always end diabetic, high intakes always healthy, and in between the outcome depends on "
                  "the starting pool.")
 def _fig_outcome_map():
@@ -645,7 +645,7 @@ def _n_stable(p: Parameters) -> int:
     return sum(s.stable for s in _c.steady_states(p))
 
 
-@register("03.explorer", title="Magnesium intake and the vicious cycle",
+@register("04.explorer", title="Magnesium intake and the vicious cycle",
           intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
           start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
           years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
@@ -675,7 +675,7 @@ def explorer_view(intake, start_mg_pool, years):
     return View(text=text, figure=fig, alt=alt)
 
 
-@register("03.bifurcation", title="How the illustrative parameters move the folds",
+@register("04.bifurcation", title="How the illustrative parameters move the folds",
           glycosuria_gain=Slider("Glycosuria gain (fractional extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
           insulin_conservation_gain=Slider("Insulin conservation gain (fractional extra loss without insulin action)", 0.0, 0.9, 0.5, 0.05),
           sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g (fraction of replete)", 0.5, 0.9, 0.7, 0.02))
@@ -696,7 +696,7 @@ def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg
     return View(text=text, figure=fig, alt=alt)
 
 
-@register("03.intervention", title="Raise the intake: when is it too late?",
+@register("04.intervention", title="Raise the intake: when is it too late?",
           start_intake=Slider("Intake before the switch (mg/day)", 50, 300, 150, 10),
           new_intake=Slider("Intake after the switch (mg/day)", 100, 700, 320, 10),
           switch_year=Slider("Switch after (years)", 0.0, 6.0, 1.0, 0.25))
@@ -726,7 +726,7 @@ def intervention_view(start_intake, new_intake, switch_year):
     return View(text=text, figure=fig, alt=alt)
 
 
-@register("03.phase_plane", title="The slow phase plane (M, G)",
+@register("04.phase_plane", title="The slow phase plane (M, G)",
           intake=Slider("Mg intake (mg/day)", 100, 500, 320, 10))
 def phase_plane_view(intake):
     """Nullclines, fixed points and trajectories in the (M, G) plane for one intake."""
@@ -745,7 +745,7 @@ def phase_plane_view(intake):
 from .. import _registry as _bench  # noqa: E402
 
 
-@_bench.register_benchmark("03.bifurcation_diagram")
+@_bench.register_benchmark("04.bifurcation_diagram")
 def _bench_bifurcation():
     """The full bifurcation computation over intake (branches, stability, folds)."""
     return bifurcation(Parameters())

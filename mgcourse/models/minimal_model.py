@@ -498,7 +498,7 @@ def _plot_ivgtt(axes, res: MinimalModelResult, *, label: str, color: str, ls: st
     ax_r.plot(res.t_min, res.params.p1 + res.x_per_min, color=color, linestyle=ls, linewidth=lw)
 
 
-@register("01.minimal_model", title="Bergman minimal model: an IVGTT with your S_I and S_G",
+@register("02.minimal_model", title="Bergman minimal model: an IVGTT with your S_I and S_G",
           si_e4=Slider("Insulin sensitivity S_I (×10⁻⁴ min⁻¹ per µU/mL)", 0.2, 10.0, 5.07, 0.01),
           sg=Slider("Glucose effectiveness S_G (min⁻¹)", 0.005, 0.05, 0.0308, 0.0002, readout_format=".4f"),
           compare=Checkbox("Compare with Bergman's group means (normal, IGT, type 2 diabetes)", True))
@@ -548,7 +548,7 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
                 data={"g60": res.glucose_at(60), "si_read": read, "auc": res.glucose_auc_above_basal()})
 
 
-@register_figure("ch01_minimal_model_groups",
+@register_figure("ch02_minimal_model_groups",
                  alt="Simulated IVGTT glucose curves of the Bergman minimal model with the group-mean S_I and S_G "
                      "of normal glucose tolerance, IGT and type 2 diabetes: the lower S_I, the slower glucose returns "
                      "to basal.")
@@ -569,12 +569,12 @@ def groups_figure():
     return fig
 
 
-@register_benchmark("01.simulate_180min")
+@register_benchmark("02.simulate_180min")
 def _bench_simulate():
     return simulate()
 
 
-@register_benchmark("01.fit_si_synthetic")
+@register_benchmark("02.fit_si_synthetic")
 def _bench_fit():
     d = synthetic_ivgtt(seed=1, si=2.0e-4, noise_sd_mg_dl=5.0)
     return fit_si(d.t_min, d.glucose_mg_dl, d.insulin_uU_ml)
