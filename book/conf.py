@@ -40,3 +40,8 @@ html_last_updated_fmt = None
 html_copy_source = True  # the download button offers each notebook (.ipynb)
 html_show_sourcelink = False
 html_context = {"default_mode": "light"}
+
+# -- maths: MathJax 3 vendored in _static/mathjax (no CDN; the site works offline)
+mathjax_path = "mathjax/tex-chtml.js"
+# a local favicon, so no browser asks the server for a missing /favicon.ico (a console error on every page)
+html_favicon = "_static/favicon.svg"
