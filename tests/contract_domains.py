@@ -306,7 +306,7 @@ AGE = Num(0, 120)
 ADULT = Num(19, 100)
 SEX = Choice(("female", "male"))
 CASE_ID = Choice(("A", "B", "C"))
-MG_INTAKE = Num(0, 2000)
+MG_INTAKE = Num(0, 5000)
 
 # ----------------------------------------------------------------------------- registry
 DOMAINS: dict[str, Spec] = {
@@ -448,24 +448,24 @@ DOMAINS: dict[str, Spec] = {
     # models.balance
     "models.balance.fractional_absorption": Spec({"intake_mg_per_day": MG_INTAKE, "params": P_BAL}, nonneg=True),
     "models.balance.absorbed_mg_per_day": Spec({"intake_mg_per_day": MG_INTAKE, "params": P_BAL}, nonneg=True),
-    "models.balance.filtered_load_mg_per_day": Spec({"serum_mmol_l": Arr(0, 5), "params": P_BAL}, nonneg=True),
-    "models.balance.urinary_mg_per_day": Spec({"serum_mmol_l": Arr(0, 5), "params": P_BAL}, nonneg=True),
-    "models.balance.fractional_excretion": Spec({"serum_mmol_l": Arr(0, 5, lo_incl=False, strategy=_floats(0.01, 5)), "params": P_BAL}, nonneg=True),
-    "models.balance.endogenous_faecal_mg_per_day": Spec({"serum_mmol_l": Arr(0, 5), "params": P_BAL}, nonneg=True),
-    "models.balance.equilibrium_pools_mg": Spec({"serum_mmol_l": Arr(0, 5), "params": P_BAL}, nonneg=True),
-    "models.balance.derivatives": Spec({"state_mg": Arr(0, 1e5, length=3), "params": P_BAL, "intake_mg_per_day": Num(0, 2000, none_ok=True)}),
-    "models.balance.steady_state": Spec({"params": P_BAL, "intake_mg_per_day": Num(0, 2000, none_ok=True, examples=(0.0,))}, nonneg=True),
+    "models.balance.filtered_load_mg_per_day": Spec({"serum_mmol_l": Arr(0, 10), "params": P_BAL}, nonneg=True),
+    "models.balance.urinary_mg_per_day": Spec({"serum_mmol_l": Arr(0, 10), "params": P_BAL}, nonneg=True),
+    "models.balance.fractional_excretion": Spec({"serum_mmol_l": Arr(0, 10, lo_incl=False, strategy=_floats(0.01, 5)), "params": P_BAL}, nonneg=True),
+    "models.balance.endogenous_faecal_mg_per_day": Spec({"serum_mmol_l": Arr(0, 10), "params": P_BAL}, nonneg=True),
+    "models.balance.equilibrium_pools_mg": Spec({"serum_mmol_l": Arr(0, 10), "params": P_BAL}, nonneg=True),
+    "models.balance.derivatives": Spec({"state_mg": Arr(0, 250_000, length=3), "params": P_BAL, "intake_mg_per_day": Num(0, 5000, none_ok=True)}),
+    "models.balance.steady_state": Spec({"params": P_BAL, "intake_mg_per_day": Num(0, 5000, none_ok=True, examples=(0.0,))}, nonneg=True),
     "models.balance.replete_state_mg": Spec({"params": P_BAL}, nonneg=True),
-    "models.balance.simulate": Spec({"params": P_BAL, "days": Num(1, 200), "intake_mg_per_day": Num(0, 2000, none_ok=True),
+    "models.balance.simulate": Spec({"params": P_BAL, "days": Num(0, 3650, lo_incl=False, strategy=_floats(1, 200)), "intake_mg_per_day": Num(0, 5000, none_ok=True),
                                      "rtol": Num(1e-13, 1e-2, only=(1e-6)), "atol": Num(1e-12, 1.0, only=(1e-6)),
                                      "n_points": Num(2, 200, integer=True, none_ok=True)}, slow=True, nonneg=True),
     "models.balance.depletion_summary": Spec({"sim": Obj(_balance_sim)}, check_output=False),
     "models.balance.pool_table": Spec({"params": P_BAL}),
     "models.balance.depletion_text": Spec({"sim": Obj(_balance_sim)}),
-    "models.balance.steady_state_table": Spec({"intakes_mg_per_day": Arr(0, 2000, scalar_ok=False, max_size=3),
+    "models.balance.steady_state_table": Spec({"intakes_mg_per_day": Arr(0, 5000, scalar_ok=False, max_size=3),
                                                "leaks_fe": Arr(0, 0.5, scalar_ok=False, max_size=2)}, nonneg=True),
     "models.balance.hill_sensitivity_table": Spec({"hills": Arr(0.25, 6, scalar_ok=False, max_size=2), "intake_mg_per_day": MG_INTAKE,
-                                                   "days": Num(10, 730)}, slow=True, check_output=False),
+                                                   "days": Num(0, 3650, lo_incl=False, strategy=_floats(10, 200))}, slow=True, check_output=False),
     "models.balance.wilson_interval": Spec({"cases": Num(0, 100, integer=True), "n": Fixed(100), "z": Num(0, 10, lo_incl=False)},
                                            nonneg=True, output_check=lambda kw, r: r[0] <= kw["cases"] / kw["n"] <= r[1] <= 1),
     "models.balance.serum_vs_cells_figure": Spec({"params": P_BAL, "hills": Arr(0.25, 6, scalar_ok=False, max_size=2)}, slow=True, check_output=False),
