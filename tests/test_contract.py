@@ -156,3 +156,74 @@ def test_invalid_input_is_refused_naming_the_parameter(qual):
             else:
                 problems.append(f"{name}={_short(bad)}: accepted, returned {_short(result)}")
     assert not problems, f"{qual}:\n  " + "\n  ".join(problems)
+
+
+# ----------------------------------------------------------------------------- regressions from issue #15
+def _regressions():
+    from mgcourse import capstone, chemistry, checks, diet, evidence, indices, signalling, units
+    from mgcourse.models import absorption, balance, cycle, cycle_analysis, minimal_model
+
+    nan, inf = float("nan"), float("inf")
+    return [
+        ("diet.judge(100, inf)", lambda: diet.judge(100, inf), "computed"),
+        ("reverse_causation_snapshot(day=nan)", lambda: evidence.reverse_causation_snapshot((1.0,), day=nan), "day"),
+        ("qss_glucose(nan, 1.0)", lambda: cycle_analysis.qss_glucose(nan, 1.0), "beta_mg"),
+        ("qss_glucose(iterations=0)", lambda: cycle_analysis.qss_glucose(300.0, 1.0, iterations=0), "iterations"),
+        ("minimal_model.derivatives(unknown equation)",
+         lambda: minimal_model.derivatives(0.0, [200.0, 0.0, 50.0], insulin_equation="nonsense"), "insulin_equation"),
+        ("minimal_model.derivatives(7-element state)",
+         lambda: minimal_model.derivatives(0.0, [200.0, 0.0, 50.0, 1, 2, 3, 4]), "state"),
+        ("balance.urinary_mg_per_day(-1)", lambda: balance.urinary_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.filtered_load_mg_per_day(-1)", lambda: balance.filtered_load_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.endogenous_faecal_mg_per_day(-1)", lambda: balance.endogenous_faecal_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.wilson_interval(z=-1)", lambda: balance.wilson_interval(10, 100, z=-1), "z"),
+        ("insulin_to_match(ec50=-1)", lambda: signalling.insulin_to_match(0.3, 0.6, ec50_uU_ml=-1), "ec50_uU_ml"),
+        ("insulin_to_match(hill=0)", lambda: signalling.insulin_to_match(0.3, 0.6, hill=0), "hill"),
+        ("homa_ir(1e308, 9)", lambda: indices.homa_ir(1e308, 9), "glucose_mmol_l"),
+        ("homa_ir(True, 9.0)", lambda: indices.homa_ir(True, 9.0), "glucose_mmol_l"),
+        ("quicki_position(inf)", lambda: signalling.quicki_position(inf), "q"),
+        ("quicki_position(nan)", lambda: signalling.quicki_position(nan), "q"),
+        ("units.convert(to_unit=None)", lambda: units.convert(5.5, "mmol/L", None, substance="glucose"), "to_unit"),
+        ("cycle.simulate(rtol='abc')", lambda: cycle.simulate(days=10, rtol="abc"), "rtol"),
+        ("splitting_table(portions=[])", lambda: absorption.splitting_table(300, portions=[]), "portions"),
+        ("molar_mass(deep nesting)", lambda: chemistry.molar_mass("Mg" + "(" * 2000 + "O" + ")" * 2000), "formula"),
+        ("molar_mass(huge subscript)", lambda: chemistry.molar_mass("Mg" + "9" * 400), "formula"),
+        ("capstone.indices_report(None)", lambda: capstone.indices_report(None), "case"),
+        ("capstone.cite(['x'])", lambda: capstone.cite(["x"]), "reference key"),
+        ("checks.value(expected=nan)", lambda: checks.value(nan), "expected"),
+        ("as_float(10**400)", lambda: indices.fasting_glucose_category(10 ** 400), "glucose_mg_dl"),
+        ("cycle.si_factor(params=0)", lambda: cycle.si_factor(1.0, params=0), "params"),
+    ]
+
+
+@pytest.mark.parametrize("label,call,name", _regressions(), ids=[r[0] for r in _regressions()])
+def test_issue_15_regressions_are_refused(label, call, name):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert name in str(info.value), f"{label}: message does not name {name!r}: {info.value}"
+    assert not isinstance(info.value, (OverflowError, RecursionError, ZeroDivisionError, KeyError))
+
+
+def test_steady_state_at_zero_intake_is_finite():
+    from mgcourse.models import balance
+
+    ss = balance.steady_state(intake_mg_per_day=0)
+    values = [float(getattr(ss, f.name)) for f in dataclasses.fields(ss)]
+    assert all(math.isfinite(v) for v in values), ss
+    p = balance.DEFAULT
+    assert ss.fractional_excretion == pytest.approx(p.renal_fe_floor + p.renal_extra_fe)
+
+
+def test_huge_integers_give_the_range_message():
+    from mgcourse.models import balance
+
+    with pytest.raises(ValueError, match=r"intake_mg_per_day must be between 0 and 5000 mg/day, got 1e\+400"):
+        balance.fractional_absorption(10 ** 400)
+
+
+def test_wilson_interval_is_ordered_and_within_0_1():
+    from mgcourse.models import balance
+
+    for cases in (0, 1, 50, 99, 100):
+        lo, hi = balance.wilson_interval(cases, 100)
+        assert 0.0 <= lo <= cases / 100 <= hi <= 1.0
