@@ -138,7 +138,9 @@ def _short(v):
     return r if len(r) < 40 else r[:37] + "..."
 
 
-@pytest.mark.parametrize("qual", TESTED)
+@pytest.mark.parametrize("qual", [pytest.param(q, marks=pytest.mark.xfail(
+    strict=True, reason=f"issue #15 still open for parameters: {cd.KNOWN_GAPS[q]}")) if q in cd.KNOWN_GAPS else q
+    for q in TESTED])
 def test_invalid_input_is_refused_naming_the_parameter(qual):
     spec = cd.DOMAINS[qual]
     base = {k: s.base() for k, s in spec.params.items()}
