@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, diet, evidence, intakes, supplements
-from ._validate import choice, in_range
+from ._validate import ArgumentTypeError, choice, in_range, instance_of
 from .indices import QUICKI_TYPICAL, fasting_glucose_category, homa_ir, quicki
 from .models import absorption, cycle
 from .style import OKABE_ITO, ROLE_COLORS, new_figure
@@ -316,6 +316,16 @@ CASE_IDS = tuple(CASES)
 _ACTIVE = {"case_id": "A"}
 
 
+def _check_case(case) -> None:
+    instance_of("case", case, Case, what="capstone.Case (from capstone.get_case)")
+
+
+def _check_entries(entries) -> None:
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, (list, tuple)):
+        raise ArgumentTypeError(f"entries must be a list of FoodLogEntry or (ndb_no, amount, unit) entries, "
+                                f"got {type(entries).__name__}")
+
+
 def get_case(case_id: str) -> Case:
     """The case record for ``case_id`` ("A", "B" or "C")."""
     if not isinstance(case_id, str) or case_id.strip().upper() not in CASES:
@@ -363,6 +373,7 @@ class LabValues:
 
 def lab_values(case: Case) -> LabValues:
     """Convert the case's lab report (mixed units) with :func:`mgcourse.units.convert`."""
+    _check_case(case)
     gv, gu = case.glucose
     iv, iu = case.insulin
     mv, mu = case.serum_mg
@@ -395,6 +406,7 @@ def indices_report(case: Case) -> IndexReport:
     QUICKI is compared with the means ± SD of Yokoyama et al. 2003 (healthy 0.389 ± 0.041); HOMA-IR with
     the thresholds studies in the course used (≥ 3, > 3.6), because no universal cut-off exists.
     """
+    _check_case(case)
     lab = lab_values(case)
     h = float(homa_ir(lab.glucose_mmol_l, lab.insulin_uU_ml))
     q = float(quicki(lab.glucose_mg_dl, lab.insulin_uU_ml))
@@ -438,7 +450,7 @@ def _entry(k: int, item) -> FoodLogEntry:
         return item
     if isinstance(item, (tuple, list)) and len(item) in (3, 4):
         return FoodLogEntry(*item)
-    raise ValueError(f"food-log entry {k} must be a FoodLogEntry or a tuple (ndb_no, amount, unit[, meal]), "
+    raise ValueError(f"entries: food-log entry {k} must be a FoodLogEntry or a tuple (ndb_no, amount, unit[, meal]), "
                      f"got {item!r}")
 
 
@@ -450,6 +462,7 @@ def food_log_table(entries) -> pd.DataFrame:
     the entry for an empty log, an unknown NDB number, an unknown unit, an amount ≤ 0, or a food
     without a magnesium value in SR28.
     """
+    _check_entries(entries)
     if isinstance(entries, (str, bytes)) or not hasattr(entries, "__iter__"):
         raise ValueError(f"entries must be a list of (ndb_no, amount, unit) entries, got {entries!r}")
     items = [_entry(k, it) for k, it in enumerate(entries, 1)]
@@ -476,6 +489,7 @@ def food_log_table(entries) -> pd.DataFrame:
 
 def food_log_total_mg(entries) -> float:
     """Total dietary magnesium (mg) of a food log (see :func:`food_log_table`)."""
+    _check_entries(entries)
     return float(food_log_table(entries)["magnesium_mg"].sum())
 
 
@@ -494,6 +508,7 @@ class IntakeComparison:
 
 def intake_comparison(case: Case, total_mg: float) -> IntakeComparison:
     """Compare a daily intake (mg) with the case's EAR and RDA (IOM 1997) and the EFSA AI (2015)."""
+    _check_case(case)
     total = in_range("total_mg", total_mg, 0, 10_000, unit="mg/day")
     r = intakes.rda(case.age_years, case.sex, pregnant=case.pregnant)
     e = intakes.ear(case.age_years, case.sex)
@@ -529,6 +544,7 @@ class FoodPlan:
 
 def apply_swaps(entries, swaps) -> tuple:
     """Replace foods at the same weight: each (from NDB, to NDB) swap turns the entry into grams of the new food."""
+    _check_entries(entries)
     items = [_entry(k, it) for k, it in enumerate(entries, 1)]
     mapping = {}
     for s in swaps:
@@ -548,6 +564,7 @@ def apply_swaps(entries, swaps) -> tuple:
 
 def plan_foods(case: Case) -> tuple:
     """The everyday foods (NDB, cap g, measure) of chapter 5 that this person eats."""
+    _check_case(case)
     excluded = {data.food_by_ndb(n)["ndb_no"] for n in case.exclude_from_plan}
     return tuple(f for f in diet.EVERYDAY_FOODS if f[0] not in excluded)
 
@@ -558,6 +575,7 @@ def food_plan(case: Case) -> FoodPlan:
     The optimiser picks the least-energy amounts of the person's everyday foods, each capped at about one
     usual portion (chapter 5's illustrative caps). Food magnesium has no UL.
     """
+    _check_case(case)
     before = food_log_table(case.food_log)
     swapped = apply_swaps(case.food_log, case.swaps)
     after = food_log_table(swapped)
@@ -613,6 +631,7 @@ class SupplementReport:
 
 def supplement_report(case: Case) -> SupplementReport | None:
     """Elemental Mg from the label's salt formula, the UL placement and an absorption estimate (chapter 6)."""
+    _check_case(case)
     s = case.supplement
     if s is None:
         return None
@@ -667,6 +686,7 @@ def supplement_as_food_equivalent_mg(report: SupplementReport | None) -> float:
     The cycle model absorbs a fixed fraction (``absorbed_fraction`` = 0.35, chapter 4) of its intake, so
     an absorbed amount A corresponds to A / 0.35 mg/day of intake: an assumption that links two toy models.
     """
+    instance_of("report", report, SupplementReport, what="capstone.SupplementReport", none_ok=True)
     if report is None:
         return 0.0
     return report.absorbed_mg_per_day / cycle.Parameters().absorbed_fraction
@@ -674,6 +694,7 @@ def supplement_as_food_equivalent_mg(report: SupplementReport | None) -> float:
 
 def model_scenarios(case: Case) -> list[Scenario]:
     """Three intake scenarios for the case in the cycle model: food now, food now + supplement, planned diet."""
+    _check_case(case)
     food = food_log_total_mg(case.food_log)
     plan = food_plan(case)
     out = [run_scenario("current food log", food)]
@@ -698,6 +719,7 @@ def pool_category(mg_pool: float) -> str:
 
 def model_limits(case: Case) -> list[str]:
     """What the cycle model cannot tell about this person (general limits, plus case-specific ones)."""
+    _check_case(case)
     out = [
         "The magnesium part of the model is a **toy**: its parameters (how Mg acts on insulin sensitivity and "
         "β-cell sensing, renal loss, pool size) are illustrative assumptions, not measured in any person.",
@@ -737,6 +759,7 @@ class Claim:
 
 def evidence_summary(case: Case) -> list[Claim]:
     """Graded claims about this case (established / likely / hypothesis / toy-model assumption) with references."""
+    _check_case(case)
     r = pipeline(case.case_id)
     idx, cmp_, plan = r.indices, r.intake, r.plan
     claims = [
@@ -787,11 +810,13 @@ def evidence_summary(case: Case) -> list[Claim]:
 
 def evidence_table(case: Case) -> pd.DataFrame:
     """:func:`evidence_summary` as a table with reference numbers."""
+    _check_case(case)
     return pd.DataFrame([{"claim": c.statement, "grade": c.grade, "refs": cite(*c.refs)} for c in evidence_summary(case)])
 
 
 def evidence_markdown(case: Case) -> str:
     """:func:`evidence_summary` as a Markdown list (grades in bold, reference numbers as in notebook 07)."""
+    _check_case(case)
     return "\n".join(f"- **{c.grade}.** {c.statement} {cite(*c.refs)}" for c in evidence_summary(case))
 
 

@@ -154,8 +154,17 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
 # --------------------------------------------------------------------------- graders
 def value(expected: float, *, rtol: float = 1e-3, atol: float = 0.0, what: str = "your value",
           mistakes: dict[float, str] | None = None):
-    """Grader for a single number. ``mistakes`` maps a typical wrong value to a targeted message."""
-    mistakes = mistakes or {}
+    """Grader for a single number. ``mistakes`` maps a typical wrong value to a targeted message.
+
+    ``expected`` must be a finite number (a NaN or infinite expected value would build a
+    grader that can never pass), ``rtol`` and ``atol`` finite and ≥ 0.
+    """
+    from ._validate import as_float, in_range, instance_of
+
+    expected = as_float("expected", expected)
+    rtol = in_range("rtol", rtol, 0, 1)
+    atol = in_range("atol", atol, 0, None)
+    mistakes = {} if mistakes is None else dict(instance_of("mistakes", mistakes, dict, none_ok=True))
 
     def grade(answer):
         if is_stub(answer):

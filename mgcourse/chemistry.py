@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from ._validate import ArgumentTypeError, in_range
 
 #: Standard atomic weights, g/mol (IUPAC abridged values, 2021 table).
 #: H, C, N, O, S, Cl and Mg are the values checked in the course fact sheet
@@ -40,6 +41,11 @@ ATOMIC_WEIGHTS: dict[str, float] = {
 #: Characters accepted between the parts of an adduct or hydrate ("MgSO4·7H2O").
 HYDRATE_SEPARATORS = "·.*"
 
+
+#: Limits that keep the parser's work bounded (real formulas are far inside them).
+MAX_COUNT = 999_999
+MAX_DEPTH = 20
+MAX_FORMULA_LENGTH = 500
 
 class _Parser:
     """Recursive-descent parser for formulas such as ``Mg3(C6H5O7)2·9H2O``."""
@@ -67,7 +73,11 @@ class _Parser:
             self.pos += 1
         if self.pos == start:
             return None
+        if self.pos - start > 6:
+            raise self.error(f"a count must be at most {MAX_COUNT} (got {self.pos - start} digits)", start)
         value = int(self.s[start : self.pos])
+        if value > MAX_COUNT:
+            raise self.error(f"a count must be at most {MAX_COUNT} (got {value})", start)
         if value == 0:
             raise self.error("a count of 0 is not allowed", start)
         return value
@@ -106,6 +116,8 @@ class _Parser:
         while True:
             char = self.peek()
             if char == "(":
+                if depth >= MAX_DEPTH:
+                    raise self.error(f"parentheses are nested more than {MAX_DEPTH} deep", self.pos)
                 open_pos = self.pos
                 self.pos += 1
                 inner = self.sequence(depth + 1)
@@ -169,7 +181,9 @@ def parse_formula(formula: str) -> dict[str, int]:
         position of the problem and shows a caret under it.
     """
     if not isinstance(formula, str):
-        raise ValueError(f"formula must be a string (got {formula!r})")
+        raise ArgumentTypeError(f"formula must be a string (got {formula!r})")
+    if len(formula) > MAX_FORMULA_LENGTH:
+        raise ValueError(f"formula must be at most {MAX_FORMULA_LENGTH} characters long (got {len(formula)})")
     return dict(_parse_cached(formula))
 
 
@@ -189,17 +203,19 @@ def elemental_fraction(formula: str, element: str = "Mg") -> float:
     ``elemental_fraction("MgO")`` is 0.6030: 60.30 % of magnesium oxide's mass
     is magnesium. Returns 0.0 if the element does not occur in the formula.
     """
-    if element not in ATOMIC_WEIGHTS:
+    if not isinstance(element, str) or element not in ATOMIC_WEIGHTS:
         allowed = ", ".join(sorted(ATOMIC_WEIGHTS))
         raise ValueError(f"element must be one of {allowed} (got {element!r})")
     counts = parse_formula(formula)
     return counts.get(element, 0) * ATOMIC_WEIGHTS[element] / molar_mass(formula)
 
 
+#: Largest mass (mg) the salt/elemental conversions accept (100 g: far above any dose).
+MAX_MASS_MG = 100_000.0
+
+
 def _check_mass(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number of mg >= 0 (got {value!r})")
-    return float(value)
+    return in_range(name, value, 0, MAX_MASS_MG, unit="mg")
 
 
 def salt_mass_for_elemental_mg(elemental_mg: float, formula: str) -> float:

@@ -886,7 +886,15 @@ def _mg(ndb: str, amount: float, unit: str) -> float:
 
 
 def judge(claimed: float, computed: float, rtol: float = 0.10) -> bool:
-    """True if a claimed value lies within ``rtol`` (relative) of the value computed from the data."""
+    """True if a claimed value lies within ``rtol`` (relative) of the value computed from the data.
+
+    ``claimed`` and ``computed`` must be finite numbers (an infinite value is refused, not judged);
+    ``rtol`` is between 0 and 1.
+    """
+    from mgcourse._validate import as_float, in_range
+
+    claimed, computed = as_float("claimed", claimed), as_float("computed", computed)
+    rtol = in_range("rtol", rtol, 0, 1)
     return abs(claimed - computed) <= rtol * abs(computed)
 
 

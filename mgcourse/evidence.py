@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import chemistry
-from ._validate import as_array, as_float, choice, in_range
+from ._validate import as_array, as_bool, as_float, as_int, choice, in_range
 
 #: Two-sided 95 % normal quantile, used for every confidence interval here.
 Z95 = 1.959963984540054
@@ -947,9 +947,13 @@ def reverse_causation_snapshot(si_fractions=(1.0, 0.7, 0.5, 0.35, 0.28, 0.2, 0.1
     Everyone eats the same 320 mg/day. At ``day`` (days after their insulin sensitivity fell)
     the table gives glucose, insulin, HOMA-IR (G mg/dL × I µU/mL / 405) and the Mg pool M.
     """
+    fractions = as_array("si_fractions", si_fractions, low=0.05, high=1.0, ndim=1)
+    day = as_int("day", day, 0, 3650, unit="days")
+    full_cycle = as_bool("full_cycle", full_cycle)
     rows = []
-    for f in si_fractions:
-        s = reverse_causation_run(float(f), full_cycle=full_cycle)
+    for f in fractions:
+        f = float(f)
+        s = reverse_causation_run(f, full_cycle=full_cycle)
         k = int(np.argmin(np.abs(s.t_days - day)))
         g, i = float(s.glucose_mg_dl[k]), float(s.insulin_uU_ml[k])
         rows.append({"si_pct_of_normal": 100 * f, "glucose_mg_dl": g, "insulin_uU_ml": i,

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import positive_array, scalar_or_array
+from ._validate import as_array, in_range, scalar_or_array
 
 #: HOMA-IR denominator with glucose in mmol/L (4.5 mmol/L × 5 µU/mL).
 HOMA_DENOMINATOR_MMOL = 22.5
@@ -45,14 +45,25 @@ FASTING_GLUCOSE_CATEGORIES_MG_DL = (
 )
 
 
+#: Upper limits accepted by the index functions: far above any survivable value, low enough that the
+#: results stay finite (``homa_ir(1e308, 9)`` is refused instead of overflowing to inf).
+MAX_GLUCOSE_MMOL_L = 100.0
+MAX_GLUCOSE_MG_DL = 1800.0
+MAX_INSULIN_UU_ML = 10_000.0
+
+
+def _arg(name, value, high, unit):
+    return as_array(name, value, low=0.0, high=high, low_inclusive=False, unit=unit)
+
+
 def homa_ir(glucose_mmol_l: Any, insulin_uU_ml: Any):
     """HOMA-IR from fasting glucose (mmol/L) and fasting insulin (µU/mL).
 
     >>> homa_ir(5.0, 9.0)
     2.0
     """
-    g = positive_array("glucose_mmol_l", glucose_mmol_l, "mmol/L")
-    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    g = _arg("glucose_mmol_l", glucose_mmol_l, MAX_GLUCOSE_MMOL_L, "mmol/L")
+    i = _arg("insulin_uU_ml", insulin_uU_ml, MAX_INSULIN_UU_ML, "µU/mL")
     out = g * i / HOMA_DENOMINATOR_MMOL
     return scalar_or_array(out, glucose_mmol_l, insulin_uU_ml)
 
@@ -62,8 +73,8 @@ def homa_beta(glucose_mmol_l: Any, insulin_uU_ml: Any):
 
     Glucose must be above 3.5 mmol/L, where the formula is defined.
     """
-    g = positive_array("glucose_mmol_l", glucose_mmol_l, "mmol/L")
-    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    g = _arg("glucose_mmol_l", glucose_mmol_l, MAX_GLUCOSE_MMOL_L, "mmol/L")
+    i = _arg("insulin_uU_ml", insulin_uU_ml, MAX_INSULIN_UU_ML, "µU/mL")
     if np.any(g <= 3.5):
         raise ValueError(f"glucose_mmol_l must be greater than 3.5 mmol/L for HOMA-%B, got {glucose_mmol_l}")
     out = 20.0 * i / (g - 3.5)
@@ -79,8 +90,8 @@ def quicki(glucose_mg_dl: Any, insulin_uU_ml: Any):
     >>> round(quicki(90, 5), 3)
     0.377
     """
-    g = positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL")
-    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL")
+    g = _arg("glucose_mg_dl", glucose_mg_dl, MAX_GLUCOSE_MG_DL, "mg/dL")
+    i = _arg("insulin_uU_ml", insulin_uU_ml, MAX_INSULIN_UU_ML, "µU/mL")
     denom = np.log10(i) + np.log10(g)
     if np.any(denom <= 0):
         raise ValueError("glucose_mg_dl × insulin_uU_ml must be greater than 1 for QUICKI to be defined")
@@ -101,8 +112,8 @@ def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any) -> float:
     float
         10,000 / √(G0 × I0 × mean(G) × mean(I)).
     """
-    g = positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL").ravel()
-    i = positive_array("insulin_uU_ml", insulin_uU_ml, "µU/mL").ravel()
+    g = _arg("glucose_mg_dl", glucose_mg_dl, MAX_GLUCOSE_MG_DL, "mg/dL").ravel()
+    i = _arg("insulin_uU_ml", insulin_uU_ml, MAX_INSULIN_UU_ML, "µU/mL").ravel()
     if g.size < 2 or i.size < 2:
         raise ValueError("glucose_mg_dl and insulin_uU_ml must each hold at least 2 OGTT samples (fasting first)")
     if g.size != i.size:
@@ -112,7 +123,7 @@ def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any) -> float:
 
 def fasting_glucose_category(glucose_mg_dl: float) -> str:
     """ADA category of a fasting plasma glucose value in mg/dL (one reading; diagnosis needs confirmation)."""
-    g = float(positive_array("glucose_mg_dl", glucose_mg_dl, "mg/dL").ravel()[0])
+    g = in_range("glucose_mg_dl", glucose_mg_dl, 0.0, MAX_GLUCOSE_MG_DL, low_inclusive=False, unit="mg/dL")
     label = FASTING_GLUCOSE_CATEGORIES_MG_DL[0][1]
     for lower, name in FASTING_GLUCOSE_CATEGORIES_MG_DL:
         if g >= lower:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+from ._validate import in_range
 import pandas as pd
 
 from mgcourse.data import load_intakes
@@ -33,11 +34,12 @@ REPRODUCTIVE_AGE_YEARS = (14, 51)
 
 
 def _age(age_years) -> float:
-    if isinstance(age_years, bool) or not isinstance(age_years, Real) or not math.isfinite(age_years) \
-            or not AGE_RANGE_YEARS[0] <= age_years <= AGE_RANGE_YEARS[1]:
-        lo, hi = AGE_RANGE_YEARS
-        raise ValueError(f"age_years must be a finite number from {lo} to {hi} years (got {age_years!r})")
-    return float(age_years)
+    lo, hi = AGE_RANGE_YEARS
+    return in_range("age_years", age_years, lo, hi, unit="years")
+
+
+#: Largest daily dose :func:`ul_status` accepts (mg/day): 100 g, far above any real dose.
+MAX_DOSE_MG_PER_DAY = 100_000.0
 
 
 def _sex(sex) -> str:
@@ -151,8 +153,7 @@ def intake_table(source: str = "IOM1997") -> pd.DataFrame:
 
 def ul_status(dose_mg: float, age_years: float) -> str:
     """One sentence comparing a daily dose of supplemental Mg (mg/day) with the US UL for an age (years)."""
-    if isinstance(dose_mg, bool) or not isinstance(dose_mg, Real) or not math.isfinite(dose_mg) or dose_mg < 0:
-        raise ValueError(f"dose_mg must be a finite number of mg/day >= 0 (got {dose_mg!r})")
+    dose_mg = in_range("dose_mg", dose_mg, 0, MAX_DOSE_MG_PER_DAY, unit="mg/day")
     age = _age(age_years)
     ul = upper_limit_supplemental(age)
     dose = f"{dose_mg:g} mg/day of supplemental Mg"

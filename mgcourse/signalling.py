@@ -186,12 +186,14 @@ def receptor_activation(insulin_uU_ml: Any, mg_relative: float = 1.0, *, ec50_uU
 def insulin_to_match(target: float, mg_relative: float, *, ec50_uU_ml: float = TOY_EC50_UU_ML, hill: float = 1.0,
                      k_mg_relative: float = TOY_K_MG_RELATIVE) -> float:
     """Insulin (µU/mL) that gives activation ``target`` at ``mg_relative``; ``inf`` if unreachable."""
-    f = mg_factor(mg_relative, k_mg_relative)
+    f = mg_factor(in_range("mg_relative", mg_relative, 0.0, 3.0), k_mg_relative)
     target = in_range("target", target, 0.0, 10.0)
+    ec50 = in_range("ec50_uU_ml", ec50_uU_ml, 0.0, 1e4, low_inclusive=False, unit="µU/mL")
+    h = in_range("hill", hill, 0.25, 6.0)
     if f <= 0 or target >= f:
         return math.inf
     r = target / f
-    return float(ec50_uU_ml * (r / (1.0 - r)) ** (1.0 / hill))
+    return float(ec50 * (r / (1.0 - r)) ** (1.0 / h))
 
 
 @register("02.receptor_toy", title="Teaching model: receptor activation vs insulin and intracellular Mg",
@@ -322,6 +324,7 @@ def _fmt_vals(arr) -> str:
 
 def quicki_position(q: float) -> str:
     """Where a QUICKI value lies relative to the typical values of Yokoyama et al. 2003."""
+    q = in_range("q", q, 0.0, 5.0, low_inclusive=False)
     healthy_mean, healthy_sd = indices.QUICKI_TYPICAL["healthy"]
     z = (q - healthy_mean) / healthy_sd
     means = sorted(((m, name) for name, (m, _) in indices.QUICKI_TYPICAL.items()), reverse=True)

@@ -82,6 +82,14 @@ def normalise_unit(unit: str) -> str:
     return _ALIASES[key]
 
 
+def _normalise(name: str, unit) -> str:
+    """:func:`normalise_unit` with the caller's parameter name in the message."""
+    try:
+        return normalise_unit(unit)
+    except ValueError as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+
+
 def units_for(substance: str) -> dict[str, tuple[str, ...]]:
     """The units allowed for a substance, grouped by kind (amount / concentration)."""
     if substance not in _UNITS:
@@ -132,7 +140,7 @@ def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
     """
     if substance not in _UNITS:
         raise ValueError(f"unknown substance {substance!r}; allowed: {', '.join(SUBSTANCES)}")
-    f_unit, t_unit = normalise_unit(from_unit), normalise_unit(to_unit)
+    f_unit, t_unit = _normalise("from_unit", from_unit), _normalise("to_unit", to_unit)
     insulin_factor = in_range("insulin_factor", insulin_factor, 5.0, 8.0, unit="pmol/L per µU/mL")
     f_kind, f_factor = _kind_and_factor(f_unit, substance, insulin_factor)
     t_kind, t_factor = _kind_and_factor(t_unit, substance, insulin_factor)

@@ -53,7 +53,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._validate import in_range
+from .._validate import ArgumentTypeError, as_array, in_range
 from ..units import MG_MOLAR_MASS_G_PER_MOL, MG_VALENCE
 
 #: mg of elemental Mg per mEq (24.305 g/mol ÷ valence 2).
@@ -155,7 +155,7 @@ def _portions(portions) -> int:
 def _form(form):
     if form is None:
         return None
-    if form not in REPORTED_FORM_ABSORPTION:
+    if not isinstance(form, str) or form not in REPORTED_FORM_ABSORPTION:
         raise ValueError(
             f"form must be None (the dose model: Mg acetate with a meal, Fine 1991) or one of "
             f"{', '.join(map(repr, REPORTED_FORM_ABSORPTION))}, got {form!r}: the course's sources give no "
@@ -207,31 +207,37 @@ def absorbed_mg(daily_dose_mg: float, portions: int = 1, *, form: str | None = N
 
 def absorbed_mg_curve(doses_mg) -> np.ndarray:
     """Vectorised A(I) (mg per portion) for an array of single-portion doses (mg), for plotting."""
-    d = np.asarray(doses_mg, dtype=float)
-    if d.size == 0 or not np.all(np.isfinite(d)) or np.any(d < 0) or np.any(d > MAX_DOSE_MG):
-        raise ValueError(f"doses_mg must be finite numbers between 0 and {MAX_DOSE_MG:g} mg")
+    d = as_array("doses_mg", doses_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
     return d * (VMAX_MG / (KM_MG + d) + PARACELLULAR_FRACTION)
 
 
 def fraction_absorbed_curve(doses_mg) -> np.ndarray:
     """Vectorised f(I) (0–1) for an array of single-portion doses (mg), for plotting."""
-    d = np.asarray(doses_mg, dtype=float)
-    if d.size == 0 or not np.all(np.isfinite(d)) or np.any(d < 0) or np.any(d > MAX_DOSE_MG):
-        raise ValueError(f"doses_mg must be finite numbers between 0 and {MAX_DOSE_MG:g} mg")
+    d = as_array("doses_mg", doses_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
     return VMAX_MG / (KM_MG + d) + PARACELLULAR_FRACTION
 
 
 def splitting_table(daily_dose_mg: float, portions=(1, 2, 3)):
-    """A table: the same daily dose in 1, 2, 3 … portions → mg per portion, mg absorbed, % absorbed."""
+    """A table: the same daily dose in 1, 2, 3 … portions → mg per portion, mg absorbed, % absorbed.
+
+    For a dose of 0 the "% of dose" column gives its limit as the dose tends to 0 (the
+    fraction absorbed from a vanishing portion), not NaN.
+    """
     import pandas as pd
 
     dose = _dose("daily_dose_mg", daily_dose_mg)
+    if isinstance(portions, (str, bytes, bool)) or not hasattr(portions, "__iter__"):
+        raise ArgumentTypeError(f"portions must be a list of whole numbers between 1 and {MAX_PORTIONS}, "
+                                f"got {portions!r}")
+    portions = list(portions)
+    if not portions:
+        raise ValueError(f"portions must not be empty (give whole numbers between 1 and {MAX_PORTIONS})")
     rows = []
     for p in portions:
         n = _portions(p)
         a = absorbed_mg(dose, n)
         rows.append({"portions per day": n, "mg per portion": dose / n, "absorbed (mg/day)": a,
-                     "absorbed (% of dose)": 100 * a / dose if dose > 0 else float("nan")})
+                     "absorbed (% of dose)": 100 * a / dose if dose > 0 else 100 * _fraction(0.0)})
     return pd.DataFrame(rows).set_index("portions per day")
 
 

@@ -59,7 +59,7 @@ import numpy as np
 from scipy.integrate import odeint
 from scipy.optimize import brentq
 
-from .._validate import as_float, in_range
+from .._validate import as_array, as_float, as_int, in_range, instance_of, scalar_or_array
 from ..units import HYPOMAGNESAEMIA_CUTOFF_MMOL_L, MG_MOLAR_MASS_G_PER_MOL, SERUM_MG_RANGE_MMOL_L
 from . import absorption as _absorption
 
@@ -259,9 +259,17 @@ def _renal_threshold(p: Parameters) -> float:
 def _params(params) -> Parameters:
     if params is None:
         return DEFAULT
-    if not isinstance(params, Parameters):
-        raise ValueError(f"params must be a balance.Parameters (or None for the defaults), got {type(params).__name__}")
-    return params
+    return instance_of("params", params, Parameters, what="balance.Parameters", none_ok=True)
+
+
+#: Highest serum Mg the flux functions accept (mmol/L): far above any survivable value.
+MAX_SERUM_MMOL_L = 10.0
+
+
+def _serum_arg(serum_mmol_l, *, positive: bool = False):
+    """A serum Mg (number or array, mmol/L) checked against 0 (or > 0) … MAX_SERUM_MMOL_L."""
+    return as_array("serum_mmol_l", serum_mmol_l, low=0.0, high=MAX_SERUM_MMOL_L, low_inclusive=not positive,
+                    unit="mmol/L")
 
 
 def _intake(intake_mg_per_day) -> float:
@@ -302,14 +310,15 @@ def filtered_load_mg_per_day(serum_mmol_l, params: Parameters | None = None):
     At 0.85 mmol/L: 180 L/day × 0.70 × 0.85 mmol/L × 24.305 mg/mmol ≈ 2,600 mg/day.
     """
     p = _params(params)
-    c = np.asarray(serum_mmol_l, dtype=float)
-    return p.gfr_l_per_day * p.ultrafilterable_fraction * c * MG_PER_MMOL
+    c = _serum_arg(serum_mmol_l)
+    out = p.gfr_l_per_day * p.ultrafilterable_fraction * c * MG_PER_MMOL
+    return out if np.ndim(serum_mmol_l) else np.float64(out)
 
 
 def urinary_mg_per_day(serum_mmol_l, params: Parameters | None = None):
     """Urinary Mg excretion (mg/day) at a serum Mg (mmol/L): floor + threshold term (see module docstring)."""
     p = _params(params)
-    fl = filtered_load_mg_per_day(serum_mmol_l, p)
+    fl = filtered_load_mg_per_day(_serum_arg(serum_mmol_l), p)
     s = p.renal_splay_mg_per_day
     out = (p.renal_fe_floor + p.renal_extra_fe) * fl + s * _softplus((fl - p.renal_threshold_mg_per_day) / s)
     return float(out) if np.ndim(out) == 0 else out
@@ -317,9 +326,7 @@ def urinary_mg_per_day(serum_mmol_l, params: Parameters | None = None):
 
 def fractional_excretion(serum_mmol_l, params: Parameters | None = None):
     """Fractional excretion of filtered Mg (0–1) at a serum Mg (mmol/L)."""
-    c = np.asarray(serum_mmol_l, dtype=float)
-    if np.any(c <= 0):
-        raise ValueError(f"serum_mmol_l must be greater than 0 mmol/L, got {serum_mmol_l}")
+    c = _serum_arg(serum_mmol_l, positive=True)
     out = urinary_mg_per_day(c, params) / filtered_load_mg_per_day(c, params)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -327,14 +334,16 @@ def fractional_excretion(serum_mmol_l, params: Parameters | None = None):
 def endogenous_faecal_mg_per_day(serum_mmol_l, params: Parameters | None = None):
     """Endogenous faecal Mg loss (secreted, not reabsorbed), mg/day, proportional to serum Mg."""
     p = _params(params)
-    out = p.endogenous_faecal_ref_mg_per_day * np.asarray(serum_mmol_l, dtype=float) / p.serum_ref_mmol_l
+    out = p.endogenous_faecal_ref_mg_per_day * _serum_arg(serum_mmol_l) / p.serum_ref_mmol_l
     return float(out) if np.ndim(out) == 0 else out
 
 
 def equilibrium_pools_mg(serum_mmol_l, params: Parameters | None = None) -> dict:
     """Pool sizes (mg) in equilibrium with a serum Mg: extracellular, intracellular, bone (exchangeable and total)."""
     p = _params(params)
-    r = np.maximum(np.asarray(serum_mmol_l, dtype=float), 0.0) / p.serum_ref_mmol_l
+    r = _serum_arg(serum_mmol_l) / p.serum_ref_mmol_l
+    if not np.ndim(serum_mmol_l):
+        r = np.float64(r)
     bone_x = p.bone_exchangeable_ref_mg * r ** p.bone_hill
     return {"extracellular_mg": p.extracellular_ref_mg * r,
             "intracellular_mg": p.intracellular_ref_mg * r ** p.cell_hill,
@@ -351,7 +360,8 @@ def derivatives(state_mg, params: Parameters | None = None, intake_mg_per_day: f
     """d/dt of (extracellular, intracellular, exchangeable bone) Mg, mg/day, at ``state_mg`` (mg)."""
     p = _params(params)
     intake = p.reference_intake_mg_per_day if intake_mg_per_day is None else _intake(intake_mg_per_day)
-    return _rhs(0.0, np.asarray(state_mg, dtype=float), p, absorbed_mg_per_day(intake, p))
+    state = as_array("state_mg", state_mg, low=0.0, high=10 * p.total_body_mg, ndim=1, length=3, unit="mg")
+    return _rhs(0.0, state, p, absorbed_mg_per_day(intake, p))
 
 
 def _serum(E, p: Parameters):
@@ -433,7 +443,10 @@ def steady_state(params: Parameters | None = None, intake_mg_per_day: float | No
     unknown is the serum Mg c, found by root-finding (``brentq``) on the balance
     ``absorbed − endogenous faecal loss(c) − urinary(c) = 0``. The left side falls
     monotonically with c, so the root is unique. With zero intake nothing is
-    absorbed and the only balance is an empty exchangeable body (c = 0).
+    absorbed and the only balance is an empty exchangeable body (c = 0). There
+    nothing is filtered, and the fractional excretion is reported as its
+    low-load limit in this model, ``renal_fe_floor + renal_extra_fe`` (the
+    threshold term vanishes), so that every field is a finite number.
     """
     p = _params(params)
     intake = p.reference_intake_mg_per_day if intake_mg_per_day is None else _intake(intake_mg_per_day)
@@ -465,7 +478,7 @@ def _steady_state(p: Parameters, intake: float) -> SteadyState:
         total_body_mg=float(pools["extracellular_mg"] + pools["intracellular_mg"] + pools["bone_mg"]),
         absorbed_mg_per_day=a, endogenous_faecal_mg_per_day=endo, faecal_mg_per_day=intake - a + endo,
         urinary_mg_per_day=uri, filtered_load_mg_per_day=fl,
-        fractional_excretion=uri / fl if fl > 0 else float("nan"))
+        fractional_excretion=uri / fl if fl > 0 else float(p.renal_fe_floor + p.renal_extra_fe))
 
 
 def replete_state_mg(params: Parameters | None = None) -> np.ndarray:
@@ -552,14 +565,11 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
     if y0 is None:
         y_init = replete_state_mg(p)
     else:
-        y_init = np.asarray(y0, dtype=float)
-        if y_init.shape != (3,) or not np.all(np.isfinite(y_init)) or np.any(y_init < 0):
-            raise ValueError(f"y0 must be three non-negative numbers (extracellular_mg, intracellular_mg, "
-                             f"bone_exchangeable_mg), got {y0!r}")
+        y_init = as_array("y0", y0, low=0, high=10 * p.total_body_mg, ndim=1, length=3, unit="mg")
     if n_points is None:
         n_points = int(max(200, min(int(days) + 1, 2000)))
-    elif not (isinstance(n_points, int) and 2 <= n_points <= 100_000):
-        raise ValueError(f"n_points must be a whole number between 2 and 100000, got {n_points!r}")
+    else:
+        n_points = as_int("n_points", n_points, 2, 100_000)
     absorbed = absorbed_mg_per_day(intake, p)
     t_eval = np.linspace(0.0, days, n_points)
     k = _constants(p)
@@ -578,7 +588,7 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
     uri = urinary_mg_per_day(c, p)
     fl = filtered_load_mg_per_day(c, p)
     with np.errstate(invalid="ignore", divide="ignore"):
-        fe = np.where(fl > 0, uri / np.where(fl > 0, fl, 1.0), np.nan)
+        fe = np.where(fl > 0, uri / np.where(fl > 0, fl, 1.0), p.renal_fe_floor + p.renal_extra_fe)
     n = len(sol_t)
     return Simulation(params=p, intake_mg_per_day=intake, t_days=sol_t, serum_mmol_l=c, extracellular_mg=E,
                       intracellular_mg=C, bone_exchangeable_mg=B, bone_mg=bone, total_body_mg=E + C + bone,
@@ -589,6 +599,7 @@ def simulate(params: Parameters | None = None, *, days: float, intake_mg_per_day
 
 def depletion_summary(sim: Simulation) -> dict:
     """Key days of a run: serum below 0.75 / 0.70 mmol/L, cells below 90 % and 80 % (None = never)."""
+    instance_of("sim", sim, Simulation, what="balance.Simulation (from balance.simulate)")
     lo, _ = REFERENCE_RANGE_MMOL_L
     return {"serum_below_range_day": sim.first_day("serum_mmol_l", lo),
             "serum_below_cutoff_day": sim.first_day("serum_mmol_l", HYPOMAGNESAEMIA_MMOL_L),
@@ -782,6 +793,7 @@ def _fmt_day(d) -> str:
 
 def depletion_text(sim: Simulation) -> str:
     """The demo's readout: when serum leaves the range vs how much the cells had lost by then."""
+    instance_of("sim", sim, Simulation, what="balance.Simulation (from balance.simulate)")
     s = depletion_summary(sim)
     t_end = sim.t_days[-1]
     lines = [f"After {t_end / 30.4375:.0f} months at {sim.intake_mg_per_day:.0f} mg/day: serum "
@@ -859,6 +871,7 @@ def serum_vs_cells_figure(params: Parameters | None = None, hills=(1.0, 2.0)):
     readout that changes less than the store it reports on.
     """
     p = _params(params)
+    hills = as_array("hills", hills, low=0.25, high=6, ndim=1)
     cells = np.linspace(40, 110, 300)
     fig, ax = new_figure(figsize=(7.2, 4.6))
     lo, hi = REFERENCE_RANGE_MMOL_L
@@ -879,10 +892,13 @@ def serum_vs_cells_figure(params: Parameters | None = None, hills=(1.0, 2.0)):
 
 def steady_state_table(intakes_mg_per_day, leaks_fe=(0.0, 0.03)) -> dict:
     """Steady serum (mmol/L) and cell Mg (% of replete) for each intake and renal leak: {leak: (serum, cells %)}."""
+    intakes = as_array("intakes_mg_per_day", intakes_mg_per_day, low=0, high=_MAX_INTAKE, ndim=1, unit="mg/day")
+    leaks = as_array("leaks_fe", leaks_fe, low=0, high=0.5, ndim=1)
     out = {}
-    for leak in leaks_fe:
+    for leak in leaks:
+        leak = float(leak)
         p = Parameters(renal_extra_fe=leak)
-        ss = [steady_state(p, float(i)) for i in intakes_mg_per_day]
+        ss = [steady_state(p, float(i)) for i in intakes]
         out[leak] = (np.array([s.serum_mmol_l for s in ss]),
                      np.array([100 * s.intracellular_mg / p.intracellular_ref_mg for s in ss]))
     return out
@@ -891,6 +907,7 @@ def steady_state_table(intakes_mg_per_day, leaks_fe=(0.0, 0.03)) -> dict:
 def steady_state_figure(leaks_fe=(0.0, 0.03)):
     """Steady-state serum Mg and cell Mg against intake, for a healthy kidney and a leaky one."""
     intakes = np.linspace(0, 600, 121)
+    leaks_fe = [float(x) for x in as_array("leaks_fe", leaks_fe, low=0, high=0.5, ndim=1)]
     table = steady_state_table(intakes, leaks_fe)
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.2))
     lo, hi = REFERENCE_RANGE_MMOL_L
@@ -922,6 +939,9 @@ def hill_sensitivity_table(hills=(1.0, 1.5, 2.0, 3.0), intake_mg_per_day: float 
     """Days until cells < 90 % and until serum < 0.75 mmol/L, for several cell exponents (a pandas DataFrame)."""
     import pandas as pd
 
+    hills = [float(h) for h in as_array("hills", hills, low=0.25, high=6, ndim=1)]
+    intake_mg_per_day = _intake(intake_mg_per_day)
+    days = in_range("days", days, 0, _MAX_DAYS, low_inclusive=False, unit="days")
     rows = []
     for h in hills:
         s = depletion_summary(simulate(Parameters(cell_hill=h), days=days, intake_mg_per_day=intake_mg_per_day))
@@ -943,13 +963,18 @@ T2D_PREVALENCE_RANGE = (0.14, 0.48)
 
 def wilson_interval(cases: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     """95 % Wilson score interval for a proportion ``cases / n``."""
-    if not (isinstance(cases, (int, np.integer)) and isinstance(n, (int, np.integer)) and 0 <= cases <= n and n > 0):
-        raise ValueError(f"cases and n must be whole numbers with 0 ≤ cases ≤ n and n > 0, got cases={cases!r}, n={n!r}")
+    if not (isinstance(cases, (int, np.integer)) and isinstance(n, (int, np.integer)) and not isinstance(cases, bool)
+            and not isinstance(n, bool) and 0 <= cases <= n and 0 < n <= 10 ** 12):
+        raise ValueError(f"cases and n must be whole numbers with 0 ≤ cases ≤ n and 0 < n ≤ 1e12, "
+                         f"got cases={cases!r}, n={n!r}")
+    z = in_range("z", z, 0, 10, low_inclusive=False)
     phat = cases / n
     denom = 1 + z * z / n
     centre = (phat + z * z / (2 * n)) / denom
     half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    return centre - half, centre + half
+    lo = 0.0 if cases == 0 else max(0.0, centre - half)  # exact ends for 0 and n cases (no round-off)
+    hi = 1.0 if cases == n else min(1.0, centre + half)
+    return lo, hi
 
 
 def prevalence_figure():

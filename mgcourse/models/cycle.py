@@ -70,7 +70,7 @@ import numpy as np
 from scipy.integrate import odeint
 from scipy.optimize import brentq
 
-from .._validate import as_array, in_range
+from .._validate import as_array, as_float, in_range, instance_of
 
 __all__ = ["Parameters", "Simulation", "SteadyState", "rhs", "jacobian", "simulate", "simulate_intervention",
            "steady_states", "topp_roots", "si_factor", "sensing_factor", "renal_loss_mg_per_day",
@@ -234,16 +234,31 @@ def _factor_d(m, floor, K, n):
     return (1.0 - floor) * _hill_d(m, K, n) / _hill(1.0, K, n)
 
 
+#: Upper limits of the state variables accepted by the public functions (far outside physiology).
+STATE_MAX = {"glucose_mg_dl": 5000.0, "insulin_uU_ml": 1e4, "beta_mg": 1e5, "mg_pool": 10.0}
+
+
+def _params(params) -> "Parameters":
+    """``params`` checked (``None`` means the defaults; tested with ``is None``, not truthiness)."""
+    if params is None:
+        return Parameters()
+    return instance_of("params", params, Parameters, what="cycle.Parameters")
+
+
+def _state_arg(name: str, value, key: str):
+    return as_array(name, value, low=0.0, high=STATE_MAX[key])
+
+
 def si_factor(mg_pool, params: Parameters | None = None):
     """f(M): insulin sensitivity relative to replete (f(1) = 1, floor ``si_floor``). Illustrative."""
-    p = params or Parameters()
-    return _factor(np.asarray(mg_pool, dtype=float), p.si_floor, p.si_half_mg, p.si_hill)
+    p = _params(params)
+    return _factor(_state_arg("mg_pool", mg_pool, "mg_pool"), p.si_floor, p.si_half_mg, p.si_hill)
 
 
 def sensing_factor(mg_pool, params: Parameters | None = None):
     """g(M): β-cell glucose sensing relative to replete (g(1) = 1, floor ``sensing_floor``). Illustrative."""
-    p = params or Parameters()
-    return _factor(np.asarray(mg_pool, dtype=float), p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
+    p = _params(params)
+    return _factor(_state_arg("mg_pool", mg_pool, "mg_pool"), p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
 
 
 def _softplus(z):
@@ -281,11 +296,16 @@ def renal_loss_mg_per_day(glucose_mg_dl, insulin_uU_ml, mg_pool, params: Paramet
 
     L = L_ref · M^n · glycosuria(G) · conservation(insulin action) / normalisation.
     """
-    p = params or Parameters()
-    G = np.asarray(glucose_mg_dl, dtype=float)
-    I = np.asarray(insulin_uU_ml, dtype=float)
-    M = np.asarray(mg_pool, dtype=float)
-    s = p.si * si_factor(M, p) * I / _ACTION_REF
+    p = _params(params)
+    G = _state_arg("glucose_mg_dl", glucose_mg_dl, "glucose_mg_dl")
+    I = _state_arg("insulin_uU_ml", insulin_uU_ml, "insulin_uU_ml")
+    M = _state_arg("mg_pool", mg_pool, "mg_pool")
+    out = _renal_loss(G, I, M, p)
+    return out if any(np.ndim(v) for v in (glucose_mg_dl, insulin_uU_ml, mg_pool)) else np.float64(out)
+
+
+def _renal_loss(G, I, M, p: Parameters):
+    s = p.si * _factor(np.asarray(M, dtype=float), p.si_floor, p.si_half_mg, p.si_hill) * I / _ACTION_REF
     out = (p.renal_loss_ref_mg_per_day * np.maximum(M, 0.0) ** p.renal_loss_exponent
            * _glycosuria_factor(G, p) * _conservation_factor(s, p) / _norm(p))
     return out
@@ -294,8 +314,9 @@ def renal_loss_mg_per_day(glucose_mg_dl, insulin_uU_ml, mg_pool, params: Paramet
 # --------------------------------------------------------------------------- right-hand side and Jacobian
 def rhs(t, y, params: Parameters | None = None):
     """dy/dt for y = (G mg/dL, I µU/mL, β mg, M). Works on arrays of shape (4,) or (4, N). ``t`` in days (unused)."""
-    p = params or Parameters()
-    G, I, B, M = (np.asarray(v, dtype=float) for v in y)
+    p = _params(params)
+    as_float("t", t)
+    G, I, B, M = _check_y("y", y, allow_batch=True)
     if not p.mg_dynamics:
         M = np.full_like(G, p.mg_pool_fixed)
     f = _factor(M, p.si_floor, p.si_half_mg, p.si_hill)
@@ -305,7 +326,7 @@ def rhs(t, y, params: Parameters | None = None):
     dI = p.sigma * B * x * x / (p.alpha + x * x) - p.k * I
     dB = (-p.d0 + p.r1 * x - p.r2 * x * x) * B
     if p.mg_dynamics:
-        L = renal_loss_mg_per_day(G, I, M, p)
+        L = _renal_loss(G, I, M, p)
         dM = (p.absorbed_fraction * p.mg_intake_mg_per_day - L) / p.mg_pool_ref_mg
     else:
         dM = np.zeros_like(G)
@@ -314,7 +335,28 @@ def rhs(t, y, params: Parameters | None = None):
 
 def jacobian(t, y, params: Parameters | None = None) -> np.ndarray:
     """Analytic Jacobian ∂(dy/dt)/∂y, a 4×4 array (rows: dG, dI, dβ, dM; columns: G, I, β, M)."""
-    p = params or Parameters()
+    p = _params(params)
+    as_float("t", t)
+    return _jacobian(_check_y("y", y), p)
+
+
+def _check_y(name: str, y, *, allow_batch: bool = False):
+    """A state (G, I, β, M): 4 numbers (or a (4, N) array if ``allow_batch``), each within ±STATE_MAX.
+
+    The vector field is defined for any finite state: solvers and finite differences
+    probe tiny negative values, so only the magnitude is limited here.
+    """
+    arr = as_array(name, y, ndim=None)
+    if not (arr.shape == (4,) or (allow_batch and arr.ndim == 2 and arr.shape[0] == 4)):
+        shape = "4 numbers or a (4, N) array" if allow_batch else "4 numbers"
+        raise ValueError(f"{name} must be {shape} (glucose mg/dL, insulin µU/mL, β-cell mass mg, Mg pool), "
+                         f"got shape {arr.shape}")
+    for row, key in zip(arr, STATE_MAX):
+        as_array(f"{name} {key}", row, low=-STATE_MAX[key], high=STATE_MAX[key])
+    return arr
+
+
+def _jacobian(y, p: Parameters) -> np.ndarray:
     G, I, B, M = (float(v) for v in y)
     if not p.mg_dynamics:
         M = p.mg_pool_fixed
@@ -504,10 +546,14 @@ def simulate(params: Parameters | None = None, *, days: float, y0=None, t_eval=N
     point per day (at most 2,001 points). Uses LSODA (odeint) with the analytic Jacobian.
     Raises ValueError for bad inputs or when the model blows up.
     """
-    p = params if params is not None else Parameters()
-    if not isinstance(p, Parameters):
-        raise ValueError(f"params must be a cycle.Parameters, got {type(p).__name__}")
+    p = _params(params)
     days = in_range("days", days, 0.0, 365.25 * 200, low_inclusive=False, unit="days")
+    rtol = in_range("rtol", rtol, 1e-13, 1e-2)
+    if atol is not None:
+        atol = as_array("atol", atol, low=0.0, high=1e3, low_inclusive=False)
+        if atol.size not in (1, 4):
+            raise ValueError(f"atol must be one number or 4 numbers (one per state variable), got {atol.size}")
+        atol = float(atol) if atol.ndim == 0 else atol
     y = _check_y0(y0, p)
     if not p.mg_dynamics:
         y = y.copy()
@@ -529,7 +575,7 @@ def simulate(params: Parameters | None = None, *, days: float, y0=None, t_eval=N
 def simulate_intervention(params: Parameters | None = None, *, days: float, t_switch_days: float,
                           new_intake_mg_per_day: float, y0=None) -> Simulation:
     """Run at ``params.mg_intake_mg_per_day`` until ``t_switch_days``, then at ``new_intake_mg_per_day``."""
-    p = params if params is not None else Parameters()
+    p = _params(params)
     days = in_range("days", days, 0.0, 365.25 * 200, low_inclusive=False, unit="days")
     ts = in_range("t_switch_days", t_switch_days, 0.0, days, unit="days")
     p2 = p.with_(mg_intake_mg_per_day=in_range("new_intake_mg_per_day", new_intake_mg_per_day, 0.0, 5000.0,
@@ -586,7 +632,7 @@ class SteadyState:
 
 def topp_roots(params: Parameters | None = None) -> tuple[float, ...]:
     """Roots of r2·x² − r1·x + d0 = 0: the glucose the β-cells sense at a β > 0 fixed point (100, 250)."""
-    p = params or Parameters()
+    p = _params(params)
     if p.r2 == 0:
         return (p.d0 / p.r1,) if p.r1 > 0 else ()
     disc = p.r1 ** 2 - 4 * p.r2 * p.d0
@@ -608,7 +654,7 @@ def _branch_state(M, x, p: Parameters):
 
 
 def _stability(y, p: Parameters):
-    J = jacobian(0.0, y, p)
+    J = _jacobian(y, p)
     if not p.mg_dynamics:
         J = J[:3, :3]
     ev = np.linalg.eigvals(J)
@@ -627,7 +673,7 @@ def steady_states(params: Parameters | None = None) -> list[SteadyState]:
     a·J = L(G(M), I(M), M) remains, a scalar equation in M solved by a fine scan for sign
     changes plus Brent's method. With β = 0: I = 0, G = R0/EG0 and M is explicit.
     """
-    p = params if params is not None else Parameters()
+    p = _params(params)
     uptake = p.absorbed_fraction * p.mg_intake_mg_per_day
     found = []
     for x in topp_roots(p):
@@ -643,7 +689,7 @@ def steady_states(params: Parameters | None = None) -> list[SteadyState]:
 
             def psi(m):
                 G, I, _ = _branch_state(m, x, p)
-                return renal_loss_mg_per_day(G, I, m, p) - uptake
+                return _renal_loss(G, I, m, p) - uptake
 
             with np.errstate(all="ignore"):
                 vals = psi(grid)

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._validate import as_array, in_range
+from .._validate import as_array, as_bool, as_int, in_range
 from . import cycle as _c
 from .cycle import Parameters
 
@@ -30,8 +30,10 @@ __all__ = ["Branch", "Bifurcation", "Folds", "bifurcation", "fold_intakes", "jac
 # --------------------------------------------------------------------------- vectorised Jacobian
 def jacobian_batch(Y: np.ndarray, params: Parameters | None = None) -> np.ndarray:
     """Jacobians at many states at once: ``Y`` of shape (N, 4) → array (N, 4, 4)."""
-    p = params or Parameters()
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    p = _c._params(params)
+    Y = np.atleast_2d(as_array("Y", Y))
+    if Y.ndim != 2 or Y.shape[1] != 4:
+        raise ValueError(f"Y must have shape (N, 4) (glucose, insulin, β-cell mass, Mg pool per row), got {np.shape(Y)}")
     G, I, B, M = Y.T
     if not p.mg_dynamics:
         M = np.full_like(G, p.mg_pool_fixed)
@@ -121,7 +123,7 @@ def _check_dynamic(p: Parameters):
 
 def _lower_branch_intake(M, p: Parameters, x: float):
     G, I, B = _c._branch_state(M, x, p)
-    L = _c.renal_loss_mg_per_day(G, I, M, p)
+    L = _c._renal_loss(G, I, M, p)
     return L / p.absorbed_fraction, G, I, B
 
 
@@ -143,7 +145,7 @@ def fold_intakes(params: Parameters | None = None) -> Folds:
     state disappears at the local minimum of J on the high-M side; the Mg-depleted
     diabetic state disappears at the local maximum on the low-M side.
     """
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     _check_dynamic(p)
     roots = _c.topp_roots(p)
     if not roots:
@@ -189,9 +191,10 @@ def bifurcation(params: Parameters | None = None, *, intake_max_mg_per_day: floa
     the eigenvalues of all Jacobians at once (:func:`jacobian_batch`). The β = 0 branch
     (G = R0/EG0, I = 0) has M explicit in the intake.
     """
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     _check_dynamic(p)
     jmax = in_range("intake_max_mg_per_day", intake_max_mg_per_day, 10.0, 5000.0, unit="mg/day")
+    n = as_int("n", n, 10, 100_000)
     branches = []
     for name, x in zip(("lower root", "upper root"), _c.topp_roots(p)):
         M, J, G, I, B = _branch_over_m(p, x, n)
@@ -219,10 +222,17 @@ def qss_glucose(beta_mg, mg_pool, params: Parameters | None = None, *, guess=Non
     rest). The right side rises with G, so the root is unique in (0, R0/EG0]; safeguarded
     Newton from ``guess`` (default R0/EG0).
     """
-    p = params or Parameters()
-    B = np.asarray(beta_mg, dtype=float)
-    M = np.asarray(mg_pool, dtype=float)
-    B, M = np.broadcast_arrays(B, M)
+    p = _c._params(params)
+    B = as_array("beta_mg", beta_mg, low=0.0, high=_c.STATE_MAX["beta_mg"], unit="mg")
+    M = as_array("mg_pool", mg_pool, low=0.0, high=_c.STATE_MAX["mg_pool"])
+    iterations = as_int("iterations", iterations, 1, 10_000)
+    try:
+        B, M = np.broadcast_arrays(B, M)
+    except ValueError:
+        raise ValueError(f"beta_mg (shape {B.shape}) and mg_pool (shape {M.shape}) must have matching shapes") from None
+    if guess is not None:
+        guess = as_array("guess", guess, low=0.0, high=_c.STATE_MAX["glucose_mg_dl"], low_inclusive=False,
+                         unit="mg/dL")
     f = _c._factor(M, p.si_floor, p.si_half_mg, p.si_hill)
     g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
     c = p.si * f * p.sigma * B / p.k
@@ -243,6 +253,10 @@ def qss_glucose(beta_mg, mg_pool, params: Parameters | None = None, *, guess=Non
             G = Gn
             break
         G = Gn
+    else:
+        if not np.all(np.abs(F) <= 1e-6 * p.r0):
+            raise ValueError(f"qss_glucose did not converge in iterations={iterations}; use more iterations "
+                             f"(the default 60 is enough for every valid input)")
     return G
 
 
@@ -252,8 +266,9 @@ def mg_nullcline(glucose_mg_dl, params: Parameters | None = None):
     At QSS the glucose equation gives the insulin action SI·f·I = R0/G − EG0, so the
     renal loss depends on G and M only, and uptake = loss solves for M.
     """
-    p = params or Parameters()
-    G = np.asarray(glucose_mg_dl, dtype=float)
+    p = _c._params(params)
+    G = as_array("glucose_mg_dl", glucose_mg_dl, low=0.0, high=_c.STATE_MAX["glucose_mg_dl"], low_inclusive=False,
+                 unit="mg/dL")
     s = np.maximum(p.r0 / G - p.eg0, 0.0) / _c._ACTION_REF
     denom = p.renal_loss_ref_mg_per_day * _c._glycosuria_factor(G, p) * _c._conservation_factor(s, p)
     return (p.absorbed_fraction * p.mg_intake_mg_per_day * _c._norm(p) / denom) ** (1.0 / p.renal_loss_exponent)
@@ -261,8 +276,8 @@ def mg_nullcline(glucose_mg_dl, params: Parameters | None = None):
 
 def beta_nullclines(mg_pool, params: Parameters | None = None) -> dict:
     """Glucose on the β-nullclines (β > 0) for given M: G = x/g(M) for each Topp root x; plus β = 0 at G = R0/EG0."""
-    p = params or Parameters()
-    M = np.asarray(mg_pool, dtype=float)
+    p = _c._params(params)
+    M = as_array("mg_pool", mg_pool, low=0.0, high=_c.STATE_MAX["mg_pool"], low_inclusive=False)
     g = _c._factor(M, p.sensing_floor, p.sensing_half_mg, p.sensing_hill)
     out = {f"sensed {x:.0f} mg/dL": x / g for x in _c.topp_roots(p)}
     if p.eg0 > 0:
@@ -276,7 +291,11 @@ def phase_plane_field(params: Parameters | None = None, *, m_range=(0.1, 1.5), g
     On the slow manifold β = B(G, M) = k·(R0/G − EG0)/(SI·f(M)·σ·H(g(M)·G)) is explicit, and
     d(ln β)/dt = ∂lnB/∂G·dG/dt + ∂lnB/∂M·dM/dt gives dG/dt without solving anything.
     """
-    p = params or Parameters()
+    p = _c._params(params)
+    m_range = as_array("m_range", m_range, low=0.0, high=_c.STATE_MAX["mg_pool"], low_inclusive=False, length=2)
+    g_range = as_array("g_range", g_range, low=0.0, high=_c.STATE_MAX["glucose_mg_dl"], low_inclusive=False,
+                       length=2, unit="mg/dL")
+    n = as_int("n", n, 2, 500)
     m = np.linspace(*m_range, n)
     gl = np.linspace(*g_range, n)
     MM, GG = np.meshgrid(m, gl)
@@ -340,10 +359,12 @@ def outcome_map(params: Parameters | None = None, *, intakes_mg_per_day=None, st
     (fixed-step RK4 in the (M, G) coordinates of :func:`phase_plane_field`, step ``dt_days``). Returns ``(intakes, start_mg_pool,
     glucose (n_m0, n_intake), mg_pool, beta_mg)``; cached.
     """
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     _check_dynamic(p)
-    J = as_array("intakes_mg_per_day", np.linspace(50, 600, 40) if intakes_mg_per_day is None else intakes_mg_per_day).ravel()
-    M0 = as_array("start_mg_pool", np.linspace(0.1, 1.3, 30) if start_mg_pool is None else start_mg_pool).ravel()
+    J = as_array("intakes_mg_per_day", np.linspace(50, 600, 40) if intakes_mg_per_day is None else intakes_mg_per_day,
+                 low=0.0, high=5000.0, ndim=1, unit="mg/day")
+    M0 = as_array("start_mg_pool", np.linspace(0.1, 1.3, 30) if start_mg_pool is None else start_mg_pool,
+                  low=0.0, high=_c.STATE_MAX["mg_pool"], ndim=1)
     if np.any(J < 0):
         raise ValueError("intakes_mg_per_day must be ≥ 0 mg/day")
     if np.any(M0 < 0):
@@ -371,7 +392,7 @@ def sensitivity(params: Parameters | None = None, *, names=ILLUSTRATIVE_PARAMETE
     """
     import pandas as pd
 
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     rel = in_range("rel_change", rel_change, 0.0, 0.9, low_inclusive=False)
     rows = []
     base = fold_intakes(p)
@@ -453,7 +474,10 @@ def loop_diagram():
 def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_day: float = 600.0, ax=None,
                        quantity: str = "glucose_mg_dl"):
     """Fixed points vs intake: stable branches solid, unstable dashed; the folds marked."""
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
+    if quantity not in _c.STATE_NAMES:
+        from .._validate import choice
+        choice("quantity", quantity, _c.STATE_NAMES)
     bif = bifurcation(p, intake_max_mg_per_day=intake_max_mg_per_day)
     fig = None
     if ax is None:
@@ -489,7 +513,9 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
 def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0), (0.45, 300.0), (0.8, 60.0), (1.0, 60.0)),
                        years: float = 12.0, stream: bool = True):
     """The slow (M, G) phase plane: QSS vector field, nullclines, fixed points and trajectories of the full model."""
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
+    years = in_range("years", years, 0, 100, low_inclusive=False, unit="years")
+    stream = as_bool("stream", stream)
     fig, ax = new_figure(figsize=(7.2, 5.0))
     MM, GG, dM, dG = phase_plane_field(p, m_range=(0.1, 1.4), g_range=(60.0, 590.0), n=25)
     # scale so that arrows reflect direction in the plotted units
@@ -535,7 +561,7 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
 
 def outcome_map_figure(params: Parameters | None = None, *, years: float = 12.0):
     """Long-run glucose over intake × starting Mg pool (vectorised QSS integration)."""
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     J, M0, G, *_ = outcome_map(p, years=years)
     fig, ax = new_figure(figsize=(7.2, 4.6))
     mesh = ax.pcolormesh(J, M0, G, shading="nearest", cmap="cividis", vmin=80, vmax=360)
@@ -560,8 +586,10 @@ def hysteresis_sweep(params: Parameters | None = None, *, intakes=None, years_ea
 
     Returns ``(intakes_down, glucose_down, intakes_up, glucose_up)``: the end glucose of each step.
     """
-    p = params if params is not None else Parameters()
-    J = np.arange(500.0, 99.0, -20.0) if intakes is None else as_array("intakes", intakes).ravel()
+    p = _c._params(params)
+    J = np.arange(500.0, 99.0, -20.0) if intakes is None else as_array("intakes", intakes, low=0.0, high=5000.0,
+                                                                       ndim=1, unit="mg/day")
+    years_each = in_range("years_each", years_each, 0, 100, low_inclusive=False, unit="years")
     y = _c.HEALTHY_STATE
     down = []
     for j in J:
@@ -577,7 +605,7 @@ def hysteresis_sweep(params: Parameters | None = None, *, intakes=None, years_ea
 
 
 def hysteresis_figure(params: Parameters | None = None):
-    p = params if params is not None else Parameters()
+    p = _c._params(params)
     Jd, Gd, Ju, Gu = hysteresis_sweep(p)
     fig, ax = new_figure()
     bifurcation_figure(p, ax=ax)

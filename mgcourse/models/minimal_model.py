@@ -56,7 +56,7 @@ import numpy as np
 from scipy.integrate import odeint
 from scipy.optimize import least_squares
 
-from .._validate import as_array, as_float, choice, in_range
+from .._validate import as_array, as_float, choice, in_range, instance_of
 
 INSULIN_EQUATIONS = ("basal-corrected", "as-published")
 
@@ -216,9 +216,18 @@ def derivatives(t_min: float, state: Any, params: Parameters | None = None, *,
 
     Units: mg/dL/min, min⁻², µU/mL/min. See the module docstring for the two insulin equations.
     """
-    p = params or Parameters()
-    g, x, i = (float(v) for v in np.asarray(state, dtype=float).ravel()[:3])
+    p = _params(params)
+    _check_equation(insulin_equation)
+    t_min = as_float("t_min", t_min)
+    g, x, i = (float(v) for v in as_array("state", state, ndim=1, length=3))
     return np.array(_rhs(t_min, g, x, i, p, insulin_equation == "as-published"))
+
+
+def _params(params) -> "Parameters":
+    """``params`` checked; ``None`` means the defaults (tested with ``is None``, not truthiness)."""
+    if params is None:
+        return Parameters()
+    return instance_of("params", params, Parameters, what="minimal_model.Parameters")
 
 
 def _rhs(t, g, x, i, p: Parameters, published: bool):
@@ -245,7 +254,7 @@ def euler_step(state: Any, t_min: float, dt_min: float, params: Parameters | Non
 
 def euler_simulate(params: Parameters | None = None, *, minutes: float = 180.0, dt_min: float = 0.1) -> MinimalModelResult:
     """The (basal-corrected) model integrated with explicit Euler steps of ``dt_min`` (for teaching)."""
-    p = params or Parameters()
+    p = _params(params)
     minutes = in_range("minutes", minutes, 1.0, 1440.0, unit="min")
     dt = in_range("dt_min", dt_min, 1e-3, 10.0, unit="min")
     n_steps = int(round(minutes / dt))
@@ -298,7 +307,7 @@ def simulate(params: Parameters | None = None, *, minutes: float = 180.0, glucos
     >>> round(float(r.glucose_mg_dl[0]), 1), round(float(r.insulin_uU_ml[0]), 1)
     (280.0, 7.3)
     """
-    p = params if params is not None else Parameters()
+    p = _params(params)
     if not isinstance(p, Parameters):
         raise ValueError(f"params must be a minimal_model.Parameters, got {type(p).__name__}")
     _check_equation(insulin_equation)
@@ -401,7 +410,7 @@ def synthetic_ivgtt(seed: int = 0, si: float = 5.07e-4, noise_sd_mg_dl: float = 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     noise = in_range("noise_sd_mg_dl", noise_sd_mg_dl, 0.0, 50.0, unit="mg/dL")
-    p = (params or Parameters()).with_si_sg(si=si, sg=sg)
+    p = _params(params).with_si_sg(si=si, sg=sg)
     ts = as_array("sample_times_min", sample_times_min).ravel()
     if ts[0] < 0 or np.any(np.diff(ts) <= 0) or ts[-1] > 1440:
         raise ValueError("sample_times_min must be increasing times between 0 and 1440 min")
@@ -445,7 +454,7 @@ def fit_si(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any = None, *, params:
     subsystem (Bergman's approach); otherwise the model's own insulin equation is
     used. Other parameters (p2, Gb, Ib, G(0) …) are taken from ``params``.
     """
-    p = params or Parameters()
+    p = _params(params)
     t = as_array("t_min", t_min).ravel()
     g = as_array("glucose_mg_dl", glucose_mg_dl).ravel()
     if t.size != g.size or t.size < 3:

@@ -1,0 +1,231 @@
+"""The input contract of the learner-facing library (issue #15), tested property-based.
+
+For every public function of the science modules (registry: ``tests/contract_domains.py``):
+
+* valid input (drawn by hypothesis from each parameter's documented domain) gives
+  finite output (no NaN/inf anywhere in numbers, arrays, dataclasses, dicts or
+  numeric table columns) and, where the function returns amounts, fluxes or
+  concentrations, no negative number;
+* each hostile value in place of each parameter (NaN, ±inf, 1e308, 10**400, a
+  boolean, None, a string, empty / wrong-length / ragged / object arrays, values
+  just outside the range) raises ValueError or TypeError whose message names
+  the parameter.
+
+The regression cases of the issue are listed explicitly at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import math
+from numbers import Number
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import contract_domains as cd
+
+FAST_EXAMPLES = 12
+SLOW_EXAMPLES = 1
+
+
+def _public_functions():
+    out = {}
+    for modname in cd.MODULES:
+        mod = importlib.import_module(f"mgcourse.{modname}")
+        for name, obj in vars(mod).items():
+            if name.startswith("_") or not inspect.isfunction(obj) or obj.__module__ != mod.__name__:
+                continue
+            if inspect.signature(obj).parameters:
+                out[f"{modname}.{name}"] = obj
+    return out
+
+
+FUNCTIONS = _public_functions()
+TESTED = sorted(cd.DOMAINS)
+
+
+def test_registry_covers_every_public_function():
+    missing = sorted(set(FUNCTIONS) - set(cd.DOMAINS) - set(cd.NOT_TESTED))
+    assert not missing, f"public functions with no domain in tests/contract_domains.py: {missing}"
+    stale = sorted((set(cd.DOMAINS) | set(cd.NOT_TESTED)) - set(FUNCTIONS))
+    assert not stale, f"registry entries for functions that do not exist: {stale}"
+    for qual, spec in cd.DOMAINS.items():
+        params = inspect.signature(FUNCTIONS[qual]).parameters
+        named = {k for k, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        unknown = set(spec.params) - named
+        assert not unknown, f"{qual}: registry names parameters it does not have: {unknown}"
+        required = {k for k, p in params.items() if p.default is p.empty and k in named}
+        assert required <= set(spec.params), f"{qual}: required parameters without a domain: {required - set(spec.params)}"
+
+
+# ----------------------------------------------------------------------------- output checks
+def _numbers(obj, path="result"):
+    """Yield (path, number) for every number inside a result."""
+    if obj is None or isinstance(obj, (str, bytes, bool, np.bool_)):
+        return
+    if isinstance(obj, Number):
+        yield path, float(obj) if not isinstance(obj, int) or abs(obj) < 1e300 else math.inf
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype.kind in "iuf":
+            for i, v in enumerate(obj.ravel()):
+                yield f"{path}[{i}]", float(v)
+        elif obj.dtype.kind == "O":
+            for i, v in enumerate(obj.ravel()):
+                yield from _numbers(v, f"{path}[{i}]")
+    elif isinstance(obj, pd.DataFrame):
+        for col in obj.columns:
+            if pd.api.types.is_numeric_dtype(obj[col]) and not pd.api.types.is_bool_dtype(obj[col]):
+                yield from _numbers(obj[col].to_numpy(dtype=float), f"{path}[{col!r}]")
+    elif isinstance(obj, pd.Series):
+        if pd.api.types.is_numeric_dtype(obj) and not pd.api.types.is_bool_dtype(obj):
+            yield from _numbers(obj.to_numpy(dtype=float), path)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from _numbers(getattr(obj, f.name), f"{path}.{f.name}")
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _numbers(v, f"{path}[{k!r}]")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            yield from _numbers(v, f"{path}[{i}]")
+
+
+def _check_output(qual, spec, kwargs, result):
+    if spec.check_output:
+        nums = list(_numbers(result))
+        bad = [(p, v) for p, v in nums if not math.isfinite(v)]
+        assert not bad, f"{qual}({kwargs}) returned non-finite numbers: {bad[:5]}"
+        if spec.nonneg:
+            neg = [(p, v) for p, v in nums if v < 0]
+            assert not neg, f"{qual}({kwargs}) returned negative amounts: {neg[:5]}"
+    if spec.output_check is not None:
+        assert spec.output_check(kwargs, result), f"{qual}({kwargs}) returned an inadmissible result {result!r}"
+
+
+def _call(qual, kwargs):
+    spec = cd.DOMAINS[qual]
+    try:
+        return FUNCTIONS[qual](**kwargs, **spec.fixed)
+    finally:
+        plt.close("all")
+
+
+# ----------------------------------------------------------------------------- valid input
+@pytest.mark.parametrize("qual", TESTED)
+def test_valid_input_gives_admissible_output(qual):
+    spec = cd.DOMAINS[qual]
+    strategy = st.fixed_dictionaries({k: s.valid() for k, s in spec.params.items()})
+
+    @settings(max_examples=SLOW_EXAMPLES if spec.slow else FAST_EXAMPLES, deadline=None, derandomize=True,
+              database=None, suppress_health_check=list(HealthCheck))
+    @given(kwargs=strategy)
+    def check(kwargs):
+        _check_output(qual, spec, kwargs, _call(qual, kwargs))
+
+    check()
+
+
+# ----------------------------------------------------------------------------- invalid input
+def _short(v):
+    r = repr(v)
+    return r if len(r) < 40 else r[:37] + "..."
+
+
+@pytest.mark.parametrize("qual", [pytest.param(q, marks=pytest.mark.xfail(
+    strict=True, reason=f"issue #15 still open for parameters: {cd.KNOWN_GAPS[q]}")) if q in cd.KNOWN_GAPS else q
+    for q in TESTED])
+def test_invalid_input_is_refused_naming_the_parameter(qual):
+    spec = cd.DOMAINS[qual]
+    base = {k: s.base() for k, s in spec.params.items()}
+    problems = []
+    for name, s in spec.params.items():
+        for bad in s.invalid():
+            kwargs = dict(base, **{name: bad})
+            try:
+                result = _call(qual, kwargs)
+            except (ValueError, TypeError) as exc:
+                if name not in str(exc):
+                    problems.append(f"{name}={_short(bad)}: {type(exc).__name__} does not name {name!r}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - any other type breaks the contract
+                problems.append(f"{name}={_short(bad)}: {type(exc).__name__}: {exc}")
+            else:
+                problems.append(f"{name}={_short(bad)}: accepted, returned {_short(result)}")
+    assert not problems, f"{qual}:\n  " + "\n  ".join(problems)
+
+
+# ----------------------------------------------------------------------------- regressions from issue #15
+def _regressions():
+    from mgcourse import capstone, chemistry, checks, diet, evidence, indices, signalling, units
+    from mgcourse.models import absorption, balance, cycle, cycle_analysis, minimal_model
+
+    nan, inf = float("nan"), float("inf")
+    return [
+        ("diet.judge(100, inf)", lambda: diet.judge(100, inf), "computed"),
+        ("reverse_causation_snapshot(day=nan)", lambda: evidence.reverse_causation_snapshot((1.0,), day=nan), "day"),
+        ("qss_glucose(nan, 1.0)", lambda: cycle_analysis.qss_glucose(nan, 1.0), "beta_mg"),
+        ("qss_glucose(iterations=0)", lambda: cycle_analysis.qss_glucose(300.0, 1.0, iterations=0), "iterations"),
+        ("minimal_model.derivatives(unknown equation)",
+         lambda: minimal_model.derivatives(0.0, [200.0, 0.0, 50.0], insulin_equation="nonsense"), "insulin_equation"),
+        ("minimal_model.derivatives(7-element state)",
+         lambda: minimal_model.derivatives(0.0, [200.0, 0.0, 50.0, 1, 2, 3, 4]), "state"),
+        ("balance.urinary_mg_per_day(-1)", lambda: balance.urinary_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.filtered_load_mg_per_day(-1)", lambda: balance.filtered_load_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.endogenous_faecal_mg_per_day(-1)", lambda: balance.endogenous_faecal_mg_per_day(-1.0), "serum_mmol_l"),
+        ("balance.wilson_interval(z=-1)", lambda: balance.wilson_interval(10, 100, z=-1), "z"),
+        ("insulin_to_match(ec50=-1)", lambda: signalling.insulin_to_match(0.3, 0.6, ec50_uU_ml=-1), "ec50_uU_ml"),
+        ("insulin_to_match(hill=0)", lambda: signalling.insulin_to_match(0.3, 0.6, hill=0), "hill"),
+        ("homa_ir(1e308, 9)", lambda: indices.homa_ir(1e308, 9), "glucose_mmol_l"),
+        ("homa_ir(True, 9.0)", lambda: indices.homa_ir(True, 9.0), "glucose_mmol_l"),
+        ("quicki_position(inf)", lambda: signalling.quicki_position(inf), "q"),
+        ("quicki_position(nan)", lambda: signalling.quicki_position(nan), "q"),
+        ("units.convert(to_unit=None)", lambda: units.convert(5.5, "mmol/L", None, substance="glucose"), "to_unit"),
+        ("cycle.simulate(rtol='abc')", lambda: cycle.simulate(days=10, rtol="abc"), "rtol"),
+        ("splitting_table(portions=[])", lambda: absorption.splitting_table(300, portions=[]), "portions"),
+        ("molar_mass(deep nesting)", lambda: chemistry.molar_mass("Mg" + "(" * 2000 + "O" + ")" * 2000), "formula"),
+        ("molar_mass(huge subscript)", lambda: chemistry.molar_mass("Mg" + "9" * 400), "formula"),
+        ("capstone.indices_report(None)", lambda: capstone.indices_report(None), "case"),
+        ("capstone.cite(['x'])", lambda: capstone.cite(["x"]), "reference key"),
+        ("checks.value(expected=nan)", lambda: checks.value(nan), "expected"),
+        ("as_float(10**400)", lambda: indices.fasting_glucose_category(10 ** 400), "glucose_mg_dl"),
+        ("cycle.si_factor(params=0)", lambda: cycle.si_factor(1.0, params=0), "params"),
+    ]
+
+
+@pytest.mark.parametrize("label,call,name", _regressions(), ids=[r[0] for r in _regressions()])
+def test_issue_15_regressions_are_refused(label, call, name):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert name in str(info.value), f"{label}: message does not name {name!r}: {info.value}"
+    assert not isinstance(info.value, (OverflowError, RecursionError, ZeroDivisionError, KeyError))
+
+
+def test_steady_state_at_zero_intake_is_finite():
+    from mgcourse.models import balance
+
+    ss = balance.steady_state(intake_mg_per_day=0)
+    values = [float(getattr(ss, f.name)) for f in dataclasses.fields(ss)]
+    assert all(math.isfinite(v) for v in values), ss
+    p = balance.DEFAULT
+    assert ss.fractional_excretion == pytest.approx(p.renal_fe_floor + p.renal_extra_fe)
+
+
+def test_huge_integers_give_the_range_message():
+    from mgcourse.models import balance
+
+    with pytest.raises(ValueError, match=r"intake_mg_per_day must be between 0 and 5000 mg/day, got 1e\+400"):
+        balance.fractional_absorption(10 ** 400)
+
+
+def test_wilson_interval_is_ordered_and_within_0_1():
+    from mgcourse.models import balance
+
+    for cases in (0, 1, 50, 99, 100):
+        lo, hi = balance.wilson_interval(cases, 100)
+        assert 0.0 <= lo <= cases / 100 <= hi <= 1.0
