@@ -21,7 +21,7 @@ def test_requirements_are_pinned():
 
 
 def test_readme_quick_start_commands():
-    assert "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00_welcome.ipynb" in README
+    assert "python -m pip install -r requirements.txt && python -m jupyter lab --ServerApp.root_dir=. notebooks/00_welcome.ipynb" in README
     assert "python -m pip install -r requirements.txt && python -m pytest" in README
 
 
