@@ -26,6 +26,15 @@ def test_readme_quick_start_commands():
     assert "python -m pip install -r requirements.txt && python -m pytest" in README
 
 
+def test_open_command_is_the_same_everywhere():
+    m = re.search(r"python -m pip install -r requirements.txt && (python -m jupyter lab [^\n`]*)", README)
+    assert m, "README has no open command"
+    open_command = m.group(1).strip()
+    assert "--ServerApp.root_dir=." in open_command  # the repository, not notebooks/, is the server root
+    for name in ("INSTRUCTORS.md", "CONTRIBUTING.md", "notebooks/00_welcome.ipynb"):
+        assert open_command in (REPO_ROOT / name).read_text(encoding="utf-8"), f"{name} states another open command"
+
+
 def test_ci_runs_the_readme_test_command_in_a_fresh_venv():
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     assert "-m venv" in ci and "pip install" in ci and "-r requirements.txt" in ci
