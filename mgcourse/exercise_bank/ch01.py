@@ -161,7 +161,7 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 1.5 compute: merge + RDA
-#: almonds 28 g (1 oz), cooked long-grain brown rice 195 g (1 cup), cooked spinach 90 g, reduced-fat milk 244 g
+#: almonds 28 g (1 oz), cooked long-grain brown rice 195 g, cooked spinach 90 g, 2 % milk 244 g (1 cup)
 LOG_15 = (("12061", 28.0), ("20037", 195.0), ("11458", 90.0), ("01079", 244.0))
 _MG_15 = sum(_mg_per_100g(n) * g / 100.0 for n, g in LOG_15)
 exercise(
