@@ -9,7 +9,8 @@ repository; the only additions are what a headless test needs (no browser, a fix
 2. the page the command would open in a browser (the ``jpserver-*-open.html`` file that JupyterLab
    writes for the file given on the command line) is chapter 00, ``lab/tree/notebooks/00_welcome.ipynb``;
 3. in Chromium, that page shows chapter 00; clicking its link to ``../exercises/00_welcome_exercises.ipynb``
-   opens the exercise notebook in a new tab of the main area, and the server starts a session for it.
+   opens the exercise notebook in a new tab of the main area, and the server starts a session for it (the same
+   for chapter 01, opened in the same server).
 
 Run only this test: ``python -m pytest tests/browser/test_readme_launch.py -p no:nbval -o addopts=""``
 """
@@ -37,7 +38,7 @@ from labserver import LAB_SETTINGS, REPO_ROOT, free_port
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 INSTALL = "python -m pip install -r requirements.txt && "
 CHAPTER = "notebooks/00_welcome.ipynb"
-EXERCISE = "exercises/00_welcome_exercises.ipynb"
+EXERCISE = "exercises/00_welcome_exercises.ipynb"  # reached through the contents API
 
 
 def readme_open_command() -> list[str]:
@@ -158,19 +159,23 @@ def test_readme_command_opens_chapter_00_first(readme_server):
     assert url is not None and url.split("?")[0].endswith(f"/lab/tree/{CHAPTER}"), url
 
 
-def test_chapter_exercise_link_opens_the_exercise_notebook(readme_server, browser, artifacts_dir):
+@pytest.mark.parametrize("stem", ["00_welcome", "01_python_toolkit"])
+def test_chapter_exercise_link_opens_the_exercise_notebook(readme_server, browser, artifacts_dir, stem):
+    chapter, exercise = f"notebooks/{stem}.ipynb", f"exercises/{stem}_exercises.ipynb"
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     page = context.new_page()
     try:
         url = readme_server.open_url().replace("localhost", "127.0.0.1")
+        if chapter != CHAPTER:  # another chapter, in the same server, by its Lab URL
+            url = url.replace(f"/lab/tree/{CHAPTER}", f"/lab/tree/{chapter}")
         page.goto(url, wait_until="domcontentloaded")
-        # chapter 00 opens as a notebook tab, and its Markdown is rendered
-        page.locator(".lm-TabBar-tab:has-text('00_welcome.ipynb')").first.wait_for(timeout=120_000)
-        link = page.locator(f".jp-RenderedMarkdown a[href*='{EXERCISE}']").first
+        # the chapter opens as a notebook tab, and its Markdown is rendered
+        page.locator(f".lm-TabBar-tab:has-text('{stem}.ipynb')").first.wait_for(timeout=120_000)
+        link = page.locator(f".jp-RenderedMarkdown a[href*='{exercise}']").first
         link.wait_for(state="attached", timeout=60_000)
         link.scroll_into_view_if_needed()
         link.click()
-        tab = page.locator(".lm-TabBar-tab:has-text('00_welcome_exercises.ipynb')").first
+        tab = page.locator(f".lm-TabBar-tab:has-text('{stem}_exercises.ipynb')").first
         tab.wait_for(timeout=60_000)
         # the exercise notebook's cells are on screen, and the server opened a session for it
         page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60_000)
@@ -178,14 +183,14 @@ def test_chapter_exercise_link_opens_the_exercise_notebook(readme_server, browse
         paths = []
         while time.monotonic() < deadline:
             paths = [s.get("path") for s in readme_server.api("/api/sessions")]
-            if EXERCISE in paths:
+            if exercise in paths:
                 break
             time.sleep(0.5)
-        assert EXERCISE in paths, f"no session for {EXERCISE}; sessions: {paths}"
-        not_found = [ln for ln in readme_server.log_tail(400).splitlines() if " 404 " in ln and EXERCISE in ln]
+        assert exercise in paths, f"no session for {exercise}; sessions: {paths}"
+        not_found = [ln for ln in readme_server.log_tail(400).splitlines() if " 404 " in ln and exercise in ln]
         assert not not_found, not_found
     except Exception:
-        page.screenshot(path=str(artifacts_dir / "readme-launch-failure.png"))
+        page.screenshot(path=str(artifacts_dir / f"readme-launch-{stem}-failure.png"))
         raise
     finally:
         context.close()
