@@ -94,3 +94,28 @@ def test_chapter_00_stored_map_is_the_table():
     shown = ["".join(o["data"]["text/markdown"]) for o in cells[0]["outputs"] if "text/markdown" in o.get("data", {})]
     assert shown == [course_map_markdown()], ("chapter 00's stored course map is stale: re-execute it "
                                               "(python -m mgcourse.tools.notebooks refresh notebooks/00_welcome.ipynb)")
+
+
+def test_writer_rewrites_stale_times_in_every_format():
+    c = chapter("04")
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# 04\n\n`Chapter 3 of 8` · `about 120 minutes` · `x`"},
+        {"cell_type": "markdown", "metadata": {},
+         "source": "## Prerequisites\n\n**Estimated time:** about 90 minutes for the chapter, plus 10 minutes for the exercises."},
+        {"cell_type": "code", "metadata": {}, "source": "x = 1  # `about 5 minutes` in code stays", "outputs": [],
+         "execution_count": 1}]}
+    out = tool.render_notebook_sources(nb, "04")
+    head, pre, code_cell = ("".join(cl["source"]) for cl in out["cells"])
+    assert f"`{badge_number(c)}` · `{badge_time(c)}` · `x`" in head
+    assert estimated_time_line(c) + "." in pre
+    assert code_cell == "x = 1  # `about 5 minutes` in code stays"
+    guide = (f"| 04 | `{c.stem}` | 1 + 2 min | class |\n\n## Chapter 04 · The vicious cycle\n\n"
+             "**Timing.** Self-paced: 1 + 2 minutes. More.\n\n## Chapter 05 · Food\n\n"
+             "**Timing.** Self-paced: 9 + 9 minutes.\n")
+    new = tool.render_instructors(guide)
+    assert f"| 04 | `{c.stem}` | {c.time_text} | class |" in new
+    assert f"**Timing.** Self-paced: {c.chapter_min} + {c.exercises_min} minutes. More." in new
+    f = chapter("05")
+    assert f"**Timing.** Self-paced: {f.chapter_min} + {f.exercises_min} minutes." in new
+    with pytest.raises(ValueError, match="course-map block"):
+        tool.render_readme("# README without markers\n")
