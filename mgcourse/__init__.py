@@ -17,6 +17,8 @@ checks       exercise feedback (``check("id", answer)``)
 exercises    ``python -m mgcourse.tools.exercises build``: student notebooks from solutions
 bench        ``python -m mgcourse.tools.bench``: latency of widget callbacks, notebook run times
 models       minimal_model, balance, cycle, absorption
+toolkit      chapter 01's reference functions (glucose clearance ODE, eigenvalue stability) and its widget
+course_map   the one table of chapters and their times (chapter + exercise minutes)
 """
 
 from pathlib import Path

@@ -5,20 +5,14 @@ from __future__ import annotations
 import importlib.metadata as md
 import platform
 
+from . import REPO_ROOT
+from .course_map import CHAPTERS, markdown_table
 from .style import new_figure, register_figure, ROLE_COLORS
 from .units import HYPOMAGNESAEMIA_CUTOFF_MMOL_L, SERUM_MG_RANGE_MMOL_L, convert
 
-#: Chapter number, notebook, what you learn, estimated minutes (self-paced).
-COURSE_MAP = (
-    ("00", "00_welcome.ipynb", "How the course works, units, safety", 25),
-    ("02", "02_insulin_signalling.ipynb", "Glucose homeostasis, the insulin signalling cascade and Mg-ATP; HOMA-IR, QUICKI, Matsuda; the Bergman minimal model", 90),
-    ("03", "03_magnesium_in_the_body.ipynb", "Body pools, absorption, kidney handling; why serum Mg can look normal while cells are depleted", 75),
-    ("04", "04_vicious_cycle.ipynb", "The vicious cycle as an ODE model: phase plane, steady states, bistability, hysteresis, interventions", 120),
-    ("05", "05_food_sources.ipynb", "Food composition data, RDA/AI/UL, magnesium density, a meal planner, diet optimisation", 90),
-    ("06", "06_supplements.ipynb", "Elemental Mg from formulas, saturable absorption, dose splitting, the upper limit", 75),
-    ("07", "07_reading_the_evidence.ipynb", "Cohorts, trials, meta-analysis, confounding, reverse causation, fact-checking", 90),
-    ("09", "09_capstone.ipynb", "A case worked end to end", 120),
-)
+#: Chapter number, notebook, what you learn, minutes (chapter + exercises), from the one course table
+#: (:mod:`mgcourse.course_map`, which also holds the chapter and exercise minutes separately).
+COURSE_MAP = tuple((c.number, c.notebook, c.what, c.total_min) for c in CHAPTERS)
 
 PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "nbval", "mgcourse")
 
@@ -39,12 +33,11 @@ def environment_report() -> str:
 
 
 def course_map_markdown() -> str:
-    """The course map as a Markdown table."""
-    rows = ["| # | notebook | what you learn | time (min) |", "|---|---|---|---:|"]
-    rows += [f"| {n} | [`{nb}`]({nb}) | {what} | {minutes} |" for n, nb, what, minutes in COURSE_MAP]
-    total = sum(m for *_, m in COURSE_MAP)
-    rows.append(f"| | **all chapters** | | **{total}** (≈{total / 60:.0f} h) |")
-    return "\n".join(rows)
+    """The course map as a Markdown table (links relative to ``notebooks/``; a chapter whose notebook is not
+    in ``notebooks/`` is listed as *in preparation*)."""
+    nb_dir = REPO_ROOT / "notebooks"
+    available = {p.name for p in nb_dir.glob("[0-9][0-9]_*.ipynb")} if nb_dir.is_dir() else None
+    return markdown_table("", available=available)
 
 
 @register_figure("ch00_serum_mg_scales",

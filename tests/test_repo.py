@@ -4,6 +4,7 @@ the README's test command, a course map that matches the notebooks, and a figure
 import re
 
 from mgcourse import REPO_ROOT
+from mgcourse.course_map import CHAPTERS
 from mgcourse.welcome import COURSE_MAP
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,8 +22,17 @@ def test_requirements_are_pinned():
 
 
 def test_readme_quick_start_commands():
-    assert "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00_welcome.ipynb" in README
+    assert "python -m pip install -r requirements.txt && python -m jupyter lab --ServerApp.root_dir=. notebooks/00_welcome.ipynb" in README
     assert "python -m pip install -r requirements.txt && python -m pytest" in README
+
+
+def test_open_command_is_the_same_everywhere():
+    m = re.search(r"python -m pip install -r requirements.txt && (python -m jupyter lab [^\n`]*)", README)
+    assert m, "README has no open command"
+    open_command = m.group(1).strip()
+    assert "--ServerApp.root_dir=." in open_command  # the repository, not notebooks/, is the server root
+    for name in ("INSTRUCTORS.md", "CONTRIBUTING.md", "notebooks/00_welcome.ipynb"):
+        assert open_command in (REPO_ROOT / name).read_text(encoding="utf-8"), f"{name} states another open command"
 
 
 def test_ci_runs_the_readme_test_command_in_a_fresh_venv():
@@ -35,10 +45,10 @@ def test_course_map_matches_notebooks_and_readme():
     on_disk = {p.name for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     in_map = {nb for _, nb, _, _ in COURSE_MAP}
     assert on_disk <= in_map, f"notebooks missing from the course map: {sorted(on_disk - in_map)}"
-    for number, nb, _, minutes in COURSE_MAP:
-        stem = nb.removesuffix(".ipynb")
-        assert f"| {number} | [`{stem}`](notebooks/{nb})" in README, f"README course map lacks {nb}"
-        assert f"| {minutes} min |" in README
+    for c in CHAPTERS:
+        if c.notebook in on_disk:
+            assert f"| {c.number} | [`{c.stem}`](notebooks/{c.notebook}) |" in README, f"README course map lacks {c.notebook}"
+            assert f"| {c.time_text} |" in README
 
 
 def test_readme_links_resolve():
