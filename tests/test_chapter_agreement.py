@@ -123,3 +123,43 @@ def test_02_minimal_model_agrees(eq):
         np.testing.assert_allclose(sim["glucose_mg_dl"], ref.glucose_mg_dl, rtol=1e-5, atol=1e-4)
         np.testing.assert_allclose(sim["insulin_uU_ml"], ref.insulin_uU_ml, rtol=1e-5, atol=1e-4)
         np.testing.assert_allclose(sim["x_per_min"], ref.x_per_min, rtol=1e-4, atol=1e-8)
+
+
+# --------------------------------------------------------------------------- 03 magnesium in the body
+def test_03_balance_fluxes_and_rhs_agree():
+    from mgcourse.models import balance
+
+    ns = chapter("03")
+    for p in (balance.Parameters(), balance.Parameters(renal_extra_fe=0.03),
+              balance.Parameters(cell_hill=1.0, cell_exchange_per_day=0.1)):
+        c = np.linspace(0.3, 1.2, 13)
+        np.testing.assert_allclose(ns["urinary_loss"](c, p), balance.urinary_mg_per_day(c, p), rtol=1e-12)
+        np.testing.assert_allclose(ns["filtered_load"](c, p), balance.filtered_load_mg_per_day(c, p), rtol=1e-12)
+        np.testing.assert_allclose(ns["endogenous_faecal_loss"](c, p), balance.endogenous_faecal_mg_per_day(c, p),
+                                   rtol=1e-12)
+        for intake in (0.0, 150.0, 320.0, 600.0):
+            for y in (balance.replete_state_mg(p), [180.0, 9000.0, 4000.0], [260.0, 10500.0, 5100.0]):
+                np.testing.assert_allclose(
+                    ns["balance_rhs"](0.0, y, p, balance.absorbed_mg_per_day(intake, p)),
+                    balance.derivatives(y, p, intake), rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("intake, leak, days", [(0.0, 0.0, 365.0), (200.0, 0.03, 730.0), (420.0, 0.0, 90.0)])
+def test_03_balance_simulation_agrees(intake, leak, days):
+    from mgcourse.models import balance
+
+    ns = chapter("03")
+    p = balance.Parameters(renal_extra_fe=leak)
+    sim = ns["simulate_balance"](p, days=days, intake_mg_per_day=intake)
+    ref = balance.simulate(p, days=days, intake_mg_per_day=intake)
+    np.testing.assert_allclose(sim["t_days"], ref.t_days)
+    np.testing.assert_allclose(sim["serum_mmol_l"], ref.serum_mmol_l, rtol=1e-5)
+    np.testing.assert_allclose(sim["intracellular_pct"], ref.intracellular_pct, rtol=1e-5)
+    np.testing.assert_allclose(sim["bone_exchangeable_pct"], ref.bone_exchangeable_pct, rtol=1e-5)
+    np.testing.assert_allclose(sim["urinary_mg_per_day"], ref.urinary_mg_per_day, rtol=1e-4, atol=1e-3)
+    for quantity, level in [("serum_mmol_l", 0.75), ("intracellular_pct", 90.0)]:
+        mine = ns["first_day_below"](sim["t_days"], sim[quantity], level)
+        theirs = ref.first_day(quantity, level)
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            assert mine == pytest.approx(theirs, rel=1e-4)
