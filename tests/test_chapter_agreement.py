@@ -163,3 +163,63 @@ def test_03_balance_simulation_agrees(intake, leak, days):
         assert (mine is None) == (theirs is None)
         if mine is not None:
             assert mine == pytest.approx(theirs, rel=1e-4)
+
+
+# --------------------------------------------------------------------------- 04 vicious cycle
+def _cycle_states():
+    return [(100.0, 10.0, 300.0, 1.0), (180.0, 9.0, 300.0, 0.8), (250.0, 2.8, 37.0, 0.5),
+            (320.0, 25.0, 150.0, 0.25), (90.0, 4.0, 500.0, 1.2)]
+
+
+def test_04_topp_rhs_agrees():
+    from mgcourse.models import cycle
+
+    ns = chapter("04")
+    for p in (cycle.Parameters.topp_only(), cycle.Parameters.topp_only(d0=0.07, si=0.5)):
+        for G, I, B, _ in _cycle_states():
+            np.testing.assert_allclose(ns["topp_rhs"](0.0, (G, I, B), p), cycle.rhs(0.0, (G, I, B, 1.0), p)[:3],
+                                       rtol=1e-12, atol=1e-12)
+
+
+def test_04_cycle_rhs_and_jacobian_agree():
+    from mgcourse.models import cycle
+
+    ns = chapter("04")
+    base = cycle.Parameters()
+    for p in (base, base.with_(mg_intake_mg_per_day=150), base.with_(glycosuria_gain=0.0, si_floor=0.5),
+              cycle.Parameters.topp_only()):
+        for y in _cycle_states():
+            np.testing.assert_allclose(ns["cycle_rhs"](0.0, y, p), cycle.rhs(0.0, y, p), rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(ns["cycle_jacobian"](0.0, y, p), cycle.jacobian(0.0, y, p),
+                                       rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(ns["si_factor"](np.linspace(0, 1.4, 9), p), cycle.si_factor(np.linspace(0, 1.4, 9), p))
+        G = np.linspace(60, 450, 9)
+        np.testing.assert_allclose(ns["renal_loss"](G, 10.0, 0.9, p), cycle.renal_loss_mg_per_day(G, 10.0, 0.9, p),
+                                   rtol=1e-12)
+
+
+@pytest.mark.parametrize("intake, y0, years", [(320, (100.0, 10.0, 300.0, 1.0), 3), (150, (100.0, 10.0, 300.0, 1.0), 5),
+                                               (250, (220.0, 10.0, 300.0, 0.75), 4)])
+def test_04_cycle_simulation_agrees(intake, y0, years):
+    from mgcourse.models import cycle
+
+    ns = chapter("04")
+    p = cycle.Parameters().with_(mg_intake_mg_per_day=intake)
+    days = years * 365.25
+    sim = ns["simulate_cycle"](p, days, y0, rtol=1e-9)
+    ref = cycle.simulate(p, days=days, y0=y0, rtol=1e-9, atol=np.array([1e-9, 1e-11, 1e-9, 1e-13]))
+    np.testing.assert_allclose(sim["t_days"], ref.t_days)
+    for name in ("glucose_mg_dl", "beta_mg", "mg_pool"):
+        np.testing.assert_allclose(sim[name], getattr(ref, name), rtol=1e-4, atol=1e-4, err_msg=name)
+
+
+def test_04_topp_simulation_agrees():
+    from mgcourse.models import cycle
+
+    ns = chapter("04")
+    p = cycle.Parameters.topp_only()
+    for beta0 in (45.0, 30.0, 120.0):
+        sim = ns["simulate_topp"](p, 3 * 365.25, (250.0, 2.8, beta0))
+        ref = cycle.simulate(p, days=3 * 365.25, y0=(250.0, 2.8, beta0, 1.0))
+        np.testing.assert_allclose(sim["glucose_mg_dl"].iloc[-1], ref.glucose_mg_dl[-1], rtol=1e-3, atol=0.05)
+        np.testing.assert_allclose(sim["beta_mg"].iloc[-1], ref.beta_mg[-1], rtol=1e-3, atol=0.05)
