@@ -223,3 +223,53 @@ def test_04_topp_simulation_agrees():
         ref = cycle.simulate(p, days=3 * 365.25, y0=(250.0, 2.8, beta0, 1.0))
         np.testing.assert_allclose(sim["glucose_mg_dl"].iloc[-1], ref.glucose_mg_dl[-1], rtol=1e-3, atol=0.05)
         np.testing.assert_allclose(sim["beta_mg"].iloc[-1], ref.beta_mg[-1], rtol=1e-3, atol=0.05)
+
+
+# --------------------------------------------------------------------------- 05 food sources
+def test_05_rankings_agree():
+    from mgcourse import diet
+
+    ns = chapter("05")
+    foods = ns["add_density"](diet.food_table())
+    np.testing.assert_allclose(foods["mg_per_100kcal"], diet.food_table()["mg_per_100kcal"], equal_nan=True)
+    for by, (column, _) in diet.RANK_BASES.items():
+        for n in (1, 8, 25):
+            mine = ns["top_foods"](foods, column, n)
+            ref = diet.rank_foods(by, n=n)
+            assert list(mine["ndb_no"]) == list(ref["ndb_no"]), (by, n)
+            np.testing.assert_allclose(mine[column], ref[column])
+    group = "Nut and Seed Products"
+    mine = ns["top_foods"](foods[foods["food_group"] == group], "mg_per_100kcal", 10)
+    assert list(mine["ndb_no"]) == list(diet.rank_foods("per_100kcal", n=10, food_group=group)["ndb_no"])
+    floor = 50.0
+    mine = ns["top_foods"](ns["add_density"](diet.food_table(), floor), "mg_per_100kcal", 10)
+    assert list(mine["ndb_no"]) == list(diet.rank_foods("per_100kcal", n=10, min_kcal_per_100g=floor)["ndb_no"])
+
+
+@pytest.mark.parametrize("target, cap_scale, objective", [(420, 1.0, "energy"), (320, 1.0, "mass"), (300, 0.5, "energy"),
+                                                          (600, 2.0, "energy"), (420, None, "mass")])
+def test_05_diet_lp_agrees(target, cap_scale, objective):
+    from mgcourse import diet
+
+    ns = chapter("05")
+    ns["foods"] = diet.food_table()
+    res, plan = ns["solve_diet_lp"](ns["everyday_candidates"](cap_scale), target, objective)
+    ref = diet.optimise_diet(target, cap_scale=cap_scale, objective=objective)
+    assert ref.success and res.status == 0
+    key = "energy_kcal" if objective == "energy" else "grams"
+    assert plan[key].sum() == pytest.approx(ref.totals[key], rel=1e-6, abs=0.05)
+    assert plan["magnesium_mg"].sum() == pytest.approx(ref.totals["magnesium_mg"], rel=1e-6, abs=0.05)
+    mine = plan.set_index("ndb_no")["grams"].round(3)
+    theirs = ref.plan.set_index("ndb_no")["grams"].round(3)
+    assert mine.to_dict() == theirs.to_dict()
+
+
+def test_05_diet_lp_infeasible():
+    """Caps too small for the target: both say the LP has no solution."""
+    from mgcourse import diet
+
+    ns = chapter("05")
+    ns["foods"] = diet.food_table()
+    res, plan = ns["solve_diet_lp"](ns["everyday_candidates"](0.2), 420, "energy")
+    assert res.status == 2 and plan is None
+    assert not diet.optimise_diet(420, cap_scale=0.2).success
