@@ -273,3 +273,38 @@ def test_05_diet_lp_infeasible():
     res, plan = ns["solve_diet_lp"](ns["everyday_candidates"](0.2), 420, "energy")
     assert res.status == 2 and plan is None
     assert not diet.optimise_diet(420, cap_scale=0.2).success
+
+
+# --------------------------------------------------------------------------- 06 supplements
+def test_06_formula_arithmetic_agrees():
+    from mgcourse import chemistry, supplements
+
+    ns = chapter("06")
+    assert ns["ATOMIC_WEIGHTS_G_PER_MOL"] == chemistry.ATOMIC_WEIGHTS
+    formulas = list(supplements.forms_table()["formula"]) + ["MgO", "MgCl2·6H2O", "Mg3(C6H5O7)2.9H2O", "MgSO4*7H2O",
+                                                             "Mg(C4H7N2O3)2", "2MgO·3H2O", "Ca3(PO4)2"]
+    assert len(formulas) > 20
+    for f in formulas:
+        assert ns["count_atoms"](f) == chemistry.parse_formula(f), f
+        assert ns["molar_mass_g_per_mol"](f) == pytest.approx(chemistry.molar_mass(f), rel=1e-12), f
+        assert ns["mg_mass_fraction"](f) == pytest.approx(chemistry.elemental_fraction(f), rel=1e-12), f
+
+
+def test_06_absorption_curve_agrees():
+    from mgcourse.models import absorption
+
+    ns = chapter("06")
+    assert ns["VMAX_MG"] == pytest.approx(absorption.VMAX_MG, rel=1e-12)
+    assert ns["KM_MG"] == pytest.approx(absorption.KM_MG, rel=1e-12)
+    for meal in (10.0, 27.0):  # the fit itself, for other assumed meal contents
+        vmax, km = absorption.fit_saturable_parameters(meal)
+        # with a meal of m mg the two fitted points are (m, 0.65) and (m + 972.2, 0.11): check the chapter's curve
+        f = ns["fraction_absorbed_one_portion"]
+        assert f(meal, vmax, km) == pytest.approx(0.65) and f(meal + absorption.HIGH_END_DOSE_MG, vmax, km) == pytest.approx(0.11)
+    doses = np.linspace(0, 1000, 41)
+    np.testing.assert_allclose(ns["fraction_absorbed_one_portion"](doses), absorption.fraction_absorbed_curve(doses),
+                               rtol=1e-12)
+    for daily in (0.0, 50.0, 250.0, 350.0, 800.0):
+        for portions in (1, 2, 3, 5):
+            assert ns["absorbed_mg_per_day"](daily, portions) == pytest.approx(absorption.absorbed_mg(daily, portions),
+                                                                              rel=1e-12, abs=1e-12)
