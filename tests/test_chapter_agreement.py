@@ -308,3 +308,46 @@ def test_06_absorption_curve_agrees():
         for portions in (1, 2, 3, 5):
             assert ns["absorbed_mg_per_day"](daily, portions) == pytest.approx(absorption.absorbed_mg(daily, portions),
                                                                               rel=1e-12, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- 07 reading the evidence
+def _pool_cases():
+    from mgcourse import evidence as ev
+
+    bcg = ev.bcg_log_risk_ratios()
+    return [([-1.0, -0.5, 0.0], [0.5, 0.5, 1.0]), (list(bcg.log_rr), list(bcg.se)),
+            ([-0.67, -1.2, 0.1, -0.3], [0.27, 0.31, 0.4, 0.2]), ([0.2, 0.2], [0.1, 0.3])]
+
+
+def test_07_pooling_agrees():
+    from mgcourse import evidence as ev
+
+    ns = chapter("07")
+    for y, se in _pool_cases():
+        for mine, ref in ((ns["pool_fixed_effect"](y, se), ev.pool_fixed(y, se)),
+                          (ns["pool_dersimonian_laird"](y, se), ev.pool_random(y, se))):
+            for key in ("estimate", "se", "ci_low", "ci_high", "q", "i2", "tau2"):
+                assert mine[key] == pytest.approx(getattr(ref, key), rel=1e-10, abs=1e-12), key
+            assert mine["df"] == ref.df
+            np.testing.assert_allclose(mine["weights"], ref.weights, rtol=1e-10)
+    # the published DerSimonian–Laird result for the BCG trials (metafor dat.bcg): tau² 0.3088, estimate −0.7141
+    y, se = _pool_cases()[1]
+    assert ns["pool_dersimonian_laird"](y, se)["tau2"] == pytest.approx(0.3088, abs=5e-5)
+
+
+@pytest.mark.parametrize("seed", [2013, 11, 99])
+def test_07_adjusted_regression_agrees(seed):
+    from mgcourse import evidence as ev
+
+    ns = chapter("07")
+    cohort = ev.simulate_cohort(600, seed=seed)
+    mine = ns["mg_slopes"](cohort, -0.03)
+    ref = ev.confounding_estimates(cohort, -0.03)
+    assert list(mine.index) == list(ref.index)
+    np.testing.assert_allclose(mine.to_numpy(dtype=float), ref.to_numpy(dtype=float), rtol=1e-9, atol=1e-12)
+    y = np.log(cohort["homa_ir"])
+    b, se = ns["ols_fit"](y, mg=cohort["mg_intake_mg_day"] / 100, fat=cohort["body_fat_pct"], bmi=cohort["bmi_kg_m2"])
+    r = ev.ols(y, mg=cohort["mg_intake_mg_day"] / 100, fat=cohort["body_fat_pct"], bmi=cohort["bmi_kg_m2"])
+    for name in ("intercept", "mg", "fat", "bmi"):
+        assert b[name] == pytest.approx(r[name], rel=1e-9, abs=1e-12)
+        assert se[name] == pytest.approx(r.se_of(name), rel=1e-9)
