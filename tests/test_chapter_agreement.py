@@ -351,3 +351,49 @@ def test_07_adjusted_regression_agrees(seed):
     for name in ("intercept", "mg", "fat", "bmi"):
         assert b[name] == pytest.approx(r[name], rel=1e-9, abs=1e-12)
         assert se[name] == pytest.approx(r.se_of(name), rel=1e-9)
+
+
+# --------------------------------------------------------------------------- 09 capstone
+def _cell_source(stem: str, cell_id: str) -> str:
+    nb_path = next(NOTEBOOKS.glob(f"{stem}_*.ipynb"))
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    matches = ["".join(c["source"]) for c in nb["cells"] if c.get("id") == cell_id]
+    assert len(matches) == 1, f"{nb_path.name}: cell {cell_id!r} not found"
+    return matches[0]
+
+
+@pytest.mark.parametrize("case_id", ["A", "B", "C"])
+def test_09_pipeline_steps_agree(case_id, capsys):
+    """Steps 5, 6 and 8 of the capstone, run as the chapter writes them, for every case, against the library's pipeline."""
+    from mgcourse import capstone
+
+    ns = chapter("09")
+    case = capstone.get_case(case_id)
+    ns.update(case=case, total_mg=capstone.food_log_total_mg(case.food_log), rep=capstone.supplement_report(case))
+    for cell_id in ("c07-027", "c07-030", "c07-037"):  # step 5 (EAR/RDA), step 6 (swaps + LP), step 8 (model)
+        exec(compile(_cell_source("09", cell_id), f"<09 {cell_id}>", "exec"), ns)
+    capsys.readouterr()
+    cmp = capstone.intake_comparison(case, ns["total_mg"])
+    assert (ns["rda_mg"], ns["ear_mg"], ns["verdict"]) == (cmp.rda_mg, cmp.ear_mg, cmp.verdict)
+    plan = capstone.food_plan(case)
+    assert ns["swapped_total_mg"] == pytest.approx(plan.swapped_total_mg, rel=1e-12)
+    assert ns["planned_total_mg"] == pytest.approx(plan.planned_total_mg, rel=1e-9)
+    assert list(ns["swap_table"]["to"]) == list(plan.swap_table["to"])
+    ref = capstone.model_scenarios(case)
+    mine = ns["scenarios"]
+    assert list(mine["scenario"]) == [s.name for s in ref]
+    np.testing.assert_allclose(mine["intake (mg/day)"], [s.intake_mg_per_day for s in ref], rtol=1e-9)
+    # the library rounds the intake to 0.1 mg/day before simulating, hence the tolerance
+    np.testing.assert_allclose(mine["M after 10 y"], [s.mg_pool for s in ref], rtol=2e-3, atol=1e-3)
+    np.testing.assert_allclose(mine["glucose (mg/dL)"], [s.glucose_mg_dl for s in ref], rtol=2e-3, atol=0.05)
+
+
+def test_09_ten_year_state_agrees():
+    from mgcourse import capstone
+
+    ns = chapter("09")
+    for intake in (150.0, 206.8, 320.0, 420.0):
+        mine = ns["ten_year_state"](intake)
+        ref = capstone.run_scenario("x", intake)
+        assert mine["mg_pool"] == pytest.approx(ref.mg_pool, rel=1e-9)
+        assert mine["glucose_mg_dl"] == pytest.approx(ref.glucose_mg_dl, rel=1e-9)
