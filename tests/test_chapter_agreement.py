@@ -246,6 +246,16 @@ def test_05_rankings_agree():
     assert list(mine["ndb_no"]) == list(diet.rank_foods("per_100kcal", n=10, min_kcal_per_100g=floor)["ndb_no"])
 
 
+def test_05_group_density_agrees():
+    import pandas as pd
+
+    from mgcourse import diet
+
+    ns = chapter("05")
+    mine = ns["group_density"](ns["add_density"](diet.food_table()))
+    pd.testing.assert_frame_equal(mine, diet.group_density_summary(), check_exact=False, rtol=1e-12)
+
+
 @pytest.mark.parametrize("target, cap_scale, objective", [(420, 1.0, "energy"), (320, 1.0, "mass"), (300, 0.5, "energy"),
                                                           (600, 2.0, "energy"), (420, None, "mass")])
 def test_05_diet_lp_agrees(target, cap_scale, objective):
