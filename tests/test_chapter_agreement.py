@@ -407,3 +407,11 @@ def test_09_ten_year_state_agrees():
         ref = capstone.run_scenario("x", intake)
         assert mine["mg_pool"] == pytest.approx(ref.mg_pool, rel=1e-9)
         assert mine["glucose_mg_dl"] == pytest.approx(ref.glucose_mg_dl, rel=1e-9)
+
+
+@pytest.mark.parametrize("stem", ["02", "03", "04", "05", "06", "07", "09"])
+def test_every_chapter_builds_its_science_in_visible_cells(stem):
+    """Each chapter 02–07 and 09 has definition cells, and they run on a fresh namespace."""
+    ns = chapter(stem)
+    defined = [k for k, v in ns.items() if callable(v) and getattr(v, "__module__", None) == f"chapter_{stem}"]
+    assert defined, f"{stem}: the reference-impl cells define no function"
