@@ -377,9 +377,22 @@ ADJUSTMENT_SETS: dict[str, tuple[str, ...]] = {
 }
 
 
-def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = None) -> pd.DataFrame:
-    """ln HOMA-IR on Mg intake (per 100 mg/day) for each adjustment set: estimate, CI, % change, n."""
+ADIPOSITY_COLUMNS = ("bmi_kg_m2", "waist_cm")
+
+
+def analysis_sample(sample: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The fasting sample restricted to rows with both BMI and waist, so that every adjustment set is
+    fitted to the same people (the estimates then move only because the adjustment changes)."""
     s = fasting_sample() if sample is None else sample
+    out = s.dropna(subset=list(ADIPOSITY_COLUMNS)).reset_index(drop=True)
+    out.attrs = {**s.attrs, "steps": [*s.attrs.get("steps", []), ("BMI and waist both measured", len(out))]}
+    return out
+
+
+def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = None) -> pd.DataFrame:
+    """ln HOMA-IR on Mg intake (per 100 mg/day) for each adjustment set, on :func:`analysis_sample`:
+    estimate, SE, CI, % change in HOMA-IR per +100 mg/day with its CI, n and design df."""
+    s = analysis_sample() if sample is None else sample
     rows = []
     for label, covs in (ADJUSTMENT_SETS if sets is None else sets).items():
         fit = survey_regression(s, "log_homa_ir", "mg_intake_100mg_per_day", covs)
@@ -392,14 +405,17 @@ def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = Non
 
 
 # --------------------------------------------------------------------------- widget
+from .style import new_figure  # noqa: E402
 from .widgets import Checkbox, Dropdown, View, register  # noqa: E402  (after the pure functions on purpose)
 
 _ADJ_CACHE: dict[tuple, tuple] = {}
+_READABLE = {"energy_kcal_per_day": "energy intake (kcal/day)", "age_years": "age", "sex": "sex",
+             "bmi_kg_m2": "BMI (kg/m²)", "waist_cm": "waist (cm)"}
 
 
 def _cached_fit(covs: tuple[str, ...]):
     if covs not in _ADJ_CACHE:
-        s = fasting_sample()
+        s = analysis_sample()
         _ADJ_CACHE[covs] = (survey_regression(s, "log_homa_ir", "mg_intake_100mg_per_day", covs),)
     return _ADJ_CACHE[covs][0]
 
@@ -411,8 +427,6 @@ def _cached_fit(covs: tuple[str, ...]):
                                                    ("waist (cm)", "waist_cm")), "none"))
 def adjustment_view(energy, age_sex, adiposity):
     """Estimate and 95 % CI of the change in HOMA-IR per +100 mg/day of Mg, for the chosen adjustment set."""
-    import matplotlib.pyplot as plt
-
     if adiposity not in ("none", "bmi_kg_m2", "waist_cm"):
         raise ValueError(f"adiposity must be 'none', 'bmi_kg_m2' or 'waist_cm', got {adiposity!r}")
     chosen = []
@@ -427,7 +441,7 @@ def adjustment_view(energy, age_sex, adiposity):
     crude = _cached_fit(())
     pct = 100 * np.expm1([fit.estimate, fit.ci_low, fit.ci_high])
     pct0 = 100 * np.expm1([crude.estimate, crude.ci_low, crude.ci_high])
-    fig, ax = plt.subplots(figsize=(7.5, 2.6))
+    fig, ax = new_figure(figsize=(7.5, 2.6))
     labels = ["crude", "your adjustment set"]
     for i, (vals, marker) in enumerate(((pct0, "o"), (pct, "s"))):
         ax.errorbar(vals[0], i, xerr=[[vals[0] - vals[1]], [vals[2] - vals[0]]], fmt=marker, capsize=5,
@@ -435,12 +449,10 @@ def adjustment_view(energy, age_sex, adiposity):
     ax.axvline(0, color="0.3", linestyle="--", linewidth=1, label="no association")
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.6, 1.6)
-    ax.set_xlim(min(-35.0, pct.min() - 3, pct0.min() - 3), max(10.0, pct.max() + 3, pct0.max() + 3))
+    ax.set_xlim(min(-15.0, pct.min() - 1, pct0.min() - 1), max(5.0, pct.max() + 1, pct0.max() + 1))
     ax.set_xlabel("change in HOMA-IR per +100 mg/day of Mg intake (%)")
     ax.legend(loc="lower right", frameon=True)
-    fig.tight_layout()
-    plt.close(fig)
-    adj = ", ".join(covs) if covs else "nothing (crude)"
+    adj = ", ".join(_READABLE[c] for c in covs) if covs else "nothing (crude)"
     text = (f"Adjusted for **{adj}**: HOMA-IR **{pct[0]:+.1f} %** per +100 mg/day "
             f"(95 % CI {pct[1]:+.1f} to {pct[2]:+.1f} %), n = {fit.n:,}, design df = {fit.df}. "
             "A cross-sectional association: it cannot show that magnesium lowers insulin resistance.")

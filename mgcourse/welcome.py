@@ -18,6 +18,7 @@ COURSE_MAP = (
     ("05", "05_supplements.ipynb", "Elemental Mg from formulas, saturable absorption, dose splitting, the upper limit", 75),
     ("06", "06_reading_the_evidence.ipynb", "Cohorts, trials, meta-analysis, confounding, reverse causation, fact-checking", 90),
     ("07", "07_capstone.ipynb", "A case worked end to end", 120),
+    ("08", "08_real_survey_data.ipynb", "NHANES 2017–2018: survey weights, design-based SEs, intake below the EAR, Mg intake and HOMA-IR with and without adiposity", 75),
 )
 
 PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "nbval", "mgcourse")

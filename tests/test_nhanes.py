@@ -308,6 +308,7 @@ def test_survey_regression_on_nhanes_attenuates_with_adiposity():
     tab = nh.adjustment_table()
     est = dict(zip(tab["adjusted for"], tab["log_change_per_100mg"]))
     assert tab["df"].eq(15).all()
+    assert tab["n"].nunique() == 1 and tab["n"].iloc[0] == nh.inclusion_steps(nh.analysis_sample())["n"].iloc[-1]
     assert est["energy, age, sex + BMI"] > est["energy, age, sex"]  # adiposity takes part of the association
     assert (tab["ci_low"] < tab["log_change_per_100mg"]).all() and (tab["log_change_per_100mg"] < tab["ci_high"]).all()
 
@@ -351,7 +352,7 @@ def test_adjustment_widget_moves_with_the_set():
     assert crude.figure is not None and crude.alt
     assert full.data["estimate_pct"] < crude.data["estimate_pct"]
     assert bmi.data["estimate_pct"] > full.data["estimate_pct"]
-    assert bmi.data["n"] < full.data["n"]
+    assert bmi.data["n"] == full.data["n"] == len(nh.analysis_sample())  # one sample for every set
     tab = nh.adjustment_table()
     assert full.data["estimate_pct"] == pytest.approx(tab.loc[1, "pct_change_per_100mg"])
     with pytest.raises(ValueError, match="adiposity"):
