@@ -238,7 +238,8 @@ def register(name: str, *, title: str = "", **controls: Control):
     return deco
 
 
-_SKIP_DISCOVERY = {"mgcourse.bench", "mgcourse.exercises", "mgcourse.notebooks", "mgcourse.build_data", "mgcourse.figures",
+_SKIP_DISCOVERY = {"mgcourse.bench", "mgcourse.exercises", "mgcourse.notebooks", "mgcourse.build_data", "mgcourse.build_nhanes",
+                   "mgcourse.figures",
                    "mgcourse.__main__"}
 
 
