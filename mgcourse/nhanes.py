@@ -70,6 +70,17 @@ def load_extract(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def _check_extract(data) -> pd.DataFrame:
+    if data is None:
+        return load_extract()
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame (the extract) or None, got {type(data).__name__}")
+    missing = [c for c in EXTRACT_COLUMNS if c not in data.columns]
+    if missing:
+        raise ValueError(f"data lacks the extract's columns {missing}")
+    return data
+
+
 def _steps_frame(steps: list[tuple[str, int]]) -> pd.DataFrame:
     return pd.DataFrame(steps, columns=["step", "n"])
 
@@ -80,7 +91,7 @@ def intake_sample(data: pd.DataFrame | None = None) -> pd.DataFrame:
     The inclusion steps with their counts are in ``df.attrs["steps"]`` (a list of ``(step, n)``) and
     :func:`inclusion_steps`.
     """
-    d = load_extract() if data is None else data
+    d = _check_extract(data)
     steps = [("participants in DEMO_J (all ages)", N_DEMO_ALL_AGES), ("aged 20 y or more", len(d))]
     d = d[d["pregnant"] == 0]
     steps.append(("not pregnant", len(d)))
@@ -100,7 +111,7 @@ def fasting_sample(data: pd.DataFrame | None = None) -> pd.DataFrame:
 
     ``weight`` = WTSAF2YR; adds ``homa_ir`` (glucose mg/dL × insulin µU/mL / 405) and ``log_homa_ir``.
     """
-    d = load_extract() if data is None else data
+    d = _check_extract(data)
     steps = [("participants in DEMO_J (all ages)", N_DEMO_ALL_AGES), ("aged 20 y or more", len(d))]
     d = d[d["pregnant"] == 0]
     steps.append(("not pregnant", len(d)))

@@ -117,6 +117,28 @@ def test_fasting_sample_inclusion_counts_and_homa():
         assert col in f.columns
 
 
+def test_samples_validate_their_input():
+    with pytest.raises(TypeError, match="data"):
+        nh.intake_sample([1, 2])
+    with pytest.raises(ValueError, match="insulin_uU_ml"):
+        nh.fasting_sample(nh.load_extract().drop(columns="insulin_uU_ml"))
+
+
+def test_samples_follow_their_rules_on_a_constructed_extract():
+    base = dict(seqn=1, age_years=40, sex="male", pregnant=0, recall_reliable=1, mg_intake_mg_per_day=300.0,
+                energy_kcal_per_day=2000.0, weight_dietary_day1=1000.0, weight_fasting=2000.0, strata=1, psu=1,
+                glucose_mg_dl=90.0, insulin_uU_ml=9.0, hba1c_percent=5.4, bmi_kg_m2=25.0, waist_cm=90.0)
+    variants = [{}, {"pregnant": 1, "sex": "female"}, {"recall_reliable": 0}, {"mg_intake_mg_per_day": np.nan},
+                {"weight_dietary_day1": 0.0}, {"insulin_uU_ml": np.nan}, {"weight_fasting": 0.0},
+                {"weight_fasting": np.nan, "glucose_mg_dl": np.nan, "insulin_uU_ml": np.nan}]
+    rows = [{**base, **v, "seqn": i + 1} for i, v in enumerate(variants)]
+    data = pd.DataFrame(rows)[list(nh.EXTRACT_COLUMNS)]
+    assert nh.intake_sample(data)["seqn"].tolist() == [1, 6, 7, 8]
+    f = nh.fasting_sample(data)
+    assert f["seqn"].tolist() == [1, 5]
+    assert f["homa_ir"].tolist() == pytest.approx([2.0, 2.0])  # 90 mg/dL x 9 uU/mL / 405
+
+
 def test_inclusion_steps_bad_input():
     with pytest.raises(ValueError, match="sample"):
         nh.inclusion_steps("fasted")
