@@ -67,8 +67,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             "Cohorts vs trials, dose-response, meta-analysis, confounding, reverse causation, fact-checking "
             "articles", 75, 45),
     Chapter("08", "08_real_survey_data.ipynb", "Real survey data",
-            "NHANES 2017–2018: magnesium intake, serum magnesium and insulin resistance in a real national "
-            "survey", 90, 45),
+            "NHANES 2017–2018: survey weights, design-based standard errors, intake below the EAR, magnesium "
+            "intake and ln HOMA-IR with and without adiposity", 75, 45),
     Chapter("09", "09_capstone.ipynb", "Capstone",
             "A case worked end to end, from lab values to an evidence-graded summary", 60, 60),
 )
