@@ -254,6 +254,17 @@ SUPPLEMENT_FORMS_SCHEMA = Schema(
 )
 
 
+FSIGT_SCHEMA = Schema(
+    columns=(
+        Column("time_min", float, 0, 600),
+        # Loose physiological validation bounds, not facts: glucose 20–1000 mg/dL, insulin 0–2000 µU/mL.
+        Column("glucose_mg_dl", float, 20, 1000),
+        Column("insulin_uU_ml", float, 0, 2000),
+    ),
+    unique=("time_min",),
+)
+
+
 # --------------------------------------------------------------------------- loaders
 
 @functools.lru_cache(maxsize=32)
@@ -285,6 +296,25 @@ def load_intakes(path: str | Path | None = None) -> pd.DataFrame:
 def load_supplement_forms(path: str | Path | None = None) -> pd.DataFrame:
     """Magnesium supplement forms: formula, family, water solubility (g/100 mL) where known."""
     return _load(path, "supplement_forms.csv", SUPPLEMENT_FORMS_SCHEMA)
+
+
+def load_fsigt(path: str | Path | None = None) -> pd.DataFrame:
+    """The Pacini & Bergman (1986) example FSIGT: 24 samples of plasma glucose (mg/dL) and insulin (µU/mL).
+
+    ``time_min`` is minutes after the glucose bolus (t = 0 is the pre-bolus sample). Besides the
+    schema, the loader checks that the times are strictly increasing and start at 0.
+    """
+    frame = _load(path, "fsigt_pacini_bergman_1986.csv", FSIGT_SCHEMA)
+    times = frame["time_min"].to_numpy()
+    name = Path(path).name if path is not None else "fsigt_pacini_bergman_1986.csv"
+    if len(times) == 0 or times[0] != 0:
+        raise DataFileError(f"{name}, line 2: time_min must start at 0 (got {times[:1].tolist()!r}; allowed 0, the pre-bolus sample)")
+    bad = np.flatnonzero(np.diff(times) <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise DataFileError(f"{name}, line {i + 2}: time_min is not increasing (got {times[i]:g} after {times[i - 1]:g}; "
+                            "allowed strictly increasing times)")
+    return frame
 
 
 # --------------------------------------------------------------------------- search
