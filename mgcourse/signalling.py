@@ -239,7 +239,7 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
 GLUCOSE_PLAUSIBLE_MMOL_L = (1.0, 60.0)
 INSULIN_PLAUSIBLE_UU_ML = (0.2, 1000.0)
 INSULIN_FACTORS = (("6.00 (correct)", units.INSULIN_PMOL_L_PER_UU_ML),
-                   ("6.945 (legacy, ≈16 % too high)", units.INSULIN_PMOL_L_PER_UU_ML_LEGACY))
+                   ("6.945 (legacy, 15.75 % too high)", units.INSULIN_PMOL_L_PER_UU_ML_LEGACY))
 #: A study-specific HOMA-IR cut-off quoted in this course (Wang et al. 2013, Nutrients 5:3910: "high" = > 3.6).
 HOMA_CUTOFF_WANG_2013 = 3.6
 #: A QUICKI "normal" threshold found on calculator sites, which the measured data contradict.
@@ -354,7 +354,7 @@ def index_report(glucose: Any, glucose_unit: str, insulin: Any, insulin_unit: st
     g_mmol = float(units.convert(g_mg, "mg/dL", "mmol/L", substance="glucose"))
     out = {"glucose_mg_dl": g_mg, "glucose_mmol_l": g_mmol, "insulin_uU_ml": i_uU, "insulin_factor": factor,
            "homa_ir": indices.homa_ir(g_mmol, i_uU), "quicki": indices.quicki(g_mg, i_uU),
-           "glucose_category": indices.fasting_glucose_category(g_mg), "matsuda": None}
+           "glucose_category": indices.fasting_glucose_category(g_mg), "matsuda": None, "matsuda_arithmetic": None}
     og = _parse_series("OGTT glucose", ogtt_glucose)
     oi = _parse_series("OGTT insulin", ogtt_insulin)
     if (og is None) != (oi is None):
@@ -365,7 +365,8 @@ def index_report(glucose: Any, glucose_unit: str, insulin: Any, insulin_unit: st
                              f"{og.size} glucose and {oi.size} insulin values")
         og_mg = _glucose_mg_dl(og, glucose_unit, "OGTT glucose")
         oi_uU = _insulin_uU_ml(oi, insulin_unit, factor, "OGTT insulin")
-        out["matsuda"] = indices.matsuda(og_mg, oi_uU)
+        out["matsuda"] = indices.matsuda(og_mg, oi_uU)  # trapezoidal means, equally spaced samples
+        out["matsuda_arithmetic"] = indices.matsuda(og_mg, oi_uU, mean="arithmetic")  # comparison only
     if units.normalise_unit(insulin_unit) == "pmol/L":
         other = (units.INSULIN_PMOL_L_PER_UU_ML_LEGACY if factor == units.INSULIN_PMOL_L_PER_UU_ML
                  else units.INSULIN_PMOL_L_PER_UU_ML)
@@ -384,7 +385,8 @@ def index_table(report: dict):
             ("QUICKI", f"{report['quicki']:.3f}", "1 / (log10 I (µU/mL) + log10 G (mg/dL))",
              "lower = more resistant; healthy mean ≈ 0.39 (Yokoyama 2003)")]
     m = report.get("matsuda")
-    rows.append(("Matsuda index", "–" if m is None else f"{m:.2f}", "10,000 / √(G0 · I0 · Gmean · Imean), OGTT",
+    rows.append(("Matsuda index", "–" if m is None else f"{m:.2f}",
+                 "10,000 / √(G0 · I0 · Gmean · Imean), OGTT; time-averaged (trapezoidal) means",
                  "enter OGTT series to compute" if m is None else "higher = more sensitive"))
     return pd.DataFrame(rows, columns=["index", "value", "formula", "how to read it"]).set_index("index")
 
@@ -447,8 +449,10 @@ def index_calculator_view(glucose: str, glucose_unit: str, insulin: str, insulin
              f"QUICKI > {QUICKI_CONTRADICTED_THRESHOLD} 'normal' are contradicted by these data: most healthy "
              f"people would fail that test.",
              ("- **Matsuda index**: enter both OGTT series to compute it." if r["matsuda"] is None else
-              f"- **Matsuda index = {r['matsuda']:.2f}** (higher = more insulin sensitive; the checked sources of "
-              f"this course give no reference values).")]
+              f"- **Matsuda index = {r['matsuda']:.2f}** (whole-body insulin sensitivity; higher = more sensitive; "
+              f"time-averaged means as in Matsuda & DeFronzo's calculator, samples assumed equally spaced; the checked "
+              f"sources of this course give no reference values). For comparison only, the arithmetic mean of the "
+              f"samples would give {r['matsuda_arithmetic']:.2f}.")]
     if "homa_ir_other_factor" in r:
         other, h_other = r["homa_ir_other_factor"]
         lines.append(f"- **Unit pitfall:** with {_factor_str(other)} pmol/L per µU/mL instead of "
