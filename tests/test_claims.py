@@ -76,8 +76,10 @@ def test_every_claim_box_is_in_the_ledger(ledger):
     # every chapter-box row of the ledger is shown somewhere or cited inline
     inline = {m.group(2) for nb in NOTEBOOKS for c in cells(nb) if c["cell_type"] == "markdown"
               for m in INLINE.finditer(source(c)) if m.group(2)}
+    from mgcourse.evidence import CLAIM_IDS  # chapter 07's table of graded claims, read from the ledger
+
     boxes = {cid for cid in ledger.index if cid.startswith("ch")}
-    assert boxes - set(used) - inline == set()
+    assert boxes - set(used) - inline - set(CLAIM_IDS) == set()
 
 
 def test_inline_grades_match_the_ledger(ledger):
@@ -167,3 +169,16 @@ def test_verdict_figure_draws_every_article():
     assert len(ax.get_yticklabels()) == 5
     widths = pd.Series([p.get_width() for p in ax.patches]).sum()
     assert widths == claims.verdict_counts().drop(columns="toy-model assumption").to_numpy().sum()
+
+
+def test_chapter_07_states_the_ledger_counts(ledger):
+    """The caption of figure 7.7 and the key points quote the verdict counts of the 54 article claims."""
+    text = "\n".join(source(c) for c in cells(REPO_ROOT / "notebooks" / "07_reading_the_evidence.ipynb")
+                     if c["cell_type"] == "markdown")
+    counts = ledger[ledger.index.str.startswith("article-")]["verdict"].value_counts()
+    m = re.search(r"Over the 54 claims: (\d+) established, (\d+) likely, (\d+) uncertain, (\d+) unsupported and (\d+) false",
+                  text)
+    assert m, "figure 7.7's caption must state the counts"
+    assert [int(x) for x in m.groups()] == [int(counts.get(v, 0)) for v in VERDICTS[:5]]
+    k = re.search(r"Of the articles' 54 claims, (\d+) are unsupported and (\d+) false", text)
+    assert k and [int(x) for x in k.groups()] == [int(counts["unsupported"]), int(counts["false"])]

@@ -160,7 +160,7 @@ def test_intakes_schema():
 
 def test_supplement_forms_schema():
     forms = load_supplement_forms()
-    assert len(forms) == 23
+    assert len(forms) == 27  # 23 forms of fact-sheet table 4a + pidolate and three label variants
     assert forms["form_id"].is_unique
     assert not any(c.startswith("elemental") for c in forms.columns)
     assert forms["formula"].str.fullmatch(r"[A-Za-z0-9().]+").all()  # ASCII, hydrates with '.'
