@@ -179,6 +179,6 @@ exercise(
            "Fasting glucose is held mainly by the liver's glucose output; muscle takes up most glucose after a meal, "
            "when insulin is high. HOMA-IR is one number made from two fasting values.",
            "Write 3–4 sentences: what fasting glucose and insulin mostly reflect, why muscle insulin resistance "
-           "is seen only under stimulation (a clamp, an OGTT, the Matsuda index), and why one product of two numbers "
-           "cannot say which tissue is resistant."),
+           "is seen only under stimulation (a clamp with tracers; an OGTT's Matsuda index adds the post-load response "
+           "but is whole-body), and why one product of two numbers cannot say which tissue is resistant."),
 )
