@@ -119,17 +119,19 @@ from .widgets import Dropdown, Text, View, register  # noqa: E402
 def verdicts_figure():
     """Stacked bars: the verdicts of each article's claims."""
     counts = verdict_counts()
-    fig, ax = new_figure(figsize=(8.0, 3.8))
+    fig, ax = new_figure(figsize=(8.6, 4.4))
     left = pd.Series(0, index=counts.index)
-    labels = [f"{a}: {ARTICLES[a].split(' (')[0][:38]}" for a in counts.index]
+    labels = [f"{a} ({ARTICLES[a].rsplit('(', 1)[1].rstrip(')')})" for a in counts.index]
     for verdict in VERDICTS:
         if verdict == "toy-model assumption":
             continue
         ax.barh(labels, counts[verdict], left=left, color=VERDICT_COLORS[verdict], label=verdict)
         left = left + counts[verdict]
     ax.invert_yaxis()
-    ax.set_xlabel("number of claims (a claim shared by several articles counts for each)")
-    ax.legend(ncol=5, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    ax.set_xlabel("number of claims (a claim made by several articles counts for each)")
+    ax.set_ylabel("article")
+    ax.set_xlim(0, 1.5 * float(counts.sum(axis=1).max()))  # room for the legend at the right
+    ax.legend(ncol=1, fontsize=9, loc="lower right", frameon=True)
     return fig
 
 

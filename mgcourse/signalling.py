@@ -55,29 +55,36 @@ def _mg_badge(ax, x, y, label="Mg"):
 
 
 @register_figure("ch02_insulin_cascade",
-                 alt="Diagram of the insulin signalling cascade from insulin binding its receptor through IRS, PI3K "
-                     "and Akt to GLUT4 translocation and glucose uptake, with green Mg badges where magnesium acts: "
-                     "the receptor's tyrosine-kinase autophosphorylation (uses Mg-ATP) and the downstream kinases.")
+                 alt="Diagram of the insulin signalling cascade: insulin binds the outer part of its receptor, which "
+                     "spans the cell membrane, and the inner tyrosine-kinase part signals through IRS, PI3K and Akt to "
+                     "GLUT4 translocation and glucose uptake, with green Mg badges where magnesium acts: the receptor's "
+                     "autophosphorylation (uses Mg-ATP) and the downstream kinases.")
 def cascade_figure():
     """Diagram: insulin → receptor (tyrosine kinase, Mg-ATP) → IRS → PI3K → Akt → GLUT4 → glucose uptake."""
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch, Rectangle
 
     fig, ax = new_diagram(figsize=(10.0, 7.4))
     # cell membrane
     ax.axhspan(0.80, 0.83, xmin=0.0, xmax=1.0, color="#e9d8a6", zorder=0)
-    ax.text(0.01, 0.845, "outside the cell (blood, interstitial fluid)", fontsize=10, color="#555555")
+    ax.text(0.01, 0.84, "outside the cell\n(blood, interstitial fluid)", fontsize=10, color="#555555")
     ax.text(0.01, 0.775, "inside a muscle or fat cell", fontsize=10, color="#555555", va="top")
     ax.text(0.99, 0.815, "cell membrane", fontsize=9, color="#7a6a2f", ha="right", va="center")
     x = 0.40
-    _box(ax, x, 0.93, "Insulin (from pancreatic β-cells)", face="#dbe9f6", edge=ROLE_COLORS["insulin"], weight="bold")
-    _box(ax, x, 0.70, "Insulin receptor: a tyrosine kinase\nautophosphorylation uses Mg-ATP",
+    _box(ax, x, 0.965, "Insulin (from pancreatic β-cells)", h=0.05, face="#dbe9f6", edge=ROLE_COLORS["insulin"],
+         weight="bold")
+    # the receptor spans the membrane: insulin binds its outer part; the inner part is the kinase
+    _box(ax, x, 0.885, "Insulin receptor, outer part: insulin binds here", h=0.045, face="#f4f4f4", size=10)
+    for dx in (-0.05, 0.05):  # the receptor (a dimer) crosses the membrane
+        ax.add_patch(Rectangle((x + dx - 0.012, 0.745), 0.024, 0.12, facecolor="#f4f4f4", edgecolor="#333333",
+                               linewidth=1.4, zorder=2))
+    _box(ax, x, 0.70, "Insulin receptor, inner part: a tyrosine kinase\nautophosphorylation uses Mg-ATP",
          h=0.085, face="#f4f4f4")
     _box(ax, x, 0.565, "IRS-1 / IRS-2 (insulin receptor substrates)\ntyrosine-phosphorylated")
     _box(ax, x, 0.445, "PI3K (phosphoinositide 3-kinase)\nmakes PIP3 at the membrane")
     _box(ax, x, 0.325, "Akt (protein kinase B)\nphosphorylates its targets")
     _box(ax, x, 0.205, "GLUT4 vesicles move to the membrane\n(translocation)")
     _box(ax, x, 0.075, "Glucose uptake into the cell", face="#fbe3d6", edge=ROLE_COLORS["glucose"], weight="bold")
-    for y0, y1 in ((0.89, 0.745), (0.655, 0.605), (0.525, 0.485), (0.405, 0.365), (0.285, 0.245), (0.165, 0.115)):
+    for y0, y1 in ((0.94, 0.908), (0.655, 0.605), (0.525, 0.485), (0.405, 0.365), (0.285, 0.245), (0.165, 0.115)):
         _arrow(ax, (x, y0), (x, y1))
     # GLUT4 in the membrane and the glucose path through it
     gx = 0.73
