@@ -127,8 +127,9 @@ HOMA_IR_STUDY_THRESHOLDS = ((3.0, "the inclusion criterion (≥ 3) of a Durango 
 UL_FROM_9Y_MG = 350.0
 #: What every dose statement in this chapter carries (course design §10).
 SAFETY_NOTE = supplements.SAFETY_NOTE
-#: Claim grades of the course (course design §2).
-GRADES = ("established", "likely", "hypothesis", "toy-model assumption")
+#: The grades this chapter's evidence summary uses: part of the course's one scale (``mgcourse.data.VERDICTS``,
+#: defined in data/README.md); each statement carries the grade of its row in ``data/claims.csv``.
+GRADES = ("established", "likely", "uncertain", "toy-model assumption")
 #: How long the cycle-model scenarios run, days (10 years: the slow Mg pool, time constant ≈ 3 months, settles).
 SCENARIO_DAYS = 3652.5
 
@@ -758,7 +759,7 @@ class Claim:
 
 
 def evidence_summary(case: Case) -> list[Claim]:
-    """Graded claims about this case (established / likely / hypothesis / toy-model assumption) with references."""
+    """Graded claims about this case (grades as in the claims ledger ``data/claims.csv``) with references."""
     _check_case(case)
     r = pipeline(case.case_id)
     idx, cmp_, plan = r.indices, r.intake, r.plan
@@ -785,7 +786,7 @@ def evidence_summary(case: Case) -> list[Claim]:
     claims.append(Claim(f"In cohorts, each extra 100 mg/day of Mg intake went with a lower risk of type 2 diabetes "
                         f"(RR 0.85, 0.79–0.92); for this plan's +{delta:.0f} mg/day that scales to RR ≈ {rr:.2f}. "
                         "This is an association: it does not show that the change would lower this person's risk.",
-                        "likely", ("Larsson2007", "Dong2011", "Fang2016")))
+                        "established", ("Larsson2007", "Dong2011", "Fang2016")))  # ledger: ch07-intake-t2d-association
     claims.append(Claim("In trials, oral Mg lowered HOMA-IR by 0.67 on average (95 % CI −1.20 to −0.14), mostly in "
                         "small trials of people with low serum Mg; a trial of 400 mg/day in women with metabolic "
                         "syndrome found no effect.", "likely", ("Simental2016", "Morais2017", "Lima2014")))
@@ -799,7 +800,8 @@ def evidence_summary(case: Case) -> list[Claim]:
                             "metformin and PPI use in a hospital cohort; whether the drugs cause it in her is not shown.",
                             "likely", ("Waanders2019", "Kurstjens2017")))
     claims.append(Claim("Low Mg and insulin resistance may reinforce each other (a vicious circle): insulin activates "
-                        "renal TRPM6, and Mg is needed for insulin-receptor signalling.", "hypothesis", ("Gommers2016",)))
+                        "renal TRPM6, and Mg is needed for insulin-receptor signalling.", "uncertain",  # ledger: ch03-vicious-circle
+                        ("Gommers2016",)))
     cur = r.scenarios[0]
     planned = r.scenarios[-1]
     claims.append(Claim(f"In the chapter 4 model, the current intake leaves the Mg pool {pool_category(cur.mg_pool)} "

@@ -254,6 +254,37 @@ SUPPLEMENT_FORMS_SCHEMA = Schema(
 )
 
 
+FSIGT_SCHEMA = Schema(
+    columns=(
+        Column("time_min", float, 0, 600),
+        # Loose physiological validation bounds, not facts: glucose 20–1000 mg/dL, insulin 0–2000 µU/mL.
+        Column("glucose_mg_dl", float, 20, 1000),
+        Column("insulin_uU_ml", float, 0, 2000),
+    ),
+    unique=("time_min",),
+)
+
+
+#: The course's one evidence scale (defined in data/README.md, chapter 07 and INSTRUCTORS.md), best first.
+VERDICTS = ("established", "likely", "uncertain", "unsupported", "false", "toy-model assumption")
+
+CLAIMS_SCHEMA = Schema(
+    columns=(
+        Column("claim_id", pattern=r"(article-\d\d|ch\d\d-[a-z0-9-]+)"),
+        Column("claim"),
+        Column("articles", pattern=r"[A-E](, [A-E])*", nullable=True),
+        Column("article_claim", int, 1, 54, nullable=True),
+        Column("verdict", allowed=VERDICTS),
+        Column("verdict_efficacy", allowed=VERDICTS, nullable=True),
+        Column("verdict_safety", allowed=VERDICTS, nullable=True),
+        Column("evidence"),
+        Column("citations"),
+        Column("chapters", pattern=r"\d\d(; \d\d)*"),
+    ),
+    unique=("claim_id",),
+)
+
+
 # --------------------------------------------------------------------------- loaders
 
 @functools.lru_cache(maxsize=32)
@@ -285,6 +316,51 @@ def load_intakes(path: str | Path | None = None) -> pd.DataFrame:
 def load_supplement_forms(path: str | Path | None = None) -> pd.DataFrame:
     """Magnesium supplement forms: formula, family, water solubility (g/100 mL) where known."""
     return _load(path, "supplement_forms.csv", SUPPLEMENT_FORMS_SCHEMA)
+
+
+def load_fsigt(path: str | Path | None = None) -> pd.DataFrame:
+    """The Pacini & Bergman (1986) example FSIGT: 24 samples of plasma glucose (mg/dL) and insulin (µU/mL).
+
+    ``time_min`` is minutes after the glucose bolus (t = 0 is the pre-bolus sample). Besides the
+    schema, the loader checks that the times are strictly increasing and start at 0.
+    """
+    frame = _load(path, "fsigt_pacini_bergman_1986.csv", FSIGT_SCHEMA)
+    times = frame["time_min"].to_numpy()
+    name = Path(path).name if path is not None else "fsigt_pacini_bergman_1986.csv"
+    if len(times) == 0 or times[0] != 0:
+        raise DataFileError(f"{name}, line 2: time_min must start at 0 (got {times[:1].tolist()!r}; allowed 0, the pre-bolus sample)")
+    bad = np.flatnonzero(np.diff(times) <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise DataFileError(f"{name}, line {i + 2}: time_min is not increasing (got {times[i]:g} after {times[i - 1]:g}; "
+                            "allowed strictly increasing times)")
+    return frame
+
+
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """The claims ledger: every popular-article claim (1–54) and every claim box of the chapters, one verdict each.
+
+    Besides the schema, the loader checks that article claims carry their article letters
+    and number (once each), and that a row grading efficacy or safety separately grades both.
+    """
+    frame = _load(path, "claims.csv", CLAIMS_SCHEMA)
+    name = Path(path).name if path is not None else "claims.csv"
+    for i, row in frame.iterrows():
+        line = i + 2
+        is_article = row["claim_id"].startswith("article-")
+        if is_article != (not pd.isna(row["article_claim"])) or is_article == pd.isna(row["articles"]):
+            raise DataFileError(f"{name}, line {line}: article_claim/articles must be given exactly for article-NN rows "
+                                f"(got {row['claim_id']!r}; allowed article-NN with both, chNN-... with neither)")
+        if is_article and int(row["claim_id"][8:]) != int(row["article_claim"]):
+            raise DataFileError(f"{name}, line {line}: article_claim does not match the id "
+                                f"(got {row['article_claim']} for {row['claim_id']!r}; allowed the same number)")
+        if pd.isna(row["verdict_efficacy"]) != pd.isna(row["verdict_safety"]):
+            raise DataFileError(f"{name}, line {line}: verdict_efficacy and verdict_safety go together "
+                                f"(got {row['verdict_efficacy']!r} and {row['verdict_safety']!r}; allowed both or neither)")
+    dup = frame["article_claim"].dropna()
+    if dup.duplicated().any():
+        raise DataFileError(f"{name}: article_claim {int(dup[dup.duplicated()].iloc[0])} appears twice (allowed once)")
+    return frame
 
 
 # --------------------------------------------------------------------------- search

@@ -903,9 +903,10 @@ def check_claims(rtol: float = 0.10) -> pd.DataFrame:
 
     Each claim is recomputed under one or more *readings* (raw or cooked, kernels or whole seeds,
     old or new DV, age 25 or 40). Food values agree if within ``rtol`` (natural variation and
-    rounding); reference values (RDA, %DV) must match to 0.5 %. Verdicts: *supported* (every reading
-    agrees), *partly* (only some readings agree: the claim is true for one food or basis, not the
-    other), *contradicted* (no reading agrees).
+    rounding); reference values (RDA, %DV) must match to 0.5 %. The result of this arithmetic check
+    (column ``verdict``) is *agrees* (every reading agrees), *agrees under some readings* (the claim is
+    true for one food or basis, not the other) or *disagrees* (no reading agrees). These words describe a
+    recomputation, not the course's evidence grade: the grades live in ``data/claims.csv``.
     """
     from mgcourse._validate import in_range
 
@@ -957,11 +958,11 @@ def check_claims(rtol: float = 0.10) -> pd.DataFrame:
         (("RDA at 25 y, men (IOM 1997)", 400, r25m, "mg/day", exact), ("RDA at 25 y, women", 310, r25f, "mg/day", exact),
          ("RDA at 40 y, men", 400, r40m, "mg/day", exact), ("RDA at 40 y, women", 310, r40f, "mg/day", exact)), "",
         f"IOM bands are 19–30 y ({r25m:.0f}/{r25f:.0f}) and 31–50 y ({r40m:.0f}/{r40f:.0f}): the single 19–50 y band "
-        "is contradicted from age 31 on."))
+        "is wrong from age 31 on."))
     out = []
     for r in rows:
         agree = [judge(claimed, computed, tol) for _, claimed, computed, _, tol in r.readings]
-        verdict = "supported" if all(agree) else "partly" if any(agree) else "contradicted"
+        verdict = "agrees" if all(agree) else "agrees under some readings" if any(agree) else "disagrees"
         for (reading, claimed, computed, unit, _), ok in zip(r.readings, agree):
             out.append({"claim": r.claim, "seen in": r.seen_in, "reading": reading, "claimed": claimed,
                         "computed": computed, "unit": unit, "agrees": ok, "verdict": verdict, "why": r.why})

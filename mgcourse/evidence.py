@@ -5,7 +5,7 @@ What is here
 * **Evidence tables** from the course fact sheet (section 6), as validated
   Python records: the cohort dose-response meta-analyses (:data:`COHORT_META`),
   the randomised trials (:data:`TRIALS`), the study designs
-  (:data:`STUDY_DESIGNS`) and graded popular claims (:data:`CLAIMS`,
+  (:data:`STUDY_DESIGNS`) and graded popular claims (:data:`CLAIM_IDS`, rows of ``data/claims.csv``;
   :data:`CHECKLIST`). ``*_table()`` functions return them as DataFrames.
 * **Dose-response from cohorts**: :func:`rr_for_change`, :func:`rr_curve`,
   :func:`absolute_risk` (relative → absolute risk, risk difference and an
@@ -215,8 +215,6 @@ STUDY_DESIGNS: tuple[StudyDesign, ...] = (
 
 
 # --------------------------------------------------------------------------- claims
-GRADES = ("supported", "partly supported", "contradicted", "unknown")
-
 #: The structured checklist applied to every claim (the course's own questions).
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("What exactly is claimed?", "outcome, population, amount with its unit (salt mass or elemental Mg?)"),
@@ -229,81 +227,11 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Claim:
-    claim: str
-    evidence_type: str
-    what_the_sources_say: str
-    grade: str
-    sources: str
-
-    def __post_init__(self):
-        if self.grade not in GRADES:
-            raise ValueError(f"grade must be one of {GRADES}, got {self.grade!r}")
-
-
-#: Claims typical of wellness articles, graded against the fact sheet's sources.
-CLAIMS: tuple[Claim, ...] = (
-    Claim("Most people are magnesium-deficient, so everyone should take supplements.",
-          "intake surveys; serum cohorts; one RCT",
-          "Intake below the EAR is common, but low intake is not the same as deficiency. Hypomagnesaemia "
-          "(< 0.70 mmol/L) was found in 9.6 % of a primary-care type 2 diabetes cohort and 30.6 % of a "
-          "hospital cohort. A trial of 400 mg/day in women with metabolic syndrome found no HOMA-IR benefit; "
-          "trial benefits come mostly from hypomagnesaemic participants.",
-          "partly supported",
-          "Waanders 2019; Kurstjens 2017; Lima de Souza e Silva 2014; Morais 2017"),
-    Claim("Magnesium oxide is useless: it is not absorbed.",
-          "bioavailability studies",
-          "MgO has low fractional absorption (≈4 % in one study), but it is 60.3 % Mg by mass, and a crossover "
-          "RCT found that MgO raised intracellular Mg more than citrate.",
-          "contradicted",
-          "Firoz & Graber 2001; Shechter et al. 2012"),
-    Claim("Take 400–450 mg of magnesium a day to fix insulin resistance.",
-          "dose advice (no study cited)",
-          "Above the US UL of 350 mg/day for supplemental Mg (EU: 250 mg/day). The trials that improved "
-          "HOMA-IR were supervised, in hypomagnesaemic people; a trial at 400 mg/day in metabolic syndrome "
-          "was null.",
-          "contradicted",
-          "IOM 1997; Lima de Souza e Silva 2014; Rodríguez-Morán & Guerrero-Romero 2003"),
-    Claim("Serum magnesium tests miss deficiency.",
-          "physiology",
-          "Serum holds ≈0.3 % of body Mg (≈1 % is extracellular), so a normal serum value says little about "
-          "the large bone and cell pools. How often serum misses a deficit is not quantified in the course's "
-          "sources.",
-          "partly supported",
-          "IOM 1997"),
-    Claim("Each extra 100 mg/day of magnesium cuts cardiovascular risk by about 10 % (blog summary of Fang 2016).",
-          "meta-analysis of cohorts (misreported)",
-          "Fang et al. 2016 found total CVD RR 0.99 (0.88–1.10) per 100 mg/day, not significant; the lower "
-          "risks were for stroke (0.93) and heart failure (0.78), and they are associations.",
-          "contradicted",
-          "Fang et al. 2016, BMC Med 14:210"),
-    Claim("A QUICKI above 0.45 is normal; below it you are insulin resistant (calculator sites).",
-          "reference values",
-          "Healthy people average 0.389 ± 0.041, so the cut-off would label most healthy people insulin "
-          "resistant.",
-          "contradicted",
-          "Yokoyama et al. 2003, Diabetes Care 26:2426; Katz et al. 2000"),
-    Claim("Magnesium supplements lower HOMA-IR.",
-          "meta-analysis of RCTs",
-          "Pooled HOMA-IR WMD −0.67 (−1.20 to −0.14) across trials of oral Mg; the benefit is mainly in "
-          "hypomagnesaemic, insulin-resistant people and trials are small and short.",
-          "supported",
-          "Simental-Mendía et al. 2016; Morais et al. 2017"),
-    Claim("Magnesium supplements prevent type 2 diabetes.",
-          "cohorts (diet) + short trials (surrogates)",
-          "Cohorts link higher dietary intake with lower risk (RR 0.81–0.86 per 100 mg/day), an association. "
-          "In the course's sources no trial has diabetes incidence in a general population as its outcome; "
-          "one 4-month trial in hypomagnesaemic prediabetes improved glucose status.",
-          "unknown",
-          "Larsson & Wolk 2007; Dong 2011; Fang 2016; Guerrero-Romero 2015"),
-    Claim("Magnesium from food has no upper limit.",
-          "dietary reference intakes",
-          "Correct: no adverse effects are known from Mg in food; the UL covers supplements, drugs and "
-          "fortificants only.",
-          "supported",
-          "IOM 1997, p. 242"),
-)
+#: The popular claims graded in chapter 07's table: ids of rows of ``data/claims.csv``, the course's one
+#: claims ledger with its one evidence scale (``mgcourse.data.VERDICTS``).
+CLAIM_IDS = ("ch07-most-deficient-supplement", "ch06-oxide-not-useless", "article-39", "article-28",
+             "ch07-fang-cvd-blog", "ch07-quicki-045", "ch07-homa-ir-trials", "ch07-supplements-prevent-t2d",
+             "ch05-ul-supplemental-only")
 
 
 # --------------------------------------------------------------------------- tables as DataFrames
@@ -325,8 +253,12 @@ def cohort_meta_table(outcome: str | None = None) -> pd.DataFrame:
 
 
 def claims_table() -> pd.DataFrame:
-    """:data:`CLAIMS` as a DataFrame (claim, evidence type, what the sources say, grade, sources)."""
-    return _frame(CLAIMS)
+    """The claims of :data:`CLAIM_IDS` from the ledger: claim_id, claim, grade, what the sources say, sources."""
+    from .claims import grade_text, ledger
+
+    t = ledger().loc[list(CLAIM_IDS)]
+    return pd.DataFrame({"claim": t["claim"], "grade": [grade_text(r) for _, r in t.iterrows()],
+                         "what_the_sources_say": t["evidence"], "sources": t["citations"]}).reset_index()
 
 
 def checklist_table() -> pd.DataFrame:

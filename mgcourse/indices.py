@@ -7,9 +7,13 @@ Formulas (sources in notebook 01's references):
 * HOMA-%B: 20 × insulin (µU/mL) / (glucose (mmol/L) − 3.5).
 * QUICKI (Katz et al. 2000, J Clin Endocrinol Metab 85:2402):
   1 / (log10 insulin (µU/mL) + log10 glucose (mg/dL)).
-* Matsuda index (Matsuda & DeFronzo 1999, Diabetes Care 22:1462):
-  10,000 / √(G0 × I0 × Gmean × Imean) over an OGTT, glucose in mg/dL and insulin
-  in µU/mL, fasting sample first.
+* Matsuda index (Matsuda & DeFronzo 1999, Diabetes Care 22:1462): a whole-body
+  insulin-sensitivity index, 10,000 / √(G0 × I0 × Gmean × Imean) over an OGTT,
+  glucose in mg/dL and insulin in µU/mL, fasting sample first. As in Matsuda &
+  DeFronzo's own calculator, Gmean and Imean are **time-averaged (trapezoidal)**
+  means over the test (area under the curve ÷ duration); the arithmetic mean of
+  the samples is available only as a labelled comparison (``mean="arithmetic"``),
+  and runs high because it over-weights the peak samples.
 
 All functions take the units in their argument names; convert first with
 :func:`mgcourse.units.convert`. Inputs must be finite and greater than zero.
@@ -99,18 +103,48 @@ def quicki(glucose_mg_dl: Any, insulin_uU_ml: Any):
     return scalar_or_array(out, glucose_mg_dl, insulin_uU_ml)
 
 
-def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any) -> float:
-    """Matsuda (whole-body insulin sensitivity) index from one OGTT.
+#: The standard OGTT sampling times of Matsuda & DeFronzo's calculator, min.
+MATSUDA_TIMES_MIN = (0.0, 30.0, 60.0, 90.0, 120.0)
+MATSUDA_MEANS = ("trapezoidal", "arithmetic")
+
+
+def ogtt_mean(values: Any, times_min: Any = None, *, mean: str = "trapezoidal") -> float:
+    """Mean of one OGTT series: time-averaged by the trapezoid rule (AUC ÷ duration), or the arithmetic mean.
+
+    ``times_min=None`` means equally spaced samples (0, 30, …, 120 min for five), for which the
+    trapezoidal mean is (x0/2 + x1 + … + x(n−2) + x(n−1)/2) / (n − 1) whatever the spacing.
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    if mean not in MATSUDA_MEANS:
+        raise ValueError(f"mean must be one of {', '.join(MATSUDA_MEANS)}, got {mean!r}")
+    if mean == "arithmetic":
+        return float(x.mean())
+    t = np.arange(x.size, dtype=float) if times_min is None else np.asarray(times_min, dtype=float).ravel()
+    if t.size != x.size:
+        raise ValueError(f"times_min has {t.size} values but the series has {x.size}; they must match")
+    if not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
+        raise ValueError(f"times_min must be finite and strictly increasing (min), got {t.tolist()}")
+    return float(np.trapezoid(x, t) / (t[-1] - t[0]))
+
+
+def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any, times_min: Any = None, *, mean: str = "trapezoidal") -> float:
+    """Matsuda index of whole-body insulin sensitivity from one OGTT (Matsuda & DeFronzo 1999).
 
     Parameters
     ----------
     glucose_mg_dl, insulin_uU_ml : sequences of equal length ≥ 2
         Samples of one OGTT, fasting value first (typically 0, 30, 60, 90, 120 min).
+    times_min : sequence, optional
+        Sampling times (min, increasing). Default: equally spaced samples.
+    mean : {"trapezoidal", "arithmetic"}
+        How Gmean and Imean are taken. ``"trapezoidal"`` (default) is the time-averaged
+        mean of Matsuda & DeFronzo's calculator; ``"arithmetic"`` (the plain mean of the
+        samples) is only a comparison: it gives higher values.
 
     Returns
     -------
     float
-        10,000 / √(G0 × I0 × mean(G) × mean(I)).
+        10,000 / √(G0 × I0 × Gmean × Imean).
     """
     g = _arg("glucose_mg_dl", glucose_mg_dl, MAX_GLUCOSE_MG_DL, "mg/dL").ravel()
     i = _arg("insulin_uU_ml", insulin_uU_ml, MAX_INSULIN_UU_ML, "µU/mL").ravel()
@@ -118,7 +152,9 @@ def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any) -> float:
         raise ValueError("glucose_mg_dl and insulin_uU_ml must each hold at least 2 OGTT samples (fasting first)")
     if g.size != i.size:
         raise ValueError(f"glucose_mg_dl has {g.size} samples but insulin_uU_ml has {i.size}; they must match")
-    return float(10_000.0 / np.sqrt(g[0] * i[0] * g.mean() * i.mean()))
+    g_mean = ogtt_mean(g, times_min, mean=mean)
+    i_mean = ogtt_mean(i, times_min, mean=mean)
+    return float(10_000.0 / np.sqrt(g[0] * i[0] * g_mean * i_mean))
 
 
 def fasting_glucose_category(glucose_mg_dl: float) -> str:
@@ -131,5 +167,6 @@ def fasting_glucose_category(glucose_mg_dl: float) -> str:
     return label
 
 
-__all__ = ["homa_ir", "homa_beta", "quicki", "matsuda", "fasting_glucose_category",
+__all__ = ["homa_ir", "homa_beta", "quicki", "matsuda", "ogtt_mean", "fasting_glucose_category",
+           "MATSUDA_TIMES_MIN", "MATSUDA_MEANS",
            "QUICKI_TYPICAL", "HOMA_DENOMINATOR_MMOL", "HOMA_DENOMINATOR_MG_DL"]

@@ -55,29 +55,36 @@ def _mg_badge(ax, x, y, label="Mg"):
 
 
 @register_figure("ch02_insulin_cascade",
-                 alt="Diagram of the insulin signalling cascade from insulin binding its receptor through IRS, PI3K "
-                     "and Akt to GLUT4 translocation and glucose uptake, with green Mg badges where magnesium acts: "
-                     "the receptor's tyrosine-kinase autophosphorylation (uses Mg-ATP) and the downstream kinases.")
+                 alt="Diagram of the insulin signalling cascade: insulin binds the outer part of its receptor, which "
+                     "spans the cell membrane, and the inner tyrosine-kinase part signals through IRS, PI3K and Akt to "
+                     "GLUT4 translocation and glucose uptake, with green Mg badges where magnesium acts: the receptor's "
+                     "autophosphorylation (uses Mg-ATP) and the downstream kinases.")
 def cascade_figure():
     """Diagram: insulin → receptor (tyrosine kinase, Mg-ATP) → IRS → PI3K → Akt → GLUT4 → glucose uptake."""
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch, Rectangle
 
     fig, ax = new_diagram(figsize=(10.0, 7.4))
     # cell membrane
     ax.axhspan(0.80, 0.83, xmin=0.0, xmax=1.0, color="#e9d8a6", zorder=0)
-    ax.text(0.01, 0.845, "outside the cell (blood, interstitial fluid)", fontsize=10, color="#555555")
+    ax.text(0.01, 0.84, "outside the cell\n(blood, interstitial fluid)", fontsize=10, color="#555555")
     ax.text(0.01, 0.775, "inside a muscle or fat cell", fontsize=10, color="#555555", va="top")
     ax.text(0.99, 0.815, "cell membrane", fontsize=9, color="#7a6a2f", ha="right", va="center")
     x = 0.40
-    _box(ax, x, 0.93, "Insulin (from pancreatic β-cells)", face="#dbe9f6", edge=ROLE_COLORS["insulin"], weight="bold")
-    _box(ax, x, 0.70, "Insulin receptor: a tyrosine kinase\nautophosphorylation uses Mg-ATP",
+    _box(ax, x, 0.965, "Insulin (from pancreatic β-cells)", h=0.05, face="#dbe9f6", edge=ROLE_COLORS["insulin"],
+         weight="bold")
+    # the receptor spans the membrane: insulin binds its outer part; the inner part is the kinase
+    _box(ax, x, 0.885, "Insulin receptor, outer part: insulin binds here", h=0.045, face="#f4f4f4", size=10)
+    for dx in (-0.05, 0.05):  # the receptor (a dimer) crosses the membrane
+        ax.add_patch(Rectangle((x + dx - 0.012, 0.745), 0.024, 0.12, facecolor="#f4f4f4", edgecolor="#333333",
+                               linewidth=1.4, zorder=2))
+    _box(ax, x, 0.70, "Insulin receptor, inner part: a tyrosine kinase\nautophosphorylation uses Mg-ATP",
          h=0.085, face="#f4f4f4")
     _box(ax, x, 0.565, "IRS-1 / IRS-2 (insulin receptor substrates)\ntyrosine-phosphorylated")
     _box(ax, x, 0.445, "PI3K (phosphoinositide 3-kinase)\nmakes PIP3 at the membrane")
     _box(ax, x, 0.325, "Akt (protein kinase B)\nphosphorylates its targets")
     _box(ax, x, 0.205, "GLUT4 vesicles move to the membrane\n(translocation)")
     _box(ax, x, 0.075, "Glucose uptake into the cell", face="#fbe3d6", edge=ROLE_COLORS["glucose"], weight="bold")
-    for y0, y1 in ((0.89, 0.745), (0.655, 0.605), (0.525, 0.485), (0.405, 0.365), (0.285, 0.245), (0.165, 0.115)):
+    for y0, y1 in ((0.94, 0.908), (0.655, 0.605), (0.525, 0.485), (0.405, 0.365), (0.285, 0.245), (0.165, 0.115)):
         _arrow(ax, (x, y0), (x, y1))
     # GLUT4 in the membrane and the glucose path through it
     gx = 0.73
@@ -241,7 +248,7 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
 GLUCOSE_PLAUSIBLE_MMOL_L = (1.0, 60.0)
 INSULIN_PLAUSIBLE_UU_ML = (0.2, 1000.0)
 INSULIN_FACTORS = (("6.00 (correct)", units.INSULIN_PMOL_L_PER_UU_ML),
-                   ("6.945 (legacy, ≈16 % too high)", units.INSULIN_PMOL_L_PER_UU_ML_LEGACY))
+                   ("6.945 (legacy, 15.75 % too high)", units.INSULIN_PMOL_L_PER_UU_ML_LEGACY))
 #: A study-specific HOMA-IR cut-off quoted in this course (Wang et al. 2013, Nutrients 5:3910: "high" = > 3.6).
 HOMA_CUTOFF_WANG_2013 = 3.6
 #: A QUICKI "normal" threshold found on calculator sites, which the measured data contradict.
@@ -357,7 +364,7 @@ def index_report(glucose: Any, glucose_unit: str, insulin: Any, insulin_unit: st
     g_mmol = float(units.convert(g_mg, "mg/dL", "mmol/L", substance="glucose"))
     out = {"glucose_mg_dl": g_mg, "glucose_mmol_l": g_mmol, "insulin_uU_ml": i_uU, "insulin_factor": factor,
            "homa_ir": indices.homa_ir(g_mmol, i_uU), "quicki": indices.quicki(g_mg, i_uU),
-           "glucose_category": indices.fasting_glucose_category(g_mg), "matsuda": None}
+           "glucose_category": indices.fasting_glucose_category(g_mg), "matsuda": None, "matsuda_arithmetic": None}
     og = _parse_series("OGTT glucose", ogtt_glucose)
     oi = _parse_series("OGTT insulin", ogtt_insulin)
     if (og is None) != (oi is None):
@@ -368,7 +375,8 @@ def index_report(glucose: Any, glucose_unit: str, insulin: Any, insulin_unit: st
                              f"{og.size} glucose and {oi.size} insulin values")
         og_mg = _glucose_mg_dl(og, glucose_unit, "OGTT glucose")
         oi_uU = _insulin_uU_ml(oi, insulin_unit, factor, "OGTT insulin")
-        out["matsuda"] = indices.matsuda(og_mg, oi_uU)
+        out["matsuda"] = indices.matsuda(og_mg, oi_uU)  # trapezoidal means, equally spaced samples
+        out["matsuda_arithmetic"] = indices.matsuda(og_mg, oi_uU, mean="arithmetic")  # comparison only
     if units.normalise_unit(insulin_unit) == "pmol/L":
         other = (units.INSULIN_PMOL_L_PER_UU_ML_LEGACY if factor == units.INSULIN_PMOL_L_PER_UU_ML
                  else units.INSULIN_PMOL_L_PER_UU_ML)
@@ -387,7 +395,8 @@ def index_table(report: dict):
             ("QUICKI", f"{report['quicki']:.3f}", "1 / (log10 I (µU/mL) + log10 G (mg/dL))",
              "lower = more resistant; healthy mean ≈ 0.39 (Yokoyama 2003)")]
     m = report.get("matsuda")
-    rows.append(("Matsuda index", "–" if m is None else f"{m:.2f}", "10,000 / √(G0 · I0 · Gmean · Imean), OGTT",
+    rows.append(("Matsuda index", "–" if m is None else f"{m:.2f}",
+                 "10,000 / √(G0 · I0 · Gmean · Imean), OGTT; time-averaged (trapezoidal) means",
                  "enter OGTT series to compute" if m is None else "higher = more sensitive"))
     return pd.DataFrame(rows, columns=["index", "value", "formula", "how to read it"]).set_index("index")
 
@@ -450,8 +459,10 @@ def index_calculator_view(glucose: str, glucose_unit: str, insulin: str, insulin
              f"QUICKI > {QUICKI_CONTRADICTED_THRESHOLD} 'normal' are contradicted by these data: most healthy "
              f"people would fail that test.",
              ("- **Matsuda index**: enter both OGTT series to compute it." if r["matsuda"] is None else
-              f"- **Matsuda index = {r['matsuda']:.2f}** (higher = more insulin sensitive; the checked sources of "
-              f"this course give no reference values).")]
+              f"- **Matsuda index = {r['matsuda']:.2f}** (whole-body insulin sensitivity; higher = more sensitive; "
+              f"time-averaged means as in Matsuda & DeFronzo's calculator, samples assumed equally spaced; the checked "
+              f"sources of this course give no reference values). For comparison only, the arithmetic mean of the "
+              f"samples would give {r['matsuda_arithmetic']:.2f}.")]
     if "homa_ir_other_factor" in r:
         other, h_other = r["homa_ir_other_factor"]
         lines.append(f"- **Unit pitfall:** with {_factor_str(other)} pmol/L per µU/mL instead of "

@@ -9,7 +9,7 @@ sections 3 and 5b, and the references of notebook 00):
   weights), so mg/dL = mmol/L × 18.0156 (18.0 is the common rounded factor).
 * Insulin: 1 µU/mL = 6.00 pmol/L (biological activity 166.8 × 10⁶ IU/mol;
   Clin Biochem 2017;50:408; Knopp et al., J Diabetes Sci Technol 2019;13:597).
-  The legacy factor 6.945 is ≈15 % too high; it is kept here only so the course
+  The legacy factor 6.945 is 15.75 % too high (6.945 / 6.00 = 1.1575); it is kept here only so the course
   can show the pitfall. 1 µU/mL = 1 mU/L.
 
 Only conversions within a substance and within a kind (amount ↔ amount,
@@ -34,7 +34,7 @@ GLUCOSE_MOLAR_MASS_G_PER_MOL = 180.156
 GLUCOSE_MG_DL_PER_MMOL_L = GLUCOSE_MOLAR_MASS_G_PER_MOL / 10.0
 #: pmol/L of insulin per µU/mL: the correct factor (6.00 nmol/IU).
 INSULIN_PMOL_L_PER_UU_ML = 6.00
-#: The legacy, ≈15 % too high factor still used by some assays. Teaching only.
+#: The legacy factor, 15.75 % too high (6.945 / 6.00 = 1.1575), still used by some assays. Teaching only.
 INSULIN_PMOL_L_PER_UU_ML_LEGACY = 6.945
 
 # Canonical unit names and their spellings. Keys are lower-cased, spaces removed.

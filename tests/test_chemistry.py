@@ -58,9 +58,20 @@ def test_fact_sheet_atomic_weights():
 def test_every_supplement_form_parses_and_matches_table_4a():
     forms = load_supplement_forms()
     table = {f.replace("·", "."): pct for f, _, pct, _ in TABLE_4A}
-    assert set(forms["formula"]) == set(table)
-    for formula in forms["formula"]:
+    added = {"Mg(C5H6NO3)2", "MgC4H4O5.3H2O", "(MgCO3)4.Mg(OH)2.5H2O", "Mg(C2H4NO2)2.2H2O"}  # beyond table 4a
+    assert set(forms["formula"]) == set(table) | added
+    for formula in set(forms["formula"]) - added:
         assert 100 * elemental_fraction(formula) == pytest.approx(table[formula], abs=0.01)
+
+
+@pytest.mark.parametrize("formula, molar_mass_g_mol", [
+    ("Mg(C5H6NO3)2", 24.305 + 2 * (5 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999)),          # pidolate, 280.519
+    ("MgC4H4O5.3H2O", 24.305 + 4 * 12.011 + 4 * 1.008 + 5 * 15.999 + 3 * 18.015),           # 210.421
+    ("(MgCO3)4.Mg(OH)2.5H2O", 4 * 84.313 + 58.319 + 5 * 18.015),                             # 485.646
+    ("Mg(C2H4NO2)2.2H2O", 172.423 + 2 * 18.015),                                            # 208.453
+])
+def test_added_forms_molar_mass(formula, molar_mass_g_mol):
+    assert molar_mass(formula) == pytest.approx(molar_mass_g_mol, abs=1e-3)
 
 
 def test_parentheses_and_multidigit_counts():

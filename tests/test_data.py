@@ -18,6 +18,7 @@ from mgcourse.data import (
     food_by_ndb,
     food_search,
     load_foods,
+    load_fsigt,
     load_intakes,
     load_ods_food_table,
     load_supplement_forms,
@@ -51,7 +52,8 @@ def test_checksums_match_manifest():
     assert recorded == on_disk, "run `python -m mgcourse.tools.build_data --checksums-only` and commit data/README.md"
 
 
-@pytest.mark.parametrize("name", ["foods.csv", "ods_food_table.csv", "intakes.csv", "supplement_forms.csv"])
+@pytest.mark.parametrize("name", ["foods.csv", "ods_food_table.csv", "intakes.csv", "supplement_forms.csv",
+                                  "fsigt_pacini_bergman_1986.csv"])
 def test_files_are_utf8_with_lf(name):
     raw = (DATA_DIR / name).read_bytes()
     raw.decode("utf-8")
@@ -61,8 +63,9 @@ def test_files_are_utf8_with_lf(name):
 
 def test_manifest_documents_every_file_and_column():
     text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    loaders = [load_foods, load_ods_food_table, load_intakes, load_supplement_forms]
-    for path, loader in zip(["foods.csv", "ods_food_table.csv", "intakes.csv", "supplement_forms.csv"], loaders):
+    loaders = [load_foods, load_ods_food_table, load_intakes, load_supplement_forms, load_fsigt]
+    names = ["foods.csv", "ods_food_table.csv", "intakes.csv", "supplement_forms.csv", "fsigt_pacini_bergman_1986.csv"]
+    for path, loader in zip(names, loaders):
         assert f"## `{path}`" in text
         for column in loader().columns:
             assert f"`{column}`" in text, f"{path}: column {column} is not documented"
@@ -157,7 +160,7 @@ def test_intakes_schema():
 
 def test_supplement_forms_schema():
     forms = load_supplement_forms()
-    assert len(forms) == 23
+    assert len(forms) == 27  # 23 forms of fact-sheet table 4a + pidolate and three label variants
     assert forms["form_id"].is_unique
     assert not any(c.startswith("elemental") for c in forms.columns)
     assert forms["formula"].str.fullmatch(r"[A-Za-z0-9().]+").all()  # ASCII, hydrates with '.'
@@ -367,3 +370,25 @@ def test_refresh_checksums_without_sr28(tmp_path):
     digest = hashlib.sha256(b"h\n1\n").hexdigest()
     assert f"| `a.csv` | 4 | `{digest}` |" in text
     assert "old" not in text and text.startswith("x\n") and text.endswith("y\n")
+
+
+# --------------------------------------------------------------------------- fsigt_pacini_bergman_1986.csv
+
+def test_fsigt_file():
+    d = load_fsigt()
+    assert list(d.columns) == ["time_min", "glucose_mg_dl", "insulin_uU_ml"]
+    assert len(d) == 24
+    first = d.iloc[0]
+    assert (first["time_min"], first["glucose_mg_dl"], first["insulin_uU_ml"]) == (0, 92, 11)
+    assert d["glucose_mg_dl"].max() == 350 and d["insulin_uU_ml"].max() == 130
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("time_min,glucose_mg_dl,insulin_uU_ml\n0,92,11\n4,287,130\n2,350,26\n", "line 4: time_min is not increasing"),
+    ("time_min,glucose_mg_dl,insulin_uU_ml\n2,350,26\n4,287,130\n", "must start at 0"),
+    ("time_min,glucose_mg_dl,insulin_uU_ml\n0,92,-1\n", "insulin_uU_ml is below the minimum"),
+])
+def test_fsigt_loader_rejects_bad_files(tmp_path, body, fragment):
+    path = write(tmp_path, body, "fsigt.csv")
+    with pytest.raises(DataFileError, match=fragment):
+        load_fsigt(path)

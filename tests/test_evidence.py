@@ -234,12 +234,15 @@ def test_trial_doses_match_the_fact_sheet():
 def test_tables_validate_and_claims_are_graded():
     ev.validate_tables()
     claims = ev.claims_table()
-    assert set(claims.grade) <= set(ev.GRADES)
-    assert {"supported", "partly supported", "contradicted", "unknown"} == set(claims.grade)
+    from mgcourse.data import VERDICTS, load_claims
+
+    ledger = load_claims().set_index("claim_id")
+    assert list(claims.claim_id) == list(ev.CLAIM_IDS)
+    assert {g.split(":")[0] for g in claims.grade} <= set(VERDICTS)  # the ledger's one scale
+    assert list(claims.claim) == list(ledger.loc[list(ev.CLAIM_IDS), "claim"])
+    assert {"false", "likely", "uncertain", "unsupported", "established"} == {g.split(":")[0] for g in claims.grade}
     assert all(s.strip() for s in claims.sources)
     assert len(ev.checklist_table()) == len(ev.CHECKLIST)
-    with pytest.raises(ValueError, match="grade"):
-        ev.Claim("x", "y", "z", "proven", "w")
 
 
 # --------------------------------------------------------------------------- synthetic cohort and OLS

@@ -30,11 +30,31 @@ def test_quicki_hand_computed():
 
 
 def test_matsuda_hand_computed():
+    """Matsuda & DeFronzo's calculator: time-averaged (trapezoidal) means over 0-120 min."""
     g = [90, 150, 140, 120, 100]
     i = [8, 60, 55, 40, 20]
-    expected = 10_000 / np.sqrt(90 * 8 * np.mean(g) * np.mean(i))
-    assert matsuda(g, i) == pytest.approx(expected)
-    assert matsuda(g, i) == pytest.approx(10_000 / np.sqrt(720 * 120 * 36.6), rel=1e-9)
+    # trapezoid over 0, 30, ..., 120 min, divided by 120 min: (x0/2 + x1 + x2 + x3 + x4/2) / 4
+    g_mean = (45 + 150 + 140 + 120 + 50) / 4  # 126.25 mg/dL
+    i_mean = (4 + 60 + 55 + 40 + 10) / 4      # 42.25 µU/mL
+    assert matsuda(g, i) == pytest.approx(10_000 / np.sqrt(720 * g_mean * i_mean), rel=1e-12)
+    assert matsuda(g, i, times_min=[0, 30, 60, 90, 120]) == pytest.approx(matsuda(g, i), rel=1e-12)
+    # the arithmetic mean is only a labelled comparison, and runs high here
+    arith = matsuda(g, i, mean="arithmetic")
+    assert arith == pytest.approx(10_000 / np.sqrt(720 * 120 * 36.6), rel=1e-9)
+    assert arith > matsuda(g, i)
+
+
+def test_matsuda_unequal_times():
+    g, i, t = [90, 150, 120], [8, 60, 30], [0, 30, 120]
+    g_mean = (0.5 * (90 + 150) * 30 + 0.5 * (150 + 120) * 90) / 120
+    i_mean = (0.5 * (8 + 60) * 30 + 0.5 * (60 + 30) * 90) / 120
+    assert matsuda(g, i, t) == pytest.approx(10_000 / np.sqrt(90 * 8 * g_mean * i_mean), rel=1e-12)
+    with pytest.raises(ValueError, match="times_min"):
+        matsuda(g, i, [0, 60, 30])
+    with pytest.raises(ValueError, match="times_min"):
+        matsuda(g, i, [0, 30])
+    with pytest.raises(ValueError, match="mean"):
+        matsuda(g, i, mean="median")
 
 
 def test_homa_beta():

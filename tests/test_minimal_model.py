@@ -213,3 +213,101 @@ def test_property_basal_state_is_a_fixed_point_for_any_parameters(gb, ib, si, sg
     p = mm.Parameters(gb_mg_dl=gb, ib_uU_ml=ib).with_si_sg(si=si * 1e-4, sg=sg)
     r = mm.simulate(p, minutes=240, glucose0_mg_dl=gb, insulin0_uU_ml=ib)
     assert np.allclose(r.glucose_mg_dl, gb, rtol=1e-9) and np.allclose(r.insulin_uU_ml, ib, rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- the published FSIGT (Pacini & Bergman 1986)
+
+@pytest.fixture(scope="module")
+def fsigt():
+    from mgcourse.data import load_fsigt
+
+    d = load_fsigt()
+    return d["time_min"].to_numpy(), d["glucose_mg_dl"].to_numpy(), d["insulin_uU_ml"].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def fsigt_reference_fit(fsigt):
+    return mm.fit_fsigt(*fsigt)  # the published basal values Gb 90, Ib 7; samples from 8 min
+
+
+def test_fsigt_fit_reproduces_published_values(fsigt_reference_fit):
+    """Tolerance stated in the chapter: S_I within 10 %, S_G within 20 % and within 2 SE of the published fit."""
+    f = fsigt_reference_fit
+    pub = mm.PUBLISHED_FSIGT_FIT
+    assert f.success and f.n_samples == 20  # samples at 8 … 182 min
+    assert f.si == pytest.approx(pub["si"], rel=0.10)
+    assert f.sg == pytest.approx(pub["sg"], rel=0.20)
+    assert abs(f.sg - pub["sg"]) < 2 * f.sg_se
+    assert abs(f.si - pub["si"]) < 2 * f.si_se
+    assert 250 < f.g0_mg_dl < 300  # published example fits: G(0) 279–287 mg/dL
+    assert 0 < f.si_se < 0.2 * f.si and 0 < f.sg_se < 0.2 * f.sg  # both determined with these choices
+    assert f.residual_sd_mg_dl < 6
+
+
+def test_fsigt_fitted_values_are_the_model(fsigt, fsigt_reference_fit):
+    t, g, ins = fsigt
+    f = fsigt_reference_fit
+    again = mm.model_glucose(f.t_min, f.params, (t, ins))
+    np.testing.assert_allclose(f.fitted_mg_dl, again, rtol=1e-6)
+    rss = float(np.sum((f.glucose_mg_dl - again) ** 2))
+    assert math.sqrt(rss / (f.n_samples - 3)) == pytest.approx(f.residual_sd_mg_dl, rel=1e-6)
+
+
+def test_fsigt_se_agrees_with_refit_curvature(fsigt, fsigt_reference_fit):
+    """The Jacobian SE of S_I matches the profile: moving S_I by 1 SE (S_G, G(0) refitted) raises RSS by about s²."""
+    from scipy.optimize import least_squares
+
+    t, g, ins = fsigt
+    f = fsigt_reference_fit
+    keep = t >= 8
+    s2 = f.residual_sd_mg_dl ** 2
+    rss0 = float(np.sum((f.fitted_mg_dl - f.glucose_mg_dl) ** 2))
+    si = f.si + f.si_se
+
+    def res(x):
+        q = mm.Parameters(p1=x[0], p2=f.params.p2, p3=si * f.params.p2, gb_mg_dl=90, ib_uU_ml=7, g0_mg_dl=x[1])
+        return mm.model_glucose(t[keep], q, (t, ins)) - g[keep]
+
+    sol = least_squares(res, [f.sg, f.g0_mg_dl], diff_step=1e-4)
+    delta = float(sol.fun @ sol.fun) - rss0
+    assert 0.6 * s2 < delta < 1.5 * s2
+
+
+def test_fsigt_estimates_move_with_assumed_basal_insulin(fsigt, fsigt_reference_fit):
+    """With the t = 0 sample (11 µU/mL) as Ib, less insulin counts as 'above basal', so S_I must rise."""
+    f11 = mm.fit_fsigt(*fsigt, ib_uU_ml=11)
+    f7 = fsigt_reference_fit
+    assert f11.si > 1.2 * f7.si
+    assert f11.sg < f7.sg
+
+
+def test_fsigt_early_samples_ruin_si(fsigt, fsigt_reference_fit):
+    """Keeping the mixing-phase samples (from 2 min) makes S_I small and undetermined (SE > estimate)."""
+    early = mm.fit_fsigt(*fsigt, min_time_min=0)
+    assert early.n_samples == 23
+    assert early.si < 0.5 * fsigt_reference_fit.si
+    assert early.si_se > early.si
+    assert early.residual_sd_mg_dl > 2 * fsigt_reference_fit.residual_sd_mg_dl
+    late = mm.fit_fsigt(*fsigt, min_time_min=10)
+    assert late.si == pytest.approx(fsigt_reference_fit.si, rel=0.1)
+
+
+def test_fsigt_si_and_sg_estimates_are_negatively_correlated(fsigt_reference_fit):
+    # both speed the return of glucose, so one can stand in for the other
+    assert -1 < fsigt_reference_fit.corr_si_sg < -0.3
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"ib_uU_ml": -1}, "ib_uU_ml"),
+    ({"gb_mg_dl": 5}, "gb_mg_dl"),
+    ({"min_time_min": 150}, "leaves"),
+])
+def test_fsigt_fit_rejects_bad_input(fsigt, kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        mm.fit_fsigt(*fsigt, **kwargs)
+
+
+def test_fsigt_fit_rejects_mismatched_lengths(fsigt):
+    t, g, ins = fsigt
+    with pytest.raises(ValueError, match="same length"):
+        mm.fit_fsigt(t, g[:-1], ins)

@@ -20,6 +20,9 @@ FACT_SHEET_PERCENT = {
     "l_aspartate_dihydrate": 7.49, "taurate": 8.92, "l_threonate": 8.25, "malate": 15.54,
     "orotate_anhydrous": 7.27, "orotate_dihydrate": 6.56,
 }
+# Rows added beyond table 4a (pidolate and label variants): % Mg hand-computed from the formula,
+# e.g. pidolate Mg(C5H6NO3)2: 24.305 / (24.305 + 2 × 128.107) = 8.66 %.
+ADDED_PERCENT = {"pidolate": 8.66, "malate_trihydrate": 11.55, "basic_carbonate": 25.02, "glycinate_dihydrate": 11.66}
 # Fact sheet table 4a, salt mass per 100 mg of elemental Mg (mg, rounded).
 FACT_SHEET_PER_100 = {"oxide": 166, "chloride_hexahydrate": 836, "trimagnesium_dicitrate_anhydrous": 619,
                       "trimagnesium_dicitrate_nonahydrate": 841, "trimagnesium_dicitrate_tetradecahydrate": 965,
@@ -28,8 +31,13 @@ FACT_SHEET_PER_100 = {"oxide": 166, "chloride_hexahydrate": 836, "trimagnesium_d
 
 
 def test_every_csv_row_is_covered():
-    assert set(load_supplement_forms()["form_id"]) == set(FACT_SHEET_PERCENT)
-    assert set(sp.forms_table().index) == set(FACT_SHEET_PERCENT)
+    assert set(load_supplement_forms()["form_id"]) == set(FACT_SHEET_PERCENT) | set(ADDED_PERCENT)
+    assert set(sp.forms_table().index) == set(FACT_SHEET_PERCENT) | set(ADDED_PERCENT)
+
+
+@pytest.mark.parametrize("form_id, pct", sorted(ADDED_PERCENT.items()))
+def test_added_forms_percent(form_id, pct):
+    assert sp.form(form_id)["mg_percent"] == pytest.approx(pct, abs=0.01)
 
 
 @pytest.mark.parametrize("form_id, pct", sorted(FACT_SHEET_PERCENT.items()))
@@ -211,6 +219,12 @@ def test_chapter_states_the_safety_facts():
 
     nb = nbformat.read(REPO_ROOT / "notebooks" / "06_supplements.ipynb", as_version=4)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    import re
+
+    from mgcourse.claims import claim_box  # claim boxes are code cells rendered from data/claims.csv
+
+    md += "\n".join(claim_box(cid)._repr_markdown_() for c in nb.cells if c.cell_type == "code"
+                     for cid in re.findall(r'claims\.claim_box\("([^"]+)"\)', c.source))
     for phrase in ("350 mg/day", "65 mg/day", "110 mg/day", "250 mg/day", "Food magnesium has no UL",
                    "kidney disease must not take magnesium supplements without medical advice",
                    "fitted for teaching, not taken from the paper", "beyond this course's checked sources",

@@ -84,3 +84,21 @@ def test_converter_view_gives_context():
     assert "6.945" in converter_view("insulin", "10", "µU/mL", "pmol/L").text
     with pytest.raises(ValueError, match="must be a number"):
         converter_view("glucose", "five", "mg/dL", "mmol/L")
+
+
+def test_legacy_insulin_factor_error_is_stated_as_15_75_percent():
+    """6.945 / 6.00 = 1.1575: the course states 15.75 %, never a rounded '≈15 %' in one place and '≈16 %' in another."""
+    import re
+
+    from mgcourse import REPO_ROOT
+    from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML_LEGACY
+
+    assert round(100 * (INSULIN_PMOL_L_PER_UU_ML_LEGACY / INSULIN_PMOL_L_PER_UU_ML - 1), 2) == 15.75
+    import json
+
+    texts = ["".join(c["source"]) for p in (REPO_ROOT / "notebooks").glob("*.ipynb")  # sources, not stored outputs
+             for c in json.loads(p.read_text(encoding="utf-8"))["cells"]]
+    texts += [p.read_text(encoding="utf-8") for p in (REPO_ROOT / "mgcourse").rglob("*.py")]
+    texts.append((REPO_ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8"))
+    wrong = [m.group(0) for t in texts for m in re.finditer(r"6\.945[^\n]{0,60}?≈ ?1[56] %", t)]
+    assert wrong == []

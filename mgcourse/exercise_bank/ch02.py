@@ -95,35 +95,40 @@ exercise(
            "0.1, p); your answer is state[0]."),
 )
 
-# --------------------------------------------------------------------------- 02.fit-si
-#: The synthetic data set of the fitting exercise (labelled synthetic; not from a person).
-FIT_SEED, FIT_TRUE_SI, FIT_NOISE_SD = 2026, 2.0e-4, 5.0
-_data = mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
-_fit = mm.fit_si(_data.t_min, _data.glucose_mg_dl, _data.insulin_uU_ml)
-_fit_coupled = mm.fit_si(_data.t_min, _data.glucose_mg_dl)
+# --------------------------------------------------------------------------- 02.fit-fsigt
+#: The choices the exercise prescribes (the published fit's basal values; samples from 8 min; p2 fixed).
+FSIGT_GB_MG_DL, FSIGT_IB_UU_ML, FSIGT_MIN_TIME_MIN = 90.0, 7.0, 8.0
 
 
-def fit_exercise_data() -> mm.SyntheticIVGTT:
-    """The synthetic IVGTT of exercise 1.5 (seeded; the generating S_I is revealed only in the solutions)."""
-    return mm.synthetic_ivgtt(seed=FIT_SEED, si=FIT_TRUE_SI, noise_sd_mg_dl=FIT_NOISE_SD)
+def _fsigt_fit(**kwargs) -> mm.FSIGTFit:
+    from mgcourse.data import load_fsigt
+
+    d = load_fsigt()
+    args = dict(gb_mg_dl=FSIGT_GB_MG_DL, ib_uU_ml=FSIGT_IB_UU_ML, min_time_min=FSIGT_MIN_TIME_MIN)
+    args.update(kwargs)
+    return mm.fit_fsigt(d["time_min"], d["glucose_mg_dl"], d["insulin_uU_ml"], **args)
+
+
+_fsigt = _fsigt_fit()
+_fsigt_ib11 = _fsigt_fit(ib_uU_ml=11.0)
+_fsigt_all = _fsigt_fit(min_time_min=0.0)
 
 exercise(
-    "02.fit-si", name="fit_si", kind="compute",
-    title="Fit S_I to a noisy synthetic IVGTT with scipy.optimize.least_squares",
-    grader=value(_fit.si * 1e4, rtol=1e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)", mistakes={
-        _fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
-        FIT_TRUE_SI * 1e4: "this is the value the data were generated with; report what your fit finds "
-                           "(with noisy data the two differ).",
-        _fit_coupled.si * 1e4: "this fit let the model's insulin equation drive X; drive it with the measured "
-                               "insulin instead (insulin_input=(t, insulin)).",
+    "02.fit-fsigt", name="fit_fsigt", kind="compute",
+    title="Fit S_I and S_G to the published FSIGT (Pacini & Bergman 1986), measured insulin as input",
+    grader=value(_fsigt.si * 1e4, rtol=3e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL, within 3 %)", mistakes={
+        _fsigt.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
+        _fsigt_ib11.si * 1e4: "this fit used the t = 0 sample (11 µU/mL) as basal insulin; the exercise asks for "
+                              "Ib = 7 µU/mL, the published fit's value.",
+        _fsigt_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them out.",
     }),
-    hints=("least_squares needs a function of the unknown(s) that returns model − data at every sample time.",
-           "Write residuals(x) that builds Parameters().with_si_sg(si=x[0] * 1e-4), computes the model glucose at "
-           "the sample times with mm.model_glucose(t, params, insulin_input=(t, insulin)) and subtracts the data. "
-           "Pass diff_step=1e-3: the ODE solver's output is only smooth to about 1e-8, too little for the default "
-           "finite-difference step.",
-           "sol = least_squares(residuals, x0=[1.0], bounds=([0.001], [100.0]), diff_step=1e-3); your answer is "
-           "sol.x[0] (already in units of 10⁻⁴)."),
+    hints=("Three unknowns: S_I, S_G and the glucose just after the bolus, G(0). The t = 0 row is the pre-bolus "
+           "sample, so G(0) is not in the data.",
+           "Write residuals(x) with x = (S_I × 10⁴, S_G, G(0)): build mm.Parameters(p1=S_G, p2=P2, p3=S_I·P2, "
+           "gb_mg_dl=90, ib_uU_ml=7, g0_mg_dl=G(0)), compute mm.model_glucose(t_fit, params, insulin_input=(t, insulin)) "
+           "at the samples from 8 min, and subtract the data. Insulin keeps all its samples.",
+           "least_squares(residuals, x0=[3.0, 0.03, 280.0], bounds=([1e-3, 1e-4, 50], [100, 0.5, 1000]), "
+           "diff_step=1e-4); the standard errors are sqrt(diag(s²·inv(JᵀJ))) with s² = RSS/(n − 3). Report sol.x[0]."),
 )
 
 # --------------------------------------------------------------------------- 02.si-widget
@@ -174,6 +179,6 @@ exercise(
            "Fasting glucose is held mainly by the liver's glucose output; muscle takes up most glucose after a meal, "
            "when insulin is high. HOMA-IR is one number made from two fasting values.",
            "Write 3–4 sentences: what fasting glucose and insulin mostly reflect, why muscle insulin resistance "
-           "is seen only under stimulation (a clamp, an OGTT, the Matsuda index), and why one product of two numbers "
-           "cannot say which tissue is resistant."),
+           "is seen only under stimulation (a clamp with tracers; an OGTT's Matsuda index adds the post-load response "
+           "but is whole-body), and why one product of two numbers cannot say which tissue is resistant."),
 )

@@ -117,15 +117,17 @@ exercise(
 exercise(
     "07.grade-claim", name="grade_claim", kind="explore",
     title="Grade the claim: 'Higher magnesium intake is linked with a lower risk of type 2 diabetes in large cohort studies.'",
-    grader=choice("A", "ABCD", feedback={
-        "B": "Read the claim's wording: it says 'linked', not 'prevents'. Does it overstate what cohorts show?",
+    grader=choice("A", "ABCDE", feedback={
+        "B": "Read the claim's wording: it says 'linked', not 'prevents'. How many consistent meta-analyses back it?",
         "C": "Three cohort meta-analyses report RRs below 1 per 100 mg/day with CIs that exclude 1.",
         "D": "The claim is about cohorts, and the course has three meta-analyses of them.",
+        "E": "Nothing contradicts the association; what cohorts cannot show is causation, which the claim does not state.",
     }),
     hints=("Use the checklist: what exactly is claimed, and what design would show it?",
-           "An association claim is supported if cohorts find the association; it would be overstated only "
-           "if it said 'causes' or 'prevents'.",
-           "Compare the wording with Larsson 2007, Dong 2011 and Fang 2016: RR 0.81–0.86 per 100 mg/day."),
+           "An association claim is established if several consistent cohort studies find the association; it "
+           "would overreach only if it said 'causes' or 'prevents'.",
+           "Compare the wording with Larsson 2007, Dong 2011 and Fang 2016 (RR 0.81–0.86 per 100 mg/day) and with "
+           "the scale's definition of each grade in chapter 07."),
 )
 
 # --------------------------------------------------------------------------- 7. explain

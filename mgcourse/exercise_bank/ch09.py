@@ -300,7 +300,7 @@ exercise(
     "09.summary", name="capstone_summary", kind="explain",
     title="Write the evidence-graded summary for your case",
     grader=explanation({
-        "claim grades": ("established", "likely", "hypothesis", "toy-model", "toy model"),
+        "claim grades": ("established", "likely", "uncertain", "unsupported", "hypothesis", "toy-model", "toy model"),
         "association is not causation": ("association", "associated", "observational", "causal", "causation",
                                          "cohort"),
         "the upper limit and safety": ("upper limit", " ul", "350", "kidney"),
@@ -308,10 +308,11 @@ exercise(
         "citations": ("[", "iom", "larsson", "simental", "gommers", "et al", "1997", "2016"),
     }, min_words=80, need=5),
     hints=("Go through your steps 1–8 and write one sentence per finding, each with a grade and a citation.",
-           "Use the four grades of the course: established (measured or a reference value), likely (consistent "
-           "evidence, e.g. meta-analyses), hypothesis (a mechanism not yet shown in people), toy-model assumption "
-           "(what the chapter 4 model says). Cohort RRs are associations; say so.",
+           "Use the course's evidence scale (chapter 07, data/README.md): established (a reference value, a "
+           "definition, or several consistent studies, e.g. cohort meta-analyses of an association), likely (few or "
+           "small studies), uncertain (e.g. the vicious circle, a hypothesis), toy-model assumption (what the chapter 4 "
+           "model says). Cohort RRs are associations; say so.",
            "A skeleton: indices (established [n]); intake vs EAR/RDA (established [n]); the plan (food Mg has no UL); "
-           "the supplement vs the 350 mg/day UL and the kidney caveat; cohort RR (likely, an association); trial "
-           "HOMA-IR effect (likely); vicious circle (hypothesis); model result (toy-model assumption) and its limits."),
+           "the supplement vs the 350 mg/day UL and the kidney caveat; cohort RR (established as an association); trial "
+           "HOMA-IR effect (likely); vicious circle (uncertain); model result (toy-model assumption) and its limits."),
 )

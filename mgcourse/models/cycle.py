@@ -131,8 +131,10 @@ class Parameters:
       on a Mg-free diet urinary loss falls to ≈12.5 mg/day within a week, Merck Manual; the
       exponent itself is an assumption).
     * ``renal_threshold_mg_dl`` = 180 mg/dL, ``glycosuria_width_mg_dl`` = 20 mg/dL: glucose
-      spills into the urine above roughly 180 mg/dL (the commonly quoted textbook value; not in
-      the course fact sheet, hence illustrative); the width smooths the threshold.
+      spills into the urine above roughly 180 mg/dL (170–200 mg/dL, typically quoted as 180, in
+      people without diabetes, higher in type 2 diabetes: FPnotebook "Urine Glucose", citing Osaki
+      et al. 2016, J Diabetes Investig 7:751, PMID 27181936; checked in that secondary source only,
+      hence an illustrative round value); the width smooths the threshold.
     * ``glycosuria_gain`` = 3: fractional rise of renal Mg loss per 100 mg/dL of glucose above
       the threshold (osmotic diuresis raises Mg excretion, Waanders et al. 2019; size assumed).
     * ``insulin_conservation_gain`` = 0.5 (0 ≤ · < 1): renal loss is multiplied by
