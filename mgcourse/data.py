@@ -27,6 +27,11 @@ import pandas as pd
 from mgcourse import DATA_DIR
 
 
+#: Text columns: pandas 3's "str" dtype; before pandas 3 dtype="str" turns a missing cell into the text
+#: 'None', so pandas 2 keeps text as object with None for an empty cell.
+_TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
 class DataFileError(ValueError):
     """A data file does not match its schema (the message names file, line and column)."""
 
@@ -170,7 +175,7 @@ def _convert(col: Column, values: list[str]):
         problems = [c for c in checks if c]
         if problems:
             return None, min(problems)
-        return pd.array(np.where(empty, None, cells), dtype="str"), None
+        return pd.array(np.where(empty, None, cells), dtype=_TEXT_DTYPE), None
     if col.dtype is bool:
         if problem := _first(~np.isin(cells, ["", "true", "false"]), "is not true or false", values):
             return None, problem
