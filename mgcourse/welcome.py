@@ -20,7 +20,8 @@ COURSE_MAP = (
     ("07", "07_capstone.ipynb", "A case worked end to end", 120),
 )
 
-PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "nbval", "mgcourse")
+# What a learner's install needs (requirements.txt); test tooling such as nbval is not part of it.
+PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "ipykernel", "mgcourse")
 
 
 def environment_report() -> str:

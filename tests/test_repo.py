@@ -40,6 +40,12 @@ def test_learner_requirements_are_pinned_and_lean():
     assert not set(learner) & TOOLING, f"tooling in the learner install: {sorted(set(learner) & TOOLING)}"
 
 
+def test_environment_check_asks_only_for_the_learner_install():
+    from mgcourse.welcome import PACKAGES
+
+    assert set(PACKAGES) - {"mgcourse"} <= set(pins("requirements.txt")), "chapter 00 would report tooling as missing"
+
+
 def test_dev_and_instructor_requirements_build_on_the_learner_set():
     learner = pins("requirements.txt")
     for name, needs in (("requirements-dev.txt", TOOLING - {"nbgrader"}), ("requirements-instructor.txt", {"nbgrader"})):
