@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from mgcourse.data import DataUnavailable
+from mgcourse.data import DataFileError, DataUnavailable
 
 
 # --------------------------------------------------------------------------- controls
@@ -175,9 +175,9 @@ def safe_call(func: Callable[..., View], /, **kwargs) -> View:
     """Call a callback; a ``ValueError`` becomes an :func:`error_view` instead of a traceback."""
     try:
         view = func(**kwargs)
+    except (DataUnavailable, DataFileError) as exc:  # data/ missing, unreadable or damaged: a message, no traceback
+        return View(text=f"⚠️ **Course data problem:** {exc}", error=True)
     except ValueError as exc:
-        return error_view(str(exc))
-    except DataUnavailable as exc:  # data/ missing or unreadable: one clear message, not a traceback
         return error_view(str(exc))
     except (ArithmeticError, FloatingPointError) as exc:  # numerical blow-up: still a message
         return error_view(f"the computation failed for these settings ({type(exc).__name__}: {exc})")

@@ -201,7 +201,17 @@ def test_without_data_everything_imports_and_checks_answer(tmp_path):
     assert status == cannot and "The course data folder no-data-here/ is missing" in message
     assert out["density"] == cannot
     error, text = out["view"]
-    assert error and "no-data-here/ is missing or cannot be read" in text and "Traceback" not in text
+    assert error and text.startswith("⚠️ **Course data problem:** The course data folder no-data-here/ is missing")
+    assert "Traceback" not in text
+
+
+def test_widget_shows_a_damaged_file_as_a_message(data_copy):
+    from mgcourse.widgets import safe_call
+
+    path = data_copy / "intakes.csv"
+    path.write_bytes(path.read_bytes()[:-4])
+    view = safe_call(lambda: data.load_intakes())
+    assert view.error and view.text.startswith("⚠️ **Course data problem:** intakes.csv: file is shorter")
 
 
 def _notebook_module():
