@@ -7,6 +7,12 @@ empty cells, unique ids) and fails with the file, the 1-based line number
 
     foods.csv, line 12: magnesium_mg_per_100g is below the minimum (got '-3'; allowed 0 to 1000)
 
+Every file in the data folder must match the size and sha256 recorded in the checksum
+table of ``data/README.md`` (checked when the file is read; the file is named in the
+error). A missing or unreadable folder or file raises :class:`DataUnavailable`, an
+``OSError`` with one message for the learner. Nothing here reads a file at import time.
+``$MGCOURSE_DATA_DIR`` overrides the folder (:func:`data_dir`).
+
 Provenance, units and checksums of each file: ``data/README.md``.
 """
 
