@@ -161,7 +161,11 @@ class SupplementLabel:
     portions_per_day: int
 
     def __post_init__(self):
-        supplements.form(self.form_id)
+        # form_id is looked up in data/supplement_forms.csv when the label is used (supplements.form raises
+        # ValueError for an unknown id), not here: the module's cases are built at import, which reads no data.
+        if not isinstance(self.form_id, str) or not self.form_id.strip():
+            raise ValueError(f"form_id must be a non-empty string naming a form in data/supplement_forms.csv "
+                             f"(got {self.form_id!r})")
         choice("basis", self.basis, supplements.LABEL_BASES)
         in_range("amount_mg", self.amount_mg, 0, 5000, low_inclusive=False, unit="mg")
         in_range("units_per_day", self.units_per_day, 1, 10)

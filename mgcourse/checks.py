@@ -22,6 +22,7 @@ with :func:`exercise` and the grader helpers :func:`value`, :func:`function`,
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import pkgutil
@@ -31,9 +32,12 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from mgcourse.data import DataFileError, DataUnavailable
+
 NOT_ATTEMPTED = "not attempted yet"
 NOT_YET = "not yet"
 CORRECT = "correct"
+CANNOT_CHECK = "cannot be checked"
 _TIER_NAMES = ("nudge", "concept", "worked step")
 
 
@@ -68,6 +72,8 @@ class Feedback:
         if self.status == CORRECT:
             n = "the 1 check" if self.checks_run == 1 else f"all {self.checks_run} checks"
             head = f"✅ [{self.exercise_id}] correct: {n} passed."
+        elif self.status == CANNOT_CHECK:
+            head = f"⚠️ [{self.exercise_id}] cannot be checked right now: the course data it needs is not available."
         elif self.status == NOT_ATTEMPTED:
             head = f"⏳ [{self.exercise_id}] not attempted yet: replace the `...` / `NotImplementedError` stub, then run this cell again."
         else:
@@ -94,7 +100,27 @@ class Exercise:
     kind: str  # compute | implement | explore | explain
     grader: Callable[[Any], Iterable[Result]]
     hints: tuple[str, str, str]
-    secrets: tuple = ()  # values that must never appear in feedback (used by tests)
+
+    @property
+    def secrets(self) -> tuple:
+        """Values that must never appear in feedback (used by tests); computed on first use."""
+        return tuple(getattr(self.grader, "secrets", ()))
+
+
+class lazy_secrets:
+    """Secrets computed on first use, for exercises whose reference values need the data files.
+
+    ``grade.secrets = lazy_secrets(lambda: (...))``: importing the exercise bank reads no data.
+    """
+
+    def __init__(self, compute: Callable[[], Iterable]):
+        self._compute = compute
+        self._values: tuple | None = None
+
+    def __iter__(self):
+        if self._values is None:
+            self._values = tuple(self._compute())
+        return iter(self._values)
 
 
 _EXERCISES: dict[str, Exercise] = {}
@@ -109,7 +135,7 @@ def exercise(id: str, *, name: str, title: str, kind: str, grader, hints: tuple[
         raise ValueError(f"exercise {id!r}: hints must be three non-empty strings (nudge, concept, worked step)")
     if not name.isidentifier():
         raise ValueError(f"exercise {id!r}: name {name!r} must be a Python identifier (it is check.<name>)")
-    ex = Exercise(id, name, title, kind, grader, tuple(hints), tuple(getattr(grader, "secrets", ())))
+    ex = Exercise(id, name, title, kind, grader, tuple(hints))
     _EXERCISES[id] = ex
     return ex
 
@@ -152,38 +178,45 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
 
 
 # --------------------------------------------------------------------------- graders
-def value(expected: float, *, rtol: float = 1e-3, atol: float = 0.0, what: str = "your value",
-          mistakes: dict[float, str] | None = None):
+def value(expected: float | Callable[[], float], *, rtol: float = 1e-3, atol: float = 0.0,
+          what: str = "your value", mistakes: dict[float, str] | None = None):
     """Grader for a single number. ``mistakes`` maps a typical wrong value to a targeted message.
 
     ``expected`` must be a finite number (a NaN or infinite expected value would build a
-    grader that can never pass), ``rtol`` and ``atol`` finite and ≥ 0.
+    grader that can never pass), or a function of no arguments that returns one (called once, on the
+    first check) when the reference value needs the data files, so that importing the exercise bank
+    reads no data. ``rtol`` and ``atol`` are finite and ≥ 0.
     """
     from ._validate import as_float, in_range, instance_of
 
-    expected = as_float("expected", expected)
     rtol = in_range("rtol", rtol, 0, 1)
     atol = in_range("atol", atol, 0, None)
     mistakes = {} if mistakes is None else dict(instance_of("mistakes", mistakes, dict, none_ok=True))
+    if callable(expected):
+        compute = functools.cache(lambda: as_float("expected", expected()))
+    else:
+        expected = as_float("expected", expected)
+        compute = lambda: expected  # noqa: E731
 
     def grade(answer):
         if is_stub(answer):
             raise NotAttempted
+        want = compute()
         try:
             x = _number(answer)
         except TypeError as exc:
             return [Result(False, what, f"{exc}.")]
         if not math.isfinite(x):
             return [Result(False, what, "your answer is not a finite number.")]
-        if _close(x, expected, rtol, atol):
+        if _close(x, want, rtol, atol):
             return [Result(True, what)]
         for wrong, msg in mistakes.items():
             if _close(x, wrong, max(rtol, 1e-3), atol):
                 return [Result(False, what, msg)]
-        direction = "too high" if x > expected else "too low"
+        direction = "too high" if x > want else "too low"
         return [Result(False, what, f"{what} is {direction} (tolerance {rtol:.1%} relative).")]
 
-    grade.secrets = (expected,)
+    grade.secrets = lazy_secrets(lambda: (compute(),))
     return grade
 
 
@@ -308,6 +341,9 @@ class Checker:
         except NotAttempted:
             self._status[exercise_id] = NOT_ATTEMPTED
             return Feedback(exercise_id, NOT_ATTEMPTED)
+        except (DataUnavailable, DataFileError) as exc:  # a fault of the data files, not of the answer
+            self._status[exercise_id] = CANNOT_CHECK
+            return Feedback(exercise_id, CANNOT_CHECK, message=str(exc))
         except Exception as exc:  # never raise on an answer
             results = [Result(False, "your answer", f"checking it raised {type(exc).__name__}: {exc}")]
         n_pass = sum(r.passed for r in results)
@@ -347,4 +383,5 @@ class Checker:
 check = Checker()
 
 __all__ = ["check", "exercise", "value", "function", "choice", "explanation", "Feedback", "Result",
-           "Checker", "NotAttempted", "all_exercises", "is_stub", "CORRECT", "NOT_YET", "NOT_ATTEMPTED"]
+           "Checker", "NotAttempted", "all_exercises", "is_stub", "lazy_secrets", "CORRECT", "NOT_YET", "NOT_ATTEMPTED",
+           "CANNOT_CHECK"]

@@ -7,6 +7,12 @@ empty cells, unique ids) and fails with the file, the 1-based line number
 
     foods.csv, line 12: magnesium_mg_per_100g is below the minimum (got '-3'; allowed 0 to 1000)
 
+Every file in the data folder must match the size and sha256 recorded in the checksum
+table of ``data/README.md`` (checked when the file is read; the file is named in the
+error). A missing or unreadable folder or file raises :class:`DataUnavailable`, an
+``OSError`` with one message for the learner. Nothing here reads a file at import time.
+``$MGCOURSE_DATA_DIR`` overrides the folder (:func:`data_dir`).
+
 Provenance, units and checksums of each file: ``data/README.md``.
 """
 
@@ -14,6 +20,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
+import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +33,86 @@ import pandas as pd
 from mgcourse import DATA_DIR
 
 
+#: Text columns: pandas 3's "str" dtype; before pandas 3 dtype="str" turns a missing cell into the text
+#: 'None', so pandas 2 keeps text as object with None for an empty cell.
+_TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
 class DataFileError(ValueError):
     """A data file does not match its schema (the message names file, line and column)."""
+
+
+class DataUnavailable(OSError):
+    """The course's data folder (or one of its files) is missing or cannot be read.
+
+    The message is one sentence for a learner: what is missing and how to get it back.
+    Widgets and exercise checks show it as a message instead of a traceback.
+    """
+
+
+#: Environment variable that points the loaders at another data folder (tests, a shared hub copy).
+DATA_DIR_ENV = "MGCOURSE_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The folder the loaders read: ``$MGCOURSE_DATA_DIR`` if set, else ``DATA_DIR`` (the repository's ``data/``)."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
+
+
+def _unavailable(path: Path, exc: OSError) -> DataUnavailable:
+    reason = exc.strerror or type(exc).__name__
+    what = (f"The course data file {path.name} cannot be read" if path.parent.is_dir()
+            else f"The course data folder {path.parent.name}/ is missing or cannot be read")
+    return DataUnavailable(
+        f"{what} ({reason}: {path}). Chapters and exercises that use "
+        "the data need the complete data/ folder of the course: restore it (e.g. `git checkout -- data` in your "
+        "copy of the repository, or download the course again). Everything that needs no data still works."
+    )
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 text of ``raw``; a bad byte raises DataFileError with the file, line and column."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = raw[exc.start:exc.end]
+        raise DataFileError(
+            f"{name}, line {line}: not valid UTF-8 (got byte {bad.hex(' ')} at column {column}; "
+            "allowed UTF-8 text): the file is damaged or was saved in another encoding"
+        ) from None
+
+
+def manifest_checksums(folder: str | Path) -> dict[str, tuple[int, str]]:
+    """``{file name: (bytes, sha256)}`` from the checksum table of ``folder/README.md`` (empty if absent)."""
+    manifest = Path(folder) / "README.md"
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise _unavailable(manifest, exc) from None
+    rows = re.findall(r"^\|\s*`([^`]+)`\s*\|\s*(\d+)\s*\|\s*`([0-9a-f]{64})`\s*\|\s*$", text, re.M)
+    return {name: (int(size), digest) for name, size, digest in rows}
+
+
+def _verify_checksum(raw: bytes, path: Path, expected: tuple[int, str]) -> None:
+    size, digest = expected
+    where = f"the manifest {path.parent.name}/README.md"
+    if len(raw) != size:
+        change = "is shorter (truncated?)" if len(raw) < size else "is longer"
+        raise DataFileError(
+            f"{path.name}: file {change} than {where} records (got {len(raw)} bytes; allowed {size} bytes): "
+            "the file was cut off or edited; restore it (git checkout -- data)"
+        )
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != digest:
+        raise DataFileError(
+            f"{path.name}: sha256 checksum differs from {where} (got {actual[:12]}…; allowed {digest[:12]}…): "
+            "the file was edited or damaged; restore it (git checkout -- data), or after a deliberate edit run "
+            "`python -m mgcourse.build_data --checksums-only`"
+        )
 
 
 @dataclass(frozen=True)
@@ -94,7 +181,7 @@ def _convert(col: Column, values: list[str]):
         problems = [c for c in checks if c]
         if problems:
             return None, min(problems)
-        return pd.array(np.where(empty, None, cells), dtype="str"), None
+        return pd.array(np.where(empty, None, cells), dtype=_TEXT_DTYPE), None
     if col.dtype is bool:
         if problem := _first(~np.isin(cells, ["", "true", "false"]), "is not true or false", values):
             return None, problem
@@ -131,7 +218,15 @@ def read_validated_csv(path: str | Path, schema: Schema) -> pd.DataFrame:
     """
     path = Path(path)
     name = path.name
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _unavailable(path, exc) from None
+    return _parse(raw, name, schema)
+
+
+def _parse(raw: bytes, name: str, schema: Schema) -> pd.DataFrame:
+    with io.StringIO(_decode(raw, name), newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -289,12 +384,33 @@ CLAIMS_SCHEMA = Schema(
 
 @functools.lru_cache(maxsize=32)
 def _cached(path: str, mtime_ns: int, size: int, schema: Schema) -> pd.DataFrame:
-    return read_validated_csv(path, schema)
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _unavailable(path, exc) from None
+    frame = _parse(raw, path.name, schema)  # schema and encoding errors name the line
+    expected = manifest_checksums(path.parent).get(path.name)
+    if expected is not None:  # a file listed in its folder's manifest must match it byte for byte
+        _verify_checksum(raw, path, expected)
+    return frame
 
 
 def _load(path: str | Path | None, default: str, schema: Schema) -> pd.DataFrame:
-    path = Path(path) if path is not None else DATA_DIR / default
-    stat = path.stat()  # the key includes mtime and size, so an edited file is re-read
+    """Load a file (default: ``default`` in :func:`data_dir`), verified against the folder's manifest.
+
+    Files in the course's data folder must be listed in ``README.md``'s checksum table; a file given by
+    ``path`` elsewhere is checked against its folder's manifest if it has one.
+    """
+    folder = data_dir()
+    path = Path(path) if path is not None else folder / default
+    try:
+        stat = path.stat()  # the key includes mtime and size, so an edited file is re-read
+    except OSError as exc:
+        raise _unavailable(path, exc) from None
+    if path.parent.resolve() == folder.resolve() and path.name not in manifest_checksums(folder):
+        raise DataFileError(f"{path.name}: not listed in the checksum table of {folder.name}/README.md "
+                            "(got an unlisted file; allowed the files the manifest records)")
     return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, schema).copy()
 
 

@@ -944,6 +944,7 @@ def plot_pooling_example(ax=None):
     ax.scatter(b.log_rr, ys, s=20 + 400 * w, marker="s", color=COLORS[0], zorder=3)
     for y0, res, col, lab in ((2, f, COLORS[1], "fixed effect"), (1, r, COLORS[2], "random effects (DL)")):
         ax.fill([res.ci_low, res.estimate, res.ci_high, res.estimate], [y0, y0 + 0.3, y0, y0 - 0.3], color=col, linewidth=0,
+                linestyle="-",  # not the cycler's dashes: matplotlib < 3.9 rejects dashes scaled by width 0
                 label=f"{lab}: {res.estimate:.2f} ({res.ci_low:.2f} to {res.ci_high:.2f})")
     ax.axvline(0, color=ROLE_COLORS["reference"], linewidth=1)
     ax.set_yticks([*ys, 2, 1], [f"{t} {y}" for t, y in zip(b.trial, b.year)] + ["fixed", "random"])

@@ -291,7 +291,7 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
 
 
 @register("06.compare_forms", title="Compare supplement forms and schedules (teaching model, not advice)",
-          form_id=Dropdown("Form", _form_options(), "trimagnesium_dicitrate_anhydrous"),
+          form_id=Dropdown("Form", _form_options, "trimagnesium_dicitrate_anhydrous"),  # options read on use
           basis=Dropdown("The label's number is", (("salt mass ('500 mg magnesium citrate')", "salt"),
                                                    ("elemental Mg ('providing 100 mg magnesium')", "elemental")),
                          "salt"),

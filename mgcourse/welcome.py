@@ -14,7 +14,8 @@ from .units import HYPOMAGNESAEMIA_CUTOFF_MMOL_L, SERUM_MG_RANGE_MMOL_L, convert
 #: (:mod:`mgcourse.course_map`, which also holds the chapter and exercise minutes separately).
 COURSE_MAP = tuple((c.number, c.notebook, c.what, c.total_min) for c in CHAPTERS)
 
-PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "nbval", "mgcourse")
+# What a learner's install needs (requirements.txt); test tooling such as nbval is not part of it.
+PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "ipykernel", "mgcourse")
 
 
 def environment_report() -> str:
@@ -55,9 +56,9 @@ def serum_mg_scales_figure():
     ax.spines["left"].set_visible(False)
     ax.grid(False)
     ax.set_xlabel("serum magnesium (mmol/L)")
-    secax = ax.secondary_xaxis("bottom", functions=(
-        lambda x: convert(abs(x), "mmol/L", "mg/dL", substance="magnesium"),
-        lambda x: convert(abs(x), "mg/dL", "mmol/L", substance="magnesium")))
+    mg_dl_per_mmol_l = convert(1.0, "mmol/L", "mg/dL", substance="magnesium")  # a linear scale: one factor
+    # plain arithmetic, not convert(): matplotlib also passes empty arrays through these functions
+    secax = ax.secondary_xaxis("bottom", functions=(lambda x: x * mg_dl_per_mmol_l, lambda x: x / mg_dl_per_mmol_l))
     secax.spines["bottom"].set_position(("outward", 42))
     secax.set_xlabel("serum magnesium (mg/dL)")
     ax.legend(loc="upper right", fontsize=10)

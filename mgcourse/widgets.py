@@ -27,6 +27,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from mgcourse.data import DataFileError, DataUnavailable
+
 
 # --------------------------------------------------------------------------- controls
 @dataclass(frozen=True)
@@ -76,12 +78,18 @@ class Dropdown:
     options: tuple
     default: Any
 
+    def _options(self) -> tuple:  # options may be a function (called on use) when they come from data files
+        return tuple(self.options()) if callable(self.options) else self.options
+
     def _values(self):
-        return [o[1] if isinstance(o, tuple) else o for o in self.options]
+        values = [o[1] if isinstance(o, tuple) else o for o in self._options()]
+        if self.default not in values:
+            raise ValueError(f"dropdown {self.label!r}: default {self.default!r} not among the options")
+        return values
 
     def __post_init__(self):
-        if self.default not in self._values():
-            raise ValueError(f"dropdown {self.label!r}: default {self.default!r} not among the options")
+        if not callable(self.options):
+            self._values()
 
     def test_values(self, rng, n_random: int = 0) -> list:
         return list(self._values())
@@ -89,7 +97,7 @@ class Dropdown:
     def make(self):
         import ipywidgets as W
 
-        return W.Dropdown(options=list(self.options), value=self.default, description=self.label,
+        return W.Dropdown(options=list(self._options()), value=self.default, description=self.label,
                           style={"description_width": "initial"})
 
 
@@ -167,6 +175,8 @@ def safe_call(func: Callable[..., View], /, **kwargs) -> View:
     """Call a callback; a ``ValueError`` becomes an :func:`error_view` instead of a traceback."""
     try:
         view = func(**kwargs)
+    except (DataUnavailable, DataFileError) as exc:  # data/ missing, unreadable or damaged: a message, no traceback
+        return View(text=f"⚠️ **Course data problem:** {exc}", error=True)
     except ValueError as exc:
         return error_view(str(exc))
     except (ArithmeticError, FloatingPointError) as exc:  # numerical blow-up: still a message

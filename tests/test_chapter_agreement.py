@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.integrate import trapezoid
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def test_02_indices_agree():
 def _trapezoid_matsuda(g, i, t):
     g, i, t = (np.asarray(v, dtype=float) for v in (g, i, t))
     span = t[-1] - t[0]
-    return 10_000 / np.sqrt(g[0] * i[0] * (np.trapezoid(g, t) / span) * (np.trapezoid(i, t) / span))
+    return 10_000 / np.sqrt(g[0] * i[0] * (trapezoid(g, t) / span) * (trapezoid(i, t) / span))
 
 
 MATSUDA_CASES = [([92, 150, 165, 140, 115], [7.3, 55, 65, 50, 35]),

@@ -55,7 +55,7 @@ def _parse(path: Path) -> _Page:
 def built_site(tmp_path_factory):
     if not CHAPTERS:
         pytest.skip("no chapter notebooks yet")
-    pytest.importorskip("sphinx", reason="sphinx, myst-nb and sphinx-book-theme are in requirements.txt")
+    pytest.importorskip("sphinx", reason="sphinx, myst-nb and sphinx-book-theme are in requirements-dev.txt")
     pytest.importorskip("myst_nb")
     out = tmp_path_factory.mktemp("site")
     html_dir = site.build(out)

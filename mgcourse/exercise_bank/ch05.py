@@ -123,7 +123,7 @@ def _spinach_ratio():
 exercise(
     "05.spinach-cups", name="spinach_cups", kind="compute",
     title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
-    grader=value(_spinach_ratio(), rtol=1e-2, what="your number of cups",
+    grader=value(_spinach_ratio, rtol=1e-2, what="your number of cups",
                  mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
                            180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
                            79 / 87: "that compares mg per 100 g only, and upside down."}),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from mgcourse import capstone, intakes
-from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value, lazy_secrets
 from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML, INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
 
 
@@ -56,7 +56,7 @@ def _case_value(key: str, *, rtol: float, what: str, mistakes=None):
                       if abs(k - _cheap(cid)[key]) > rtol * max(1.0, abs(_cheap(cid)[key]))})
         return value(_cheap(cid)[key], rtol=rtol, what=what, mistakes=m)(answer)
 
-    grade.secrets = tuple(_cheap(c)[key] for c in capstone.CASE_IDS)
+    grade.secrets = lazy_secrets(lambda: tuple(_cheap(c)[key] for c in capstone.CASE_IDS))
     return grade
 
 
@@ -117,7 +117,7 @@ def _food_log_grader(func):
     return grader(func)
 
 
-_food_log_grader.secrets = tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS)
+_food_log_grader.secrets = lazy_secrets(lambda: tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS))
 
 exercise(
     "09.food-log", name="capstone_food_log", kind="implement",

@@ -53,7 +53,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.integrate import odeint
+from scipy.integrate import odeint, trapezoid  # scipy's: np.trapezoid needs NumPy >= 2.0
 from scipy.optimize import least_squares
 
 from .._validate import as_array, as_float, choice, in_range, instance_of
@@ -189,7 +189,7 @@ class MinimalModelResult:
 
     def glucose_auc_above_basal(self) -> float:
         """Area between the glucose curve and Gb, mg/dL × min (trapezoid rule)."""
-        return float(np.trapezoid(self.glucose_mg_dl - self.params.gb_mg_dl, self.t_min))
+        return float(trapezoid(self.glucose_mg_dl - self.params.gb_mg_dl, self.t_min))
 
     def si_from_areas(self) -> float:
         """S_I read off the curves: (∫X dt + X(T)/p2) / ∫(I − Ib) dt.
@@ -198,10 +198,10 @@ class MinimalModelResult:
         X(T) + p2·∫X = p3·∫(I − Ib); dividing by p2·∫(I − Ib) gives S_I. Once X has
         returned to 0, S_I is simply the area under X over the area of insulin above basal.
         """
-        excess = np.trapezoid(self.insulin_uU_ml - self.params.ib_uU_ml, self.t_min)
+        excess = trapezoid(self.insulin_uU_ml - self.params.ib_uU_ml, self.t_min)
         if not excess > 0:
             raise ValueError("insulin never rose above basal, so S_I cannot be read off the curves")
-        area_x = np.trapezoid(self.x_per_min, self.t_min)
+        area_x = trapezoid(self.x_per_min, self.t_min)
         return float((area_x + self.x_per_min[-1] / self.params.p2) / excess)
 
 
@@ -637,8 +637,8 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     ax_r.set_xlabel("time after the glucose bolus (min)")
     ax_r.set_xlim(0, 180)
     read = res.si_from_areas()
-    x_area = float(np.trapezoid(res.x_per_min, res.t_min))
-    i_area = float(np.trapezoid(res.insulin_uU_ml - p.ib_uU_ml, res.t_min))
+    x_area = float(trapezoid(res.x_per_min, res.t_min))
+    i_area = float(trapezoid(res.insulin_uU_ml - p.ib_uU_ml, res.t_min))
     text = (f"S_I = {si_e4:.2f} × 10⁻⁴ min⁻¹ per µU/mL, S_G = {sg:.4f} min⁻¹. Glucose at 30 / 60 / 120 min: "
             f"**{res.glucose_at(30):.0f} / {res.glucose_at(60):.0f} / {res.glucose_at(120):.0f} mg/dL**; area above "
             f"Gb over 0–180 min: {res.glucose_auc_above_basal():,.0f} mg/dL·min.\n\n"

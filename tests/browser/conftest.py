@@ -30,7 +30,7 @@ def _unavailable() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the Python package playwright is not installed (pip install -r requirements.txt)"
+        return "the Python package playwright is not installed (pip install -r requirements-dev.txt)"
     return None
 
 
