@@ -38,11 +38,18 @@ from mgcourse import DATA_DIR
 _TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 
-class DataFileError(ValueError):
+class _LearnerMessage:
+    """In a notebook, IPython shows ``_render_traceback_``'s lines instead of a traceback: one clear message."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Course data problem: {self}"]
+
+
+class DataFileError(_LearnerMessage, ValueError):
     """A data file does not match its schema (the message names file, line and column)."""
 
 
-class DataUnavailable(OSError):
+class DataUnavailable(_LearnerMessage, OSError):
     """The course's data folder (or one of its files) is missing or cannot be read.
 
     The message is one sentence for a learner: what is missing and how to get it back.
@@ -111,7 +118,7 @@ def _verify_checksum(raw: bytes, path: Path, expected: tuple[int, str]) -> None:
         raise DataFileError(
             f"{path.name}: sha256 checksum differs from {where} (got {actual[:12]}…; allowed {digest[:12]}…): "
             "the file was edited or damaged; restore it (git checkout -- data), or after a deliberate edit run "
-            "`python -m mgcourse.build_data --checksums-only`"
+            "`python -m mgcourse.tools.build_data --checksums-only`"
         )
 
 
@@ -394,6 +401,36 @@ def _cached(path: str, mtime_ns: int, size: int, schema: Schema) -> pd.DataFrame
     if expected is not None:  # a file listed in its folder's manifest must match it byte for byte
         _verify_checksum(raw, path, expected)
     return frame
+
+
+def require(*names: str) -> None:
+    """Check, before a chapter starts, that its data files are present, readable and unchanged.
+
+    ``names`` are file names in the data folder (default: every file its manifest lists). Raises
+    :class:`DataUnavailable` or :class:`DataFileError`, which a notebook shows as one line ("Course data
+    problem: …") instead of a traceback; Run All stops there, so no later cell fails on its own.
+    """
+    folder = data_dir()
+    manifest_path = folder / "README.md"
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(2, "No such file or directory")
+        listed = manifest_checksums(folder)
+        if not listed:
+            raise FileNotFoundError(2, "No checksum table")
+    except OSError as exc:
+        raise _unavailable(manifest_path, exc) from None
+    for name in names:
+        if not isinstance(name, str) or name not in listed:
+            raise ValueError(f"names: {name!r} is not a file of the course's data folder "
+                             f"(allowed: {', '.join(sorted(listed))})")
+    for name in names or tuple(sorted(listed)):
+        path = folder / name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise _unavailable(path, exc) from None
+        _verify_checksum(raw, path, listed[name])
 
 
 def _load(path: str | Path | None, default: str, schema: Schema) -> pd.DataFrame:

@@ -44,10 +44,6 @@ EXTRACT_COLUMNS = (
     "weight_dietary_day1", "weight_fasting", "strata", "psu", "glucose_mg_dl", "insulin_uU_ml",
     "hba1c_percent", "bmi_kg_m2", "waist_cm",
 )
-#: IOM (1997) EAR for magnesium, ages 19–30, used only where ``data/intakes.csv`` has no EAR row for the age.
-#: Institute of Medicine. Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, Vitamin D, and
-#: Fluoride. Washington (DC): National Academies Press; 1997. doi:10.17226/5776.
-EAR_FALLBACK_MG_PER_DAY = {("male", 19, 30): 330.0, ("female", 19, 30): 255.0}
 
 
 # --------------------------------------------------------------------------- loading
@@ -147,8 +143,8 @@ def inclusion_steps(sample: pd.DataFrame | str) -> pd.DataFrame:
 def ear_mg_per_day(age_years, sex, intakes: pd.DataFrame | None = None) -> np.ndarray:
     """Estimated Average Requirement (mg/day) for each adult's age and sex.
 
-    Taken from the EAR rows of ``data/intakes.csv`` (IOM 1997); ages 19–30 fall back to
-    :data:`EAR_FALLBACK_MG_PER_DAY` (IOM 1997) where that file has no row for them.
+    Taken from the EAR rows of ``data/intakes.csv`` (IOM 1997: 330/255 mg/day at 19–30 y, 350/265 from 31 y,
+    men/women); an age band covers ``age_min_years <= age < age_max_years``.
     """
     from mgcourse.data import load_intakes
 
@@ -167,11 +163,8 @@ def ear_mg_per_day(age_years, sex, intakes: pd.DataFrame | None = None) -> np.nd
     for row in ear.itertuples(index=False):
         hi = np.inf if pd.isna(row.age_max_years) else float(row.age_max_years)
         lo = float(row.age_min_years)
-        inside = (age >= lo) & (age <= hi) & (sex == row.sex) & np.isnan(out)
+        inside = (age >= lo) & (age < hi) & (sex == row.sex) & np.isnan(out)
         out[inside] = float(row.value_mg_per_day)
-    for (s, lo, hi), value in EAR_FALLBACK_MG_PER_DAY.items():
-        inside = (age >= lo) & (age <= hi) & (sex == s) & np.isnan(out)
-        out[inside] = value
     if np.isnan(out).any():
         raise ValueError("no EAR found for some ages (the EAR table must cover ages 19 and above)")
     return out

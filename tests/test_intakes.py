@@ -78,7 +78,9 @@ def test_sex_spellings():
 def test_ear_adults():
     assert ear(40, "male") == 350
     assert ear(40, "female") == 265
-    assert ear(20, "female") is None
+    assert ear(20, "female") == 255 and ear(30.9, "male") == 330   # 19–30 y (IOM 1997)
+    assert ear(31, "male") == 350
+    assert ear(18, "female") is None
 
 
 def test_us_upper_limit():
