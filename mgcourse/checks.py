@@ -417,6 +417,7 @@ def value(expected: float, *, sig: int | None = None, decimals: int | None = Non
 
     grade.secrets = (expected,)
     grade.expected = expected
+    grade.mistake_values = tuple(mistakes)
     grade.precision = precision
     return grade
 

@@ -49,15 +49,20 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 3. compute: filtered load
-_FL = balance.filtered_load_mg_per_day(0.85)
+#: The chapter works GFR 180 L/day and serum 0.85 mmol/L; the exercise is a person with a lower GFR and serum Mg.
+FL_GFR_L_PER_DAY, FL_FILTERABLE, FL_SERUM_MMOL_L = 150.0, 0.70, 0.78
+_FL = convert(FL_GFR_L_PER_DAY * FL_FILTERABLE * FL_SERUM_MMOL_L, "mmol", "mg", substance="magnesium")
+_FL_CHAPTER = balance.filtered_load_mg_per_day(0.85)
 exercise(
     "03.filtered-load", name="filtered_load", kind="compute",
-    title="Filtered load of Mg (mg/day) at GFR 180 L/day, 70 % filterable, serum 0.85 mmol/L",
+    title="Filtered load of Mg (mg/day) at GFR 150 L/day, 70 % filterable, serum 0.78 mmol/L",
     grader=value(float(_FL), sig=3,
-                 mistakes={180 * 0.85 * 24.305: "you filtered all of plasma Mg; only the filterable 70 % passes the "
+                 mistakes={150 * 0.78 * 24.305: "you filtered all of plasma Mg; only the filterable 70 % passes the "
                                                "glomerulus (the rest is bound to protein).",
-                           180 * 0.70 * 0.85: "that is mmol/day; the question asks for mg/day.",
-                           180 * 0.85: "you need both the filterable fraction and the mmol → mg step."}),
+                           150 * 0.70 * 0.78: "that is mmol/day; the question asks for mg/day.",
+                           150 * 0.78: "you need both the filterable fraction and the mmol → mg step.",
+                           float(_FL_CHAPTER): "that is the chapter's example (GFR 180 L/day, serum 0.85 mmol/L); use "
+                                               "this person's numbers."}),
     hints=("Filtered load = (volume filtered per day) × (concentration of what can be filtered).",
            "Only the ultrafilterable part of plasma Mg (ionised + complexed, about 70 %) is filtered; "
            "1 mmol Mg = 24.305 mg.",
@@ -72,7 +77,9 @@ exercise(
     title="With 120 mg/day in the urine, what percentage of the filtered load was reabsorbed?",
     grader=value(100.0 * (1 - _URINE / float(_FL)), sig=2,
                  mistakes={100.0 * _URINE / float(_FL): "that is the fractional excretion (what was NOT reabsorbed).",
-                           1 - _URINE / float(_FL): "give the answer in percent, not as a fraction."}),
+                           1 - _URINE / float(_FL): "give the answer in percent, not as a fraction.",
+                           100.0 * (1 - _URINE / float(_FL_CHAPTER)): "that uses the chapter's filtered load; use "
+                                                                       "yours from the previous exercise."}),
     hints=("Whatever is filtered and not excreted was reabsorbed.",
            "Fractional excretion FE = urinary Mg / filtered load; reabsorbed = 1 − FE.",
            "Start from your filtered load of the previous exercise: first find the fraction excreted in the "
@@ -142,11 +149,11 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 8. compute: expected counts
-_N_HOSPITAL, _N_PRIMARY = 400, 600
+_N_HOSPITAL, _N_PRIMARY = 300, 700  # the chapter works 400 and 600
 _P_HOSPITAL, _P_PRIMARY = 0.306, 0.096
 exercise(
     "03.t2d-counts", name="t2d_counts", kind="compute",
-    title="Expected number with hypomagnesaemia among 400 hospital and 600 primary-care patients with T2D",
+    title="Expected number with hypomagnesaemia among 300 hospital and 700 primary-care patients with T2D",
     grader=value(_N_HOSPITAL * _P_HOSPITAL + _N_PRIMARY * _P_PRIMARY, decimals=0,
                  mistakes={(_N_HOSPITAL + _N_PRIMARY) * (_P_HOSPITAL + _P_PRIMARY) / 2:
                                "you averaged the two percentages; the groups have different sizes, so weight each "

@@ -99,14 +99,16 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 05.percent-dv (compute)
+#: A fictional 2014 label (the chapter works pumpkin seeds; the exercise uses another product).
+PERCENT_DV_MG = 95.0
 
 exercise(
     "05.percent-dv", name="percent_dv", kind="compute",
-    title="1 oz of roasted pumpkin seeds (156 mg): %DV on a current label",
-    grader=value(156 / 420 * 100, sig=2, what="your %DV",
-                 mistakes={156 / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
-                           156 / 420: "that is a fraction; %DV is a percentage (× 100).",
-                           156 / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
+    title="A 2014 granola-bar label: magnesium 95 mg per bar. %DV on a current label?",
+    grader=value(PERCENT_DV_MG / 420 * 100, sig=2, what="your %DV",
+                 mistakes={PERCENT_DV_MG / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
+                           PERCENT_DV_MG / 420: "that is a fraction; %DV is a percentage (× 100).",
+                           PERCENT_DV_MG / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
     hints=("%DV compares a serving with one reference amount printed on every US label.",
            "%DV = mg per serving / Daily Value × 100. Which Daily Value do current labels use?",
            "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). A %DV is a share of that "
@@ -116,7 +118,23 @@ exercise(
 # --------------------------------------------------------------------------- 05.spinach-cups (compute)
 
 
+#: Swiss chard, boiled (SR28 11148, "1 cup, chopped") against raw spinach (11457, "1 cup"). The chapter works the
+#: spinach-against-spinach comparison; the exercise uses another leafy green so it is not solved there.
+CUP_FOOD_NDB, RAW_SPINACH_NDB = "11148", "11457"
+
+
+def _cup_mg(ndb: str) -> float:
+    from mgcourse.data import food_by_ndb
+
+    f = food_by_ndb(ndb)
+    return float(f["magnesium_mg_per_100g"] * f["measure1_g"] / 100)
+
+
 def _spinach_ratio():
+    return _cup_mg(CUP_FOOD_NDB) / _cup_mg(RAW_SPINACH_NDB)
+
+
+def _boiled_spinach_ratio():
     from mgcourse import diet
 
     t = diet.spinach_cups(1.0).set_index("ndb_no")
@@ -125,15 +143,18 @@ def _spinach_ratio():
 
 exercise(
     "05.spinach-cups", name="spinach_cups", kind="compute",
-    title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
+    title="How many cups of raw spinach hold as much magnesium as 1 cup (chopped) of boiled Swiss chard?",
     grader=value(_spinach_ratio(), sig=2, what="your number of cups",
-                 mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
-                           180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
-                           79 / 87: "that compares mg per 100 g only, and upside down."}),
+                 mistakes={86 / 79: "that compares mg per 100 g only; a cup of cooked chard weighs much more than a cup "
+                                    "of raw spinach.",
+                           175 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
+                           79 / 86: "that compares mg per 100 g only, and upside down.",
+                           _boiled_spinach_ratio(): "that is the chapter's boiled spinach (11458); this exercise "
+                                                    "compares boiled Swiss chard (11148)."}),
     hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
-           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw (11457) and boiled (11458) spinach.",
-           "Raw: 30 g per cup at 79 mg/100 g; boiled: 180 g per cup at 87 mg/100 g. Work out the mg in one cup "
-           "of each first; the question is then how many raw cups it takes to match the boiled one."),
+           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw spinach (11457) and boiled chard (11148).",
+           "Read measure1_g and magnesium_mg_per_100g for both foods and work out the mg in one cup of each first; "
+           "the question is then how many raw-spinach cups it takes to match the chard cup."),
 )
 
 # --------------------------------------------------------------------------- 05.plan-day (explore)

@@ -10,19 +10,25 @@ from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
 from mgcourse.models.absorption import absorbed_mg
 
 # --------------------------------------------------------------------------- 1. compute by hand
-_BISGLY = 100 * elemental_fraction("Mg(C2H4NO2)2")
+#: Magnesium taurate: the chapter's table gives bisglycinate and the common salts; taurate is not in it.
+TAURATE_FORMULA = "Mg(C2H6NO3S)2"
+_TAURINATE = 2 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999 + 32.06
+_TAURATE = 100 * elemental_fraction(TAURATE_FORMULA)
 exercise(
     "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium bisglycinate, Mg(C2H4NO2)2, by hand",
-    grader=value(_BISGLY, sig=3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + 74.059): "you counted one glycinate; the formula has two (…)2.",
-                           _BISGLY / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (2 * 12 + 4 * 1 + 14 + 2 * 16)):
-                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, 15.999."}),
+    title="% magnesium in magnesium taurate, Mg(C2H6NO3S)2, by hand",
+    grader=value(_TAURATE, sig=3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + _TAURINATE): "you counted one taurate; the formula has two (…)2.",
+                           _TAURATE / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (2 * 12 + 6 * 1 + 14 + 3 * 16 + 32)):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, "
+                               "15.999 and 32.06.",
+                           100 * elemental_fraction("Mg(C2H4NO2)2"): "that is bisglycinate, the chapter's example; "
+                                                                     "this exercise asks for taurate."}),
     hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
-           "Expand the brackets: Mg(C2H4NO2)2 has 1 Mg, 4 C, 8 H, 2 N and 4 O. Use the atomic weights "
-           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
-           "Work out the molar mass of one glycinate group C2H4NO2 first (count each atom once), then the whole "
+           "Expand the brackets: Mg(C2H6NO3S)2 has 1 Mg, 4 C, 12 H, 2 N, 6 O and 2 S. Use the atomic weights "
+           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999, S 32.06 g/mol.",
+           "Work out the molar mass of one taurate group C2H6NO3S first (count each atom once), then the whole "
            "salt: one Mg plus two of those groups. The percentage compares the Mg part with that total."),
 )
 
@@ -110,17 +116,21 @@ exercise(
 # C: the UL does not apply to children; D: MgO is barely absorbed, so the UL is irrelevant.
 
 # --------------------------------------------------------------------------- 6. compute: splitting
-_SPLIT_GAIN = absorbed_mg(300, 3) - absorbed_mg(300, 1)
+#: The chapter's table splits 300 mg/day; the exercise splits another daily amount (below the EU 250 mg/day).
+SPLIT_DOSE_MG, SPLIT_PORTIONS = 240, 2
+_SPLIT_GAIN = absorbed_mg(SPLIT_DOSE_MG, SPLIT_PORTIONS) - absorbed_mg(SPLIT_DOSE_MG, 1)
 exercise(
     "06.split-gain", name="split_gain", kind="compute",
-    title="Teaching model: how many more mg/day are absorbed when 300 mg/day is taken in 3 portions instead of 1?",
+    title="Teaching model: how many more mg/day are absorbed when 240 mg/day is taken in 2 portions instead of 1?",
     grader=value(_SPLIT_GAIN, sig=2, what="your extra absorbed Mg (mg/day)",
-                 mistakes={absorbed_mg(300, 3): "that is the total absorbed with 3 portions; the question asks for the gain.",
-                           absorbed_mg(300, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
-                           3 * absorbed_mg(300, 1) - absorbed_mg(300, 1):
-                               "three portions of 100 mg, not three of 300 mg: divide the daily dose first."}),
+                 mistakes={absorbed_mg(240, 2): "that is the total absorbed with 2 portions; the question asks for the gain.",
+                           absorbed_mg(240, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
+                           2 * absorbed_mg(240, 1) - absorbed_mg(240, 1):
+                               "two portions of 120 mg, not two of 240 mg: divide the daily dose first.",
+                           absorbed_mg(300, 3) - absorbed_mg(300, 1): "that is the chapter's example (300 mg/day in 3 "
+                                                                       "portions); this exercise splits 240 mg/day in 2."}),
     hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
-           "In 3 portions each portion is 100 mg and is absorbed at a higher fraction than one 300 mg portion; "
+           "In 2 portions each portion is 120 mg and is absorbed at a higher fraction than one 240 mg portion; "
            "the gain is the difference of the two daily totals.",
            "Call the model twice with the same daily dose, once per portion count; the gain is how the two daily "
            "totals differ (which one should be larger?)."),

@@ -156,7 +156,7 @@ exercise(
     title="How far is your case's food-log intake from the RDA (mg/day)?",
     grader=_case_value("gap_to_rda_mg", decimals=0, what="your gap to the RDA", mistakes=_gap_mistakes),
     hints=("You need two numbers: the food-log total (exercise 2) and the RDA for this age and sex.",
-           "intakes.rda(case.age_years, case.sex) gives the IOM 1997 RDA; the IOM adult bands are 19–30 and "
+           "intakes.rda(age_years, sex) gives the IOM 1997 RDA; the IOM adult bands are 19–30 and "
            "≥ 31 years (not one '19–50' band). The Daily Value (420 mg) is for labels, not for a person.",
            "The gap is a difference of two mg/day numbers: which comes first so that a too-low intake gives a "
            "positive gap? (Give whole mg.)"),
