@@ -125,8 +125,6 @@ exercise(
     grader=value(_SPLIT_GAIN, sig=2, what="your extra absorbed Mg (mg/day)",
                  mistakes={absorbed_mg(240, 2): "that is the total absorbed with 2 portions; the question asks for the gain.",
                            absorbed_mg(240, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
-                           2 * absorbed_mg(240, 1) - absorbed_mg(240, 1):
-                               "two portions of 120 mg, not two of 240 mg: divide the daily dose first.",
                            absorbed_mg(300, 3) - absorbed_mg(300, 1): "that is the chapter's example (300 mg/day in 3 "
                                                                        "portions); this exercise splits 240 mg/day in 2."}),
     hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
