@@ -140,13 +140,21 @@ def test_refusal_restores_the_library_even_when_the_learner_crashes():
 
 
 # --------------------------------------------------------------------------- hints never give the answer away
-def _renderings(v, precision):
+def _positional(x, sig):
+    """``x`` rounded to ``sig`` significant figures, written without an exponent (1990.58, 3 -> "1990")."""
+    if x == 0 or not np.isfinite(x):
+        return str(x)
+    digits = sig - 1 - int(np.floor(np.log10(abs(x))))
+    return np.format_float_positional(round(x, digits), trim="-")
+
+
+def _renderings(v, precision, extra=(3, 4)):
     out = set()
-    sigs = {3, 4}
+    sigs = set(extra)
     if precision is not None and precision.sig:
         sigs |= {precision.sig, precision.sig + 1}
     for s in sigs:
-        out.add(f"{v:.{s}g}")
+        out.add(_positional(v, s))
     if precision is not None and precision.decimals is not None:
         out.add(f"{v:.{max(precision.decimals, 0)}f}")
     if float(v).is_integer():
@@ -179,18 +187,24 @@ def _solution_lines():
 
 
 def _notebook_hints():
-    """Hint cells of the solutions notebooks, by the exercise whose check cell precedes them."""
+    """Hint cells of the solutions notebooks, by the exercises whose check cells are nearest before and after."""
     names = {e.name: i for i, e in EXERCISES.items()}
     out = {}
     for path in SOLUTIONS:
-        current = None
-        for cell in nbformat.read(path, as_version=4).cells:
+        cells = nbformat.read(path, as_version=4).cells
+        owner = []
+        for cell in cells:
+            m = None
             if cell.cell_type == "code":
                 m = re.search(r'check\("([^"]+)"', cell.source) or re.search(r"check\.(\w+)\(", cell.source)
-                if m:
-                    current = m.group(1) if m.group(1) in EXERCISES else names.get(m.group(1))
-            elif "hint" in cell.metadata.get("tags", []) and current:
-                out.setdefault(current, []).append(cell.source)
+            owner.append((m.group(1) if m.group(1) in EXERCISES else names.get(m.group(1))) if m else None)
+        for k, cell in enumerate(cells):
+            if "hint" not in cell.metadata.get("tags", []):
+                continue
+            before = next((o for o in reversed(owner[:k]) if o), None)
+            after = next((o for o in owner[k + 1:] if o), None)
+            for ex_id in {before, after} - {None}:
+                out.setdefault(ex_id, []).append(cell.source)
     return out
 
 
@@ -268,3 +282,34 @@ def test_all_three_tiers_are_never_printed_up_front():
             if ex.chapter == path.name[:2]:
                 for cell in nb.cells:
                     assert ex.hints[2] not in cell.source, (path.name, ex.id, "prints the last tier")
+
+
+CHAPTERS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: Chapter 09's case values are held back by the classroom work (issue 12 item 6), not by this test.
+CHAPTERS_HANDLED_ELSEWHERE = {"09"}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_no_chapter_solves_an_exercise(path):
+    """No chapter cell calls a check that passes, and no chapter shows a compute answer at the precision asked."""
+    chapter = path.name[:2]
+    if chapter in CHAPTERS_HANDLED_ELSEWHERE:
+        pytest.skip("chapter 09 case values: issue 12 item 6")
+    texts = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        texts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            texts.append(data.get("text/plain", "") + data.get("text/markdown", "") + out.get("text", ""))
+    blob = "\n".join(texts)
+    assert "✅ [" not in blob, f"{path.name}: a check reports correct in the chapter"
+    for ex in EXERCISES.values():
+        if ex.chapter != chapter or ex.kind != "compute" or ex.precision is None:
+            continue
+        for v in _secrets(ex):
+            for r in _renderings(v, ex.precision, extra=()):
+                if len(r.lstrip("-").replace(".", "").strip("0")) < 3:
+                    continue  # two digits (e.g. "3.1", "23") occur in any chapter (section numbers, tables)
+                if r.isdigit() and 1900 <= int(r) <= 2030:
+                    continue  # looks like a publication year in the reference list
+                assert not _contains_number(blob, r), (ex.id, r)

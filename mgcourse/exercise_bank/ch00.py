@@ -3,12 +3,17 @@
 from mgcourse.checks import choice, exercise, explanation, function, value
 from mgcourse.units import convert
 
+#: The chapter converts 126 mg/dL (the diabetes threshold); the exercise converts another value.
+GLUCOSE_MG_DL = 145.0
+
 exercise(
     "00.glucose-mmol", name="glucose_mmol", kind="compute",
-    title="Convert a fasting glucose of 126 mg/dL to mmol/L",
-    grader=value(convert(126, "mg/dL", "mmol/L", substance="glucose"), sig=3,
-                 mistakes={126 * 18.0156: "you multiplied by the factor; going from mg/dL to mmol/L you divide.",
-                           126 / 24.305 * 10: "that factor belongs to magnesium, not glucose."}),
+    title="Convert a glucose of 145 mg/dL to mmol/L",
+    grader=value(convert(GLUCOSE_MG_DL, "mg/dL", "mmol/L", substance="glucose"), sig=3,
+                 mistakes={GLUCOSE_MG_DL * 18.0156: "you multiplied by the factor; going from mg/dL to mmol/L you divide.",
+                           GLUCOSE_MG_DL / 24.305 * 10: "that factor belongs to magnesium, not glucose.",
+                           convert(126, "mg/dL", "mmol/L", substance="glucose"):
+                               "that is the chapter's example (126 mg/dL); convert 145 mg/dL."}),
     hints=("Glucose in mg/dL is a mass concentration; mmol/L is a molar one. Which is the larger number?",
            "mg/dL = mmol/L × (molar mass of glucose in g/mol ÷ 10). The molar mass of glucose is 180.156 g/mol.",
            "From mg/dL to mmol/L you divide by a factor: the molar mass of glucose (g/mol) divided by 10, because 1 L = "

@@ -71,10 +71,10 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 4. compute: % reabsorbed
-_URINE = 120.0
+_URINE = 140.0  # the chapter works 100 and 150 mg/day
 exercise(
     "03.reabsorbed", name="reabsorbed", kind="compute",
-    title="With 120 mg/day in the urine, what percentage of the filtered load was reabsorbed?",
+    title="With 140 mg/day in the urine, what percentage of the filtered load was reabsorbed?",
     grader=value(100.0 * (1 - _URINE / float(_FL)), sig=2,
                  mistakes={100.0 * _URINE / float(_FL): "that is the fractional excretion (what was NOT reabsorbed).",
                            1 - _URINE / float(_FL): "give the answer in percent, not as a fraction.",

@@ -77,15 +77,22 @@ exercise(
 )
 
 # --------------------------------------------------------------------------- 4. compute: where the healthy state disappears
+#: A sensitivity question: the chapter gives the fold for the default model (renal loss ∝ pool², exponent 2); the
+#: exercise asks for it with a steeper renal response (exponent 2.5), a setting no widget offers.
+FOLD_RENAL_EXPONENT = 2.5
+_P_FOLD = _P.with_(renal_loss_exponent=FOLD_RENAL_EXPONENT)
 exercise(
     "04.healthy-lost", name="healthy_lost", kind="compute",
-    title="Below which Mg intake (mg/day) does the model's healthy state disappear?",
-    grader=value(cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day, sig=2, rtol=0.015,
+    title="With a renal-loss exponent of 2.5, below which Mg intake (mg/day) does the healthy state disappear?",
+    grader=value(cycle_analysis.fold_intakes(_P_FOLD).healthy_lost_below_mg_per_day, sig=2, rtol=0.015,
                  what="your intake",
-                 mistakes={cycle_analysis.fold_intakes(_P).diabetic_lost_above_mg_per_day:
-                           "that is the other fold: where the diabetic state disappears as intake rises."}),
+                 mistakes={cycle_analysis.fold_intakes(_P_FOLD).diabetic_lost_above_mg_per_day:
+                           "that is the other fold: where the diabetic state disappears as intake rises.",
+                           cycle_analysis.fold_intakes(_P).healthy_lost_below_mg_per_day:
+                           "that is the fold of the default model (exponent 2), given in the chapter; set "
+                           "renal_loss_exponent=2.5."}),
     hints=("Scan the intake and look for a stable steady state on the healthy branch.",
-           "Use cycle.steady_states(cycle.Parameters(mg_intake_mg_per_day=j)) for j on a grid of a few mg/day. Near "
+           "Use cycle.steady_states(p.with_(renal_loss_exponent=2.5, mg_intake_mg_per_day=j)) for j on a grid. Near "
            "the fold the healthy state is already above 126 mg/dL, so recognise it as the stable state with glucose "
            "below the renal threshold (180 mg/dL). Look for the smallest j where it still exists.",
            "Loop over a grid of intakes; for each, ask whether one of the steady states is both stable and below "

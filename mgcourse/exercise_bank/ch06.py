@@ -10,25 +10,25 @@ from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
 from mgcourse.models.absorption import absorbed_mg
 
 # --------------------------------------------------------------------------- 1. compute by hand
-#: Magnesium taurate: the chapter's table gives bisglycinate and the common salts; taurate is not in it.
-TAURATE_FORMULA = "Mg(C2H6NO3S)2"
-_TAURINATE = 2 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999 + 32.06
-_TAURATE = 100 * elemental_fraction(TAURATE_FORMULA)
+#: Magnesium pidolate (pyroglutamate): the chapter's forms table does not list it.
+PIDOLATE_FORMULA = "Mg(C5H6NO3)2"
+_PIDOLATE_GROUP = 5 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999
+_PIDOLATE = 100 * elemental_fraction(PIDOLATE_FORMULA)
 exercise(
     "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium taurate, Mg(C2H6NO3S)2, by hand",
-    grader=value(_TAURATE, sig=3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + _TAURINATE): "you counted one taurate; the formula has two (…)2.",
-                           _TAURATE / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (2 * 12 + 6 * 1 + 14 + 3 * 16 + 32)):
-                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, "
-                               "15.999 and 32.06.",
+    title="% magnesium in magnesium pidolate, Mg(C5H6NO3)2, by hand",
+    grader=value(_PIDOLATE, sig=3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + _PIDOLATE_GROUP): "you counted one pidolate; the formula has two (…)2.",
+                           _PIDOLATE / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (5 * 12 + 6 * 1 + 14 + 3 * 16)):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007 and "
+                               "15.999.",
                            100 * elemental_fraction("Mg(C2H4NO2)2"): "that is bisglycinate, the chapter's example; "
-                                                                     "this exercise asks for taurate."}),
+                                                                     "this exercise asks for pidolate."}),
     hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
-           "Expand the brackets: Mg(C2H6NO3S)2 has 1 Mg, 4 C, 12 H, 2 N, 6 O and 2 S. Use the atomic weights "
-           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999, S 32.06 g/mol.",
-           "Work out the molar mass of one taurate group C2H6NO3S first (count each atom once), then the whole "
+           "Expand the brackets: Mg(C5H6NO3)2 has 1 Mg, 10 C, 12 H, 2 N and 6 O. Use the atomic weights "
+           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
+           "Work out the molar mass of one pidolate group C5H6NO3 first (count each atom once), then the whole "
            "salt: one Mg plus two of those groups. The percentage compares the Mg part with that total."),
 )
 
