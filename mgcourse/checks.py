@@ -342,8 +342,8 @@ def _guard(answer: Any) -> Result | None:
     if isinstance(answer, collections.abc.Sized) and not isinstance(answer, (str, bytes, np.ndarray)):
         try:
             n = len(answer)
-        except Exception:  # noqa: BLE001
-            n = 0
+        except Exception:  # noqa: BLE001 - e.g. OverflowError for range(10**20): far too many items
+            n = MAX_ANSWER_ITEMS + 1
         if n > MAX_ANSWER_ITEMS:
             return Result(False, "your answer", f"it holds {n:,} items; that is far more than this exercise asks for.",
                           format=True)
@@ -441,6 +441,9 @@ def _unwrap_all(func: Any, depth: int = 0):
     yield func
     if isinstance(func, functools.partial):
         yield from _unwrap_all(func.func, depth + 1)
+        for arg in tuple(func.args) + tuple(func.keywords.values()):
+            if callable(arg):
+                yield from _unwrap_all(arg, depth + 1)
     for attr in ("__wrapped__", "__func__"):
         inner = getattr(func, attr, None)
         if inner is not None:
@@ -490,6 +493,12 @@ def refusing_library(func: Any, targets: Iterable[str] | None = None):
         spaces = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
         for f in _unwrap_all(func):
             spaces.append(getattr(f, "__globals__", None))
+            spaces.append(getattr(f, "__dict__", None))  # a callable object holding the function as an attribute
+            spaces.append(getattr(f, "__kwdefaults__", None))  # keyword-only defaults (a dict)
+            defaults = getattr(f, "__defaults__", None)
+            if defaults and any(id(d) in by_id for d in defaults):
+                patched.append((f, "__defaults__", defaults))
+                f.__defaults__ = tuple(by_id[id(d)][1] if id(d) in by_id else d for d in defaults)
             for cell in getattr(f, "__closure__", None) or ():
                 with contextlib.suppress(ValueError):
                     if id(cell.cell_contents) in by_id:
@@ -512,6 +521,8 @@ def refusing_library(func: Any, targets: Iterable[str] | None = None):
         for ns, k, v in reversed(patched):
             if k is None:
                 ns.cell_contents = v
+            elif k == "__defaults__" and not isinstance(ns, dict):
+                ns.__defaults__ = v
             else:
                 ns[k] = v
 

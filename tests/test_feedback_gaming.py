@@ -108,8 +108,26 @@ def test_library_passed_wrapped_or_called_in_a_stub_is_refused(ex_id):
             except Exception:  # noqa: BLE001
                 return 0.0
 
+        def default_arg_stub(*args, _f=lib):  # the library function smuggled in as a keyword-only default
+            return _f(*args)
+
+        ns2 = {"lib": lib}
+        exec("def positional_default_stub(a, b=None, c=None, d=None, _f=lib):\n"
+             "    return _f(*[x for x in (a, b, c, d) if x is not None])", ns2)
+
+        class CallableHolder:  # ... or as an attribute of a callable object
+            def __init__(self):
+                self.f = lib
+
+            def __call__(self, *args):
+                return self.f(*args)
+
         closure_lib = lib
         candidates = {
+            "a default argument": default_arg_stub,
+            "a positional default": ns2["positional_default_stub"],
+            "a callable object": CallableHolder(),
+            "a partial of a wrapper": functools.partial(lambda fn, *a: fn(*a), lib),
             "the function itself": lib,
             "a lambda": lambda *a: closure_lib(*a),
             "functools.partial": functools.partial(lib),
