@@ -256,22 +256,8 @@ QUICKI_CONTRADICTED_THRESHOLD = 0.45
 
 
 def _parse_number(name: str, text: Any) -> float:
-    if isinstance(text, (int, float, np.floating, np.integer)) and not isinstance(text, bool):
-        if not math.isfinite(float(text)):
-            raise ValueError(f"{name} must be a finite number such as 5.3")
-        return float(text)
-    s = str(text).strip()
-    if s.count(",") == 1 and "." not in s:  # a decimal comma, as in "5,3"
-        s = s.replace(",", ".")
-    if not s:
-        raise ValueError(f"{name}: please enter a number")
-    try:
-        x = float(s)
-    except ValueError:
-        raise ValueError(f"{name} must be a number such as 5.3, got {text!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be a finite number such as 5.3")
-    return x
+    """A typed number; "5,3" is 5.3 (decimal comma) and "1,234" is ambiguous (see :func:`units.parse_number`)."""
+    return units.parse_number(text, name)
 
 
 def _parse_series(name: str, text: Any) -> np.ndarray | None:

@@ -156,6 +156,45 @@ def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
     return scalar_or_array(out, value)
 
 
+_GROUPED_RE = __import__("re").compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA_RE = __import__("re").compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def parse_number(text: Any, name: str = "value") -> float:
+    """A number typed by a learner, decimal commas included.
+
+    ``"5,5"`` and ``"0,85"`` are read as 5.5 and 0.85 (a decimal comma). ``"1,234"`` is
+    ambiguous (1.234 with a decimal comma, 1234 with a thousands separator) and raises
+    ValueError asking for one of the two forms; ``"1,234.5"`` and ``"12,345,678"`` are read
+    as thousands separators. Numbers pass through; non-finite values raise ValueError.
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"{name} must be a number such as 5.5, got {text!r}")
+    if isinstance(text, (int, float, np.integer, np.floating)):
+        x = float(text)
+    else:
+        s = str(text).strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+        if not s:
+            raise ValueError(f"{name}: please enter a number such as 5.5")
+        if "," in s:
+            if _GROUPED_RE.match(s) and ("." in s or s.count(",") > 1):
+                s = s.replace(",", "")
+            elif _GROUPED_RE.match(s):
+                raise ValueError(f"{name} {text!r} is ambiguous: write {s.replace(',', '.')} (decimal point) or "
+                                 f"{s.replace(',', '')} (no thousands separator)")
+            elif _DECIMAL_COMMA_RE.match(s):
+                s = s.replace(",", ".")
+            else:
+                raise ValueError(f"{name} must be a number such as 5.5 or 5,5, got {text!r}")
+        try:
+            x = float(s)
+        except ValueError:
+            raise ValueError(f"{name} must be a number such as 5.5 or 5,5, got {text!r}") from None
+    if not np.isfinite(x):
+        raise ValueError(f"{name} must be a finite number such as 5.5, got {text!r}")
+    return x
+
+
 def converter_text(value: float, substance: str, from_unit: str, to_unit: str) -> str:
     """One line of text for the unit-converter widget: ``"100 mg/dL glucose = 5.551 mmol/L"``."""
     result = convert(value, from_unit, to_unit, substance=substance)
@@ -210,10 +249,7 @@ def _context(substance: str, value: float, unit: str) -> str:
           to_unit=Dropdown("To unit", CONVERTER_UNITS, "mmol/L"))
 def converter_view(substance: str, value: str, from_unit: str, to_unit: str) -> View:
     """Convert a value typed by the learner; explain invalid input in a sentence."""
-    try:
-        x = float(str(value).strip().replace(",", ""))
-    except ValueError:
-        raise ValueError(f"value must be a number such as 5.5, got {value!r}") from None
+    x = parse_number(value, "value")  # "5,5" is 5.5 (decimal comma); "1,234" is ambiguous: ValueError
     text = converter_text(x, substance, from_unit, to_unit)
     ctx = _context(substance, x, normalise_unit(from_unit))
     return View(text=text + ("\n\n" + ctx if ctx else ""))

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# checks append to a learner progress file; tests (and the kernels they start) must not write to the real one
+os.environ.setdefault("MGCOURSE_PROGRESS", "off")
 
 import matplotlib  # noqa: E402
 

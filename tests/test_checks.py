@@ -3,10 +3,15 @@
 import numpy as np
 import pytest
 
-from mgcourse.checks import (CORRECT, NOT_ATTEMPTED, NOT_YET, Checker, all_exercises, choice, exercise, explanation,
-                             function, value)
+from mgcourse.checks import (CORRECT, NOT_ATTEMPTED, NOT_YET, SUBMITTED, Checker, all_exercises, choice, exercise,
+                             explanation, function, value)
 
 HINTS = ("nudge text", "concept text", "worked step text")
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("MGCOURSE_PROGRESS", str(tmp_path / "progress.jsonl"))
 
 
 @pytest.fixture()
@@ -23,7 +28,8 @@ def checker():
 
 def test_three_states(checker):
     assert checker("test.value", ...).status == NOT_ATTEMPTED
-    assert checker("test.value", None).status == NOT_ATTEMPTED
+    fb = checker("test.value", None)  # a forgotten return is not "not attempted"
+    assert fb.status == NOT_YET and "forget `return`" in fb.message
     assert checker("test.value", 2.0).status == NOT_YET
     fb = checker("test.value", 3.1416)
     assert fb.status == CORRECT and fb.checks_run == 1 and "correct" in repr(fb)
@@ -84,7 +90,8 @@ def test_choice_and_explanation(checker):
     assert "one of" in checker.t_choice("Z").message
     assert checker.t_text("...").status == NOT_ATTEMPTED
     fb = checker.t_text("Numbers need units or an error follows.")
-    assert fb.status == CORRECT
+    assert fb.status == SUBMITTED and not fb.correct  # free text is recorded, never marked correct
+    assert "compare with the model answer" in repr(fb) and "Numbers need units" in repr(fb)
     fb = checker.t_text("Short.")
     assert fb.status == NOT_YET and "words" in fb.message
 
@@ -137,3 +144,119 @@ def test_course_value_exercises_do_not_leak_on_wrong_answers():
                 fb = c(ex.id, wrong)
                 assert fb.status != CORRECT, ex.id
                 assert shown not in repr(fb), (ex.id, repr(fb))
+
+
+# --------------------------------------------------------------------------- issue 12: tiers, precision, inputs
+def test_format_errors_keep_the_hint_tier(checker):
+    assert checker("test.value", 1.0).hint_level == 1          # a substantive wrong answer: tier 1
+    for bad in ("abc", None, [1, 2], "1,234", 3.0):            # format errors (3.0 is too coarse at 3 s.f.)
+        fb = checker("test.value", bad)
+        assert fb.status == NOT_YET and fb.hint_level == 1, (bad, fb)
+    assert checker("test.value", 2.0).hint_level == 2           # the next substantive wrong answer advances
+
+
+def test_precision_accepts_any_value_that_rounds_to_the_reference():
+    g = value(3.14159, sig=2)
+    for ok in (3.1, 3.14, 3.1416, 3.12, "3,1", "3.14", np.float32(3.1)):
+        assert [r.passed for r in g(ok)] == [True], ok
+    for wrong in (3.2, 3.0, 2.9, "3,2"):
+        assert [r.passed for r in g(wrong)] == [False], wrong
+    assert "give 2 significant figures" in g(3.0)[0].detail and g(3.0)[0].format
+    pct = value(95.39, sig=2)  # "about 95 %"
+    assert pct(95)[0].passed and pct(95.4)[0].passed and not pct(96)[0].passed
+    whole = value(159.0, decimals=0)
+    assert whole(159)[0].passed and whole(158.6)[0].passed and not whole(158)[0].passed
+
+
+def test_tolerance_never_prints_as_zero_percent():
+    for g in (value(3.14159, rtol=1e-4), value(2603.0, sig=3), value(0.0735, sig=2)):
+        detail = g(1e6)[0].detail
+        assert "0.0%" not in detail and "significant figure" in detail
+
+
+def test_decimal_comma_and_ambiguous_thousands():
+    g = value(5.5, sig=2)
+    assert g("5,5")[0].passed
+    r = g("1,234")[0]
+    assert not r.passed and r.format and "ambiguous" in r.detail
+
+
+def test_unbounded_inputs_are_refused_quickly(checker):
+    import itertools
+    import time
+
+    t0 = time.perf_counter()
+    for answer in (itertools.count(), (x for x in range(10**12)), iter(range(10**12)), np.zeros(10**6)):
+        fb = checker("test.value", answer)
+        assert fb.status == NOT_YET and fb.hint_level == 0
+    fb = Checker()("09.plan", itertools.count())
+    assert fb.status == NOT_YET and "iterator" in fb.message
+    assert time.perf_counter() - t0 < 5
+
+
+def test_function_returning_none_is_named(checker):
+    def forgot(x):
+        x ** 2
+
+    fb = checker.t_func(forgot)
+    assert fb.status == NOT_YET and "forget `return`" in fb.message and fb.hint_level == 0
+
+
+# --------------------------------------------------------------------------- progress that persists
+def test_progress_is_appended_and_summarised(tmp_path, monkeypatch, checker):
+    import json
+
+    from mgcourse.checks import progress_summary, read_progress
+
+    path = tmp_path / "p" / "progress.jsonl"
+    monkeypatch.setenv("MGCOURSE_PROGRESS", str(path))
+    c = Checker()
+    c("00.glucose-mmol", 1.0)
+    c("00.ul-scope", "B")
+    c("00.why-units", "The same glucose has different numbers in mg/dL and in mmol/L, so a bare number "
+                      "can be read in the wrong unit and the mistake would go unnoticed in a result.")
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    assert [x["status"] for x in lines] == [NOT_YET, CORRECT, SUBMITTED]
+    assert "mg/dL" in lines[2]["answer"]  # the explain answer is recorded
+    assert len(read_progress()) == 3
+    table = progress_summary()
+    row = table.loc["00"]
+    assert row["attempted"] == 3 and row["correct"].startswith("1 of") and row["explain answers submitted"] == 1
+    assert table.loc["02", "attempted"] == 0
+
+
+def test_progress_file_unwritable_or_off_never_fails(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("MGCOURSE_PROGRESS", str(blocker / "sub" / "progress.jsonl"))  # a file in the way
+    assert Checker()("00.ul-scope", "B").status == CORRECT
+    monkeypatch.setenv("MGCOURSE_PROGRESS", "off")
+    assert Checker()("00.ul-scope", "B").status == CORRECT
+    from mgcourse.checks import progress_summary
+
+    assert progress_summary().loc["00", "attempted"] == 0
+
+
+def test_exercise_specs_are_machine_readable():
+    import json
+
+    from mgcourse.checks import exercise_specs
+
+    specs = exercise_specs()
+    json.dumps(specs)  # JSON-friendly
+    by_id = {s["id"]: s for s in specs}
+    assert by_id["02.homa-lab"]["precision"]["sig"] == 2 and by_id["02.homa-lab"]["autograded"]
+    assert by_id["02.homa-site"]["kind"] == "explain" and by_id["02.homa-site"]["rubric"]
+    assert not by_id["02.homa-site"]["autograded"] and by_id["02.homa-site"]["model_answer"]
+    assert by_id["02.quicki"]["library"] == ["mgcourse.indices:quicki"]
+    assert all(s["points"] >= 1 for s in specs)
+    for ex in all_exercises().values():
+        if ex.kind == "compute" and hasattr(ex.grader, "expected"):
+            assert ex.precision is not None and ex.reference() == ex.grader.expected
+            assert ex.grade(ex.reference())[0] == 1.0 and ex.grade(None)[0] == 0.0
+
+
+def test_every_numeric_compute_exercise_states_its_precision():
+    for ex in all_exercises().values():
+        if ex.kind == "compute" and not ex.id.startswith("test.") and hasattr(ex.grader, "expected"):
+            assert ex.precision is not None, ex.id

@@ -22,7 +22,7 @@ _i_legacy = convert(LAB_INSULIN_PMOL_L, "pmol/L", "µU/mL", substance="insulin",
 exercise(
     "02.homa-lab", name="homa_lab", kind="compute",
     title="HOMA-IR from a lab report in mixed units (glucose mg/dL, insulin pmol/L)",
-    grader=value(indices.homa_ir(_g_mmol, _i_uU), rtol=5e-3, what="your HOMA-IR", mistakes={
+    grader=value(indices.homa_ir(_g_mmol, _i_uU), sig=2, what="your HOMA-IR", mistakes={
         indices.homa_ir(_g_mmol, _i_legacy): "this matches the legacy 6.945 insulin factor; the lab report says its "
                                              "assay uses 6.00 pmol/L per µU/mL.",
         _g_mmol * LAB_INSULIN_PMOL_L / 22.5: "the insulin is still in pmol/L; HOMA-IR needs µU/mL.",
@@ -32,8 +32,8 @@ exercise(
     hints=("Both numbers must be converted to the units of the HOMA-IR formula before you multiply.",
            "HOMA-IR = glucose (mmol/L) × insulin (µU/mL) / 22.5. Glucose: divide mg/dL by 18.0156. Insulin: divide "
            "pmol/L by the lab's factor (pmol/L per µU/mL).",
-           "Convert with mgcourse.units.convert(value, 'mg/dL', 'mmol/L', substance='glucose') and "
-           "convert(value, 'pmol/L', 'µU/mL', substance='insulin'), then multiply and divide by 22.5."),
+           "Do it in two steps: first write down glucose in mmol/L and insulin in µU/mL (check the insulin step "
+           "against the lab's own factor, not the legacy one); only then put the two numbers into the formula."),
 )
 
 # --------------------------------------------------------------------------- 02.quicki
@@ -44,11 +44,12 @@ exercise(
                     rtol=1e-6,
                     raises=[((0.0, 5.0), ValueError), ((90.0, -2.0), ValueError), ((90.0, 0.0), ValueError)],
                     describe=lambda a: f"quicki({a[0]:g}, {a[1]:g})"),
+    library=("mgcourse.indices:quicki",),
     hints=("QUICKI is one over a sum of two logarithms. Which base? Which units?",
            "QUICKI = 1 / (log10 I + log10 G) with I in µU/mL and G in mg/dL (Katz 2000). np.log is the natural "
            "logarithm; you need np.log10. A concentration of 0 or below has no logarithm: raise ValueError.",
-           "if glucose_mg_dl <= 0 or insulin_uU_ml <= 0: raise ValueError(...); then return "
-           "1 / (np.log10(insulin_uU_ml) + np.log10(glucose_mg_dl))."),
+           "Begin the function with the guard: if either concentration is 0 or below, raise ValueError naming "
+           "it. After that, the denominator is a sum of two base-10 logarithms: which two values go into them?"),
 )
 
 # --------------------------------------------------------------------------- 02.euler-step
@@ -64,6 +65,8 @@ _STEP_CASES = [
 exercise(
     "02.euler-step", name="euler_step", kind="implement",
     title="Implement one explicit Euler step of the minimal model",
+    library=("mgcourse.models.minimal_model:euler_step", "mgcourse.models.minimal_model:derivatives",
+             "mgcourse.models.minimal_model:euler_simulate"),
     grader=function(mm.euler_step, _STEP_CASES, rtol=1e-9, atol=1e-12,
                     describe=lambda a: f"euler_step(state={a[0]}, t_min={a[1]:g}, dt_min={a[2]:g}, "
                                        f"params with S_I = {a[3].si * 1e4:.2f}e-4, S_G = {a[3].sg:.4f})"),
@@ -71,9 +74,9 @@ exercise(
            "Compute dG/dt, dX/dt and dI/dt from the three equations in the exercise, with the insulin equation "
            "written for insulin above basal and the threshold max(h, Gb). The secretion term is zero when glucose is "
            "below that threshold, and it is multiplied by the time t since the bolus.",
-           "dG = -(p.p1 + X)*G + p.p1*p.gb_mg_dl; dX = -p.p2*X + p.p3*(I - p.ib_uU_ml); "
-           "dI = -p.n*(I - p.ib_uU_ml) + p.gamma*max(G - max(p.h_mg_dl, p.gb_mg_dl), 0)*t_min; "
-           "return np.array([G + dt_min*dG, X + dt_min*dX, I + dt_min*dI])."),
+           "Unpack the state into G, X, I. The glucose rate has two parts: glucose effectiveness pulling G back "
+           "to basal (p.p1 and p.gb_mg_dl) and X removing glucose in proportion to G. Write the X and I rates the "
+           "same way from the exercise's equations, then move each variable by dt_min times its rate."),
 )
 
 # --------------------------------------------------------------------------- 02.euler-g60
@@ -84,15 +87,15 @@ _EULER_G60_DT1 = mm.euler_simulate(minutes=60.0, dt_min=1.0).glucose_at(60.0)
 exercise(
     "02.euler-g60", name="euler_g60", kind="compute",
     title="Glucose at 60 min from your Euler integration (dt = 0.1 min), compared with the library's solver",
-    grader=value(_EULER_G60, rtol=2e-4, what="your Euler glucose at 60 min", mistakes={
+    grader=value(_EULER_G60, sig=4, what="your Euler glucose at 60 min", mistakes={
         _SOLVER_G60: "that is the library solver's value; report the value from your own Euler loop.",
         _EULER_G60_DT1: "this looks like a step of 1 min; use dt = 0.1 min.",
     }),
     hints=("Start from (G0, 0, Ib) at t = 0 and apply your euler_step 600 times.",
            "With dt = 0.1 min you need 60 / 0.1 = 600 steps; the time passed to the step is k × dt for step k "
            "(starting at k = 0), because the secretion term depends on t.",
-           "state = np.array([p.g0_mg_dl, 0.0, p.ib_uU_ml]); for k in range(600): state = euler_step(state, k*0.1, "
-           "0.1, p); your answer is state[0]."),
+           "Keep one state array and overwrite it in a loop; the only thing that changes from one step to the "
+           "next is the time you pass in. After the loop, which component of the state is glucose?"),
 )
 
 # --------------------------------------------------------------------------- 02.fit-fsigt
@@ -116,7 +119,7 @@ _fsigt_all = _fsigt_fit(min_time_min=0.0)
 exercise(
     "02.fit-fsigt", name="fit_fsigt", kind="compute",
     title="Fit S_I and S_G to the published FSIGT (Pacini & Bergman 1986), measured insulin as input",
-    grader=value(_fsigt.si * 1e4, rtol=3e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL, within 3 %)", mistakes={
+    grader=value(_fsigt.si * 1e4, sig=2, rtol=3e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)", mistakes={
         _fsigt.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
         _fsigt_ib11.si * 1e4: "this fit used the t = 0 sample (11 µU/mL) as basal insulin; the exercise asks for "
                               "Ib = 7 µU/mL, the published fit's value.",
@@ -124,11 +127,12 @@ exercise(
     }),
     hints=("Three unknowns: S_I, S_G and the glucose just after the bolus, G(0). The t = 0 row is the pre-bolus "
            "sample, so G(0) is not in the data.",
-           "Write residuals(x) with x = (S_I × 10⁴, S_G, G(0)): build mm.Parameters(p1=S_G, p2=P2, p3=S_I·P2, "
-           "gb_mg_dl=90, ib_uU_ml=7, g0_mg_dl=G(0)), compute mm.model_glucose(t_fit, params, insulin_input=(t, insulin)) "
-           "at the samples from 8 min, and subtract the data. Insulin keeps all its samples.",
-           "least_squares(residuals, x0=[3.0, 0.03, 280.0], bounds=([1e-3, 1e-4, 50], [100, 0.5, 1000]), "
-           "diff_step=1e-4); the standard errors are sqrt(diag(s²·inv(JᵀJ))) with s² = RSS/(n − 3). Report sol.x[0]."),
+           "Write residuals(x) with x = (S_I × 10⁴, S_G, G(0)) that builds the model's parameters from x (basal "
+           "glucose 90 mg/dL, basal insulin 7 µU/mL), computes the model glucose at the samples from 8 min with the "
+           "measured insulin as input, and subtracts the data.",
+           "least_squares needs a starting guess for all three unknowns (think of typical sizes: a few units of "
+           "10⁻⁴, a few hundredths per minute, a few hundred mg/dL) and a diff_step larger than the default, because "
+           "an ODE solution is only smooth to about 10⁻⁸. The fitted values come back in the result's .x array."),
 )
 
 # --------------------------------------------------------------------------- 02.si-widget
@@ -181,4 +185,13 @@ exercise(
            "Write 3–4 sentences: what fasting glucose and insulin mostly reflect, why muscle insulin resistance "
            "is seen only under stimulation (a clamp with tracers; an OGTT's Matsuda index adds the post-load response "
            "but is whole-body), and why one product of two numbers cannot say which tissue is resistant."),
+    model_answer="HOMA-IR is one number, the product of fasting glucose and fasting insulin. In the fasting state, "
+                 "blood glucose is set mainly by the liver's glucose output, which insulin restrains, so HOMA-IR "
+                 "mostly reflects hepatic insulin resistance. Muscle takes up most glucose only after a meal or a "
+                 "glucose load, when insulin is high, so muscle resistance hardly shows in fasting values. To "
+                 "separate the two sites you need a stimulated test, such as a clamp (ideally with tracers) or an "
+                 "OGTT with the Matsuda index.",
+    rubric=("Fasting glucose is set mainly by the liver's glucose output, so HOMA-IR mostly reflects the liver.",
+            "Muscle resistance shows in insulin-stimulated uptake (after a meal or load, or in a clamp), not at fast.",
+            "One number from two fasting values cannot say which tissue is resistant; a stimulated test is needed."),
 )

@@ -26,10 +26,12 @@ exercise(
                                      (592.0, 0.0)],
                     rtol=1e-9, raises=[((550.0, -10.0), ValueError), ((-5.0, 10.0), ValueError)],
                     describe=lambda a: f"mg_in_portion({a[0]:g}, {a[1]:g})"),
+    library=("mgcourse.diet:mg_per_serving",),
     hints=("Food tables give nutrients per 100 g of edible food. How many 'hundreds of grams' is your portion?",
            "Scale linearly: the portion holds (grams / 100) times the per-100 g amount. Negative amounts make no sense.",
-           "Check your function with pumpkin seeds: 550 mg per 100 g and a 1 oz (28.35 g) portion should give the "
-           "ODS value of about 156 mg; add `if grams < 0: raise ValueError(...)` (and the same for mg_per_100g)."),
+           "Two guards first (a negative amount of either argument is a ValueError that names the parameter); "
+           "then the result is the per-100 g amount scaled by how many hundreds of grams the portion is. Test it "
+           "on a portion you can do in your head, such as 200 g."),
 )
 
 # --------------------------------------------------------------------------- 05.top-density (compute)
@@ -92,28 +94,47 @@ exercise(
     hints=("Start from `load_foods()`; you need a new column, a filter and a sort.",
            "Density = magnesium_mg_per_100g / energy_kcal_per_100g × 100. Drop foods without a magnesium value and "
            "those below 10 kcal per 100 g before you sort.",
-           "`f = foods[foods.magnesium_mg_per_100g.notna() & (foods.energy_kcal_per_100g >= 10)]`, then "
-           "`f.assign(d=...)`, `.nlargest(10, 'd')`, and take its `ndb_no` column."),
+           "Filter first with a boolean mask that combines two conditions (& between them, each in brackets), "
+           "then add the density column, then keep the ten largest: pandas has a method that sorts and cuts in one."),
 )
 
 # --------------------------------------------------------------------------- 05.percent-dv (compute)
+#: A fictional 2014 label (the chapter works pumpkin seeds; the exercise uses another product).
+PERCENT_DV_MG = 95.0
 
 exercise(
     "05.percent-dv", name="percent_dv", kind="compute",
-    title="1 oz of roasted pumpkin seeds (156 mg): %DV on a current label",
-    grader=value(156 / 420 * 100, rtol=5e-3, what="your %DV",
-                 mistakes={156 / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
-                           156 / 420: "that is a fraction; %DV is a percentage (× 100).",
-                           156 / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
+    title="A 2014 granola-bar label: magnesium 95 mg per bar. %DV on a current label?",
+    grader=value(PERCENT_DV_MG / 420 * 100, sig=2, what="your %DV",
+                 mistakes={PERCENT_DV_MG / 400 * 100: "that is the old Daily Value of 400 mg; current labels use 420 mg.",
+                           PERCENT_DV_MG / 420: "that is a fraction; %DV is a percentage (× 100).",
+                           PERCENT_DV_MG / 320 * 100: "that is the RDA of an adult woman, not the Daily Value."}),
     hints=("%DV compares a serving with one reference amount printed on every US label.",
            "%DV = mg per serving / Daily Value × 100. Which Daily Value do current labels use?",
-           "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). Divide 156 by it and multiply by 100."),
+           "Since the 2016 label rule the magnesium DV is 420 mg (before: 400 mg). A %DV is a share of that "
+           "reference amount, written as a percentage."),
 )
 
 # --------------------------------------------------------------------------- 05.spinach-cups (compute)
 
 
+#: Swiss chard, boiled (SR28 11148, "1 cup, chopped") against raw spinach (11457, "1 cup"). The chapter works the
+#: spinach-against-spinach comparison; the exercise uses another leafy green so it is not solved there.
+CUP_FOOD_NDB, RAW_SPINACH_NDB = "11148", "11457"
+
+
+def _cup_mg(ndb: str) -> float:
+    from mgcourse.data import food_by_ndb
+
+    f = food_by_ndb(ndb)
+    return float(f["magnesium_mg_per_100g"] * f["measure1_g"] / 100)
+
+
 def _spinach_ratio():
+    return _cup_mg(CUP_FOOD_NDB) / _cup_mg(RAW_SPINACH_NDB)
+
+
+def _boiled_spinach_ratio():
     from mgcourse import diet
 
     t = diet.spinach_cups(1.0).set_index("ndb_no")
@@ -122,14 +143,18 @@ def _spinach_ratio():
 
 exercise(
     "05.spinach-cups", name="spinach_cups", kind="compute",
-    title="How many cups of raw spinach hold as much magnesium as 1 cup of boiled spinach?",
-    grader=value(_spinach_ratio, rtol=1e-2, what="your number of cups",
-                 mistakes={87 / 79: "that compares mg per 100 g only; a cup of cooked spinach weighs much more than a cup of raw.",
-                           180 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
-                           79 / 87: "that compares mg per 100 g only, and upside down."}),
+    title="How many cups of raw spinach hold as much magnesium as 1 cup (chopped) of boiled Swiss chard?",
+    grader=value(_spinach_ratio(), sig=2, what="your number of cups",
+                 mistakes={86 / 79: "that compares mg per 100 g only; a cup of cooked chard weighs much more than a cup "
+                                    "of raw spinach.",
+                           175 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
+                           79 / 86: "that compares mg per 100 g only, and upside down.",
+                           _boiled_spinach_ratio(): "that is the chapter's boiled spinach (11458); this exercise "
+                                                    "compares boiled Swiss chard (11148)."}),
     hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
-           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw (11457) and boiled (11458) spinach.",
-           "Raw: 30 g per cup at 79 mg/100 g; boiled: 180 g per cup at 87 mg/100 g. Divide the boiled cup's mg by the raw cup's mg."),
+           "Mg in one cup = grams per cup × mg per 100 g / 100, for raw spinach (11457) and boiled chard (11148).",
+           "Read measure1_g and magnesium_mg_per_100g for both foods and work out the mg in one cup of each first; "
+           "the question is then how many raw-spinach cups it takes to match the chard cup."),
 )
 
 # --------------------------------------------------------------------------- 05.plan-day (explore)
@@ -205,11 +230,13 @@ exercise(
                     rtol=1e-6, atol=1e-4,
                     raises=[((_LP_MG, _LP_KCAL, _LP_CAPS, 1000.0), ValueError)],
                     describe=lambda a: f"{len(a[0])} foods, target {a[3]:g} mg"),
+    library=("mgcourse.diet:optimise_diet",),
     hints=("Write down the three ingredients of linprog: the cost vector c, the inequality A_ub·x ≤ b_ub, and the bounds.",
            "linprog minimises c·x subject to A_ub·x ≤ b_ub. 'Magnesium at least the target' is Σ mg_i·x_i ≥ target; "
            "multiply both sides by −1 to turn ≥ into ≤. The caps go into bounds as (0, cap) pairs.",
-           "`res = linprog(kcal_per_g, A_ub=[-np.asarray(mg_per_g)], b_ub=[-target_mg], bounds=[(0, c) for c in caps_g], "
-           "method='highs')`; then look at `res.status` (0 = optimal) before you return `res.x`."),
+           "The cost vector is the energy per gram. Build the one-row inequality from the magnesium per gram with "
+           "the sign flipped (and the target flipped too), one (0, cap) bound per food, and check the solver's "
+           "status before you return the grams: a failed solve must become a ValueError."),
 )
 
 # --------------------------------------------------------------------------- 05.optimiser-caps (explore)
@@ -237,6 +264,16 @@ exercise(
         "food versus supplement (UL, or what else spinach gives)": ("supplement", "upper limit", "ul", "fibre",
                                                                     "fiber", "food", "absorb", "other nutrient"),
     }, min_words=40, need=2),
+    model_answer="Partly supported, and misleading. Five cups of RAW spinach weigh only about 150 g (30 g per cup) "
+                 "and hold about as much magnesium as the tablet; but five cups of BOILED spinach weigh about 900 g "
+                 "(180 g per cup) and hold about six times more. A cup is a volume, so the comparison hides the "
+                 "weight in grams and picks the flattering reading. The tablet is also a supplement: its magnesium "
+                 "counts towards the upper limit (UL) of 350 mg/day for supplemental magnesium, while magnesium in "
+                 "food has no upper limit, and spinach brings other nutrients and fibre as well.",
+    rubric=("Distinguishes raw from cooked (boiled) spinach and says which reading the claim uses.",
+            "Says that a cup is a volume and compares grams (about 30 g raw vs 180 g boiled per cup).",
+            "Names a difference between a supplement and food: the UL of 350 mg/day applies to supplements only, "
+            "or what else spinach provides."),
     hints=("Compute both readings of '5 cups': raw and boiled.",
            "A cup is a volume; what matters is grams. Look at the weight per cup of raw and of boiled spinach.",
            "Write what the comparison hides (which spinach? how many grams?), whether the claim is true, and one "

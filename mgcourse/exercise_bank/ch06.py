@@ -10,20 +10,26 @@ from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
 from mgcourse.models.absorption import absorbed_mg
 
 # --------------------------------------------------------------------------- 1. compute by hand
-_BISGLY = 100 * elemental_fraction("Mg(C2H4NO2)2")
+#: Magnesium pidolate (pyroglutamate): the chapter's forms table does not list it.
+PIDOLATE_FORMULA = "Mg(C5H6NO3)2"
+_PIDOLATE_GROUP = 5 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999
+_PIDOLATE = 100 * elemental_fraction(PIDOLATE_FORMULA)
 exercise(
     "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium bisglycinate, Mg(C2H4NO2)2, by hand",
-    grader=value(_BISGLY, rtol=2e-3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + 74.059): "you counted one glycinate; the formula has two (…)2.",
-                           _BISGLY / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (2 * 12 + 4 * 1 + 14 + 2 * 16)):
-                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007, 15.999."}),
+    title="% magnesium in magnesium pidolate, Mg(C5H6NO3)2, by hand",
+    grader=value(_PIDOLATE, sig=3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + _PIDOLATE_GROUP): "you counted one pidolate; the formula has two (…)2.",
+                           _PIDOLATE / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (5 * 12 + 6 * 1 + 14 + 3 * 16)):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007 and "
+                               "15.999.",
+                           100 * elemental_fraction("Mg(C2H4NO2)2"): "that is bisglycinate, the chapter's example; "
+                                                                     "this exercise asks for pidolate."}),
     hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
-           "Expand the brackets: Mg(C2H4NO2)2 has 1 Mg, 4 C, 8 H, 2 N and 4 O. Use the atomic weights "
+           "Expand the brackets: Mg(C5H6NO3)2 has 1 Mg, 10 C, 12 H, 2 N and 6 O. Use the atomic weights "
            "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
-           "One glycinate C2H4NO2 weighs 2(12.011) + 4(1.008) + 14.007 + 2(15.999) = 74.059 g/mol; the salt is "
-           "24.305 + 2 × 74.059 g/mol. Now divide 24.305 by that and multiply by 100."),
+           "Work out the molar mass of one pidolate group C5H6NO3 first (count each atom once), then the whole "
+           "salt: one Mg plus two of those groups. The percentage compares the Mg part with that total."),
 )
 
 
@@ -50,11 +56,14 @@ exercise(
                     raises=[(({"Mg": 1, "Xx": 2},), ValueError), (({"Mg": -1, "O": 1},), ValueError),
                             (({},), ValueError)],
                     describe=lambda a: f"mg_fraction({a[0]!r})"),
+    library=("mgcourse.chemistry:elemental_fraction", "mgcourse.chemistry:molar_mass",
+             "mgcourse.chemistry:elemental_mg_from_salt_mg"),
     hints=("Loop over the dict: each element contributes count × atomic weight to the molar mass.",
            "The fraction is (number of Mg atoms × 24.305) ÷ (sum over all elements of count × atomic weight). "
            "A formula without Mg gives 0. Reject unknown elements, counts below 1 and an empty dict with ValueError.",
-           "total = sum(ATOMIC_WEIGHTS[el] * n for el, n in counts.items()); "
-           "return counts.get('Mg', 0) * ATOMIC_WEIGHTS['Mg'] / total  (after the checks)."),
+           "Validate first (empty dict, unknown element, count that is not a whole number ≥ 1: ValueError). Then "
+           "accumulate the molar mass over counts.items() from ATOMIC_WEIGHTS; a formula without Mg contributes 0 "
+           "to the numerator (dict.get with a default helps)."),
 )
 
 # --------------------------------------------------------------------------- 3. compute: label → elemental
@@ -63,7 +72,7 @@ exercise(
     "06.label-elemental", name="label_elemental", kind="compute",
     title="A label: 3 capsules a day, each 750 mg magnesium citrate (trimagnesium dicitrate, anhydrous). "
           "Elemental Mg per day?",
-    grader=value(_LABEL, rtol=3e-3, what="your elemental Mg (mg/day)",
+    grader=value(_LABEL, sig=3, what="your elemental Mg (mg/day)",
                  mistakes={3 * 750: "that is the salt mass; only part of it is magnesium.",
                            750 * elemental_fraction("Mg3(C6H5O7)2"): "that is one capsule; the label says three a day.",
                            3 * 750 * elemental_fraction("MgC6H6O7"): "that fraction belongs to the 1:1 hydrogen citrate, "
@@ -72,7 +81,8 @@ exercise(
     hints=("The 750 mg is the mass of the salt. What fraction of it is magnesium?",
            "Trimagnesium dicitrate is Mg3(C6H5O7)2: three Mg per formula unit. elemental_fraction() gives the fraction "
            "from the formula; multiply by the salt mass per day.",
-           "salt per day = 3 × 750 mg; elemental = salt per day × elemental_fraction('Mg3(C6H5O7)2')."),
+           "First the salt mass per day (capsules × mg per capsule); then keep only the magnesium part of it, "
+           "using the fraction for the exact formula on the label (anhydrous, three Mg per formula unit)."),
 )
 
 # --------------------------------------------------------------------------- 4. explore: label interpretation
@@ -98,26 +108,30 @@ exercise(
         "D": "The UL is about supplemental Mg taken, not about how much is absorbed; diarrhoea is the limiting effect."}),
     hints=("Set form = oxide, basis = salt mass, 500 mg, 1 tablet, age 6, and read the 'Upper limit' line.",
            "MgO is about 60 % Mg; the US UL depends on age (65 / 110 / 350 mg/day).",
-           "Elemental Mg ≈ 0.6 × 500 mg; compare it with the 4–8 y UL and with the adult UL."),
+           "Estimate the elemental Mg of one tablet from its % Mg, then compare it with both UL lines the widget "
+           "draws before you choose."),
 )
 # options shown in the notebooks:
 # A: below the US UL; B: above the US UL for a 6-year-old (110 mg/day) though below the adult 350 mg/day;
 # C: the UL does not apply to children; D: MgO is barely absorbed, so the UL is irrelevant.
 
 # --------------------------------------------------------------------------- 6. compute: splitting
-_SPLIT_GAIN = absorbed_mg(300, 3) - absorbed_mg(300, 1)
+#: The chapter's table splits 300 mg/day; the exercise splits another daily amount (below the EU 250 mg/day).
+SPLIT_DOSE_MG, SPLIT_PORTIONS = 240, 2
+_SPLIT_GAIN = absorbed_mg(SPLIT_DOSE_MG, SPLIT_PORTIONS) - absorbed_mg(SPLIT_DOSE_MG, 1)
 exercise(
     "06.split-gain", name="split_gain", kind="compute",
-    title="Teaching model: how many more mg/day are absorbed when 300 mg/day is taken in 3 portions instead of 1?",
-    grader=value(_SPLIT_GAIN, rtol=5e-3, what="your extra absorbed Mg (mg/day)",
-                 mistakes={absorbed_mg(300, 3): "that is the total absorbed with 3 portions; the question asks for the gain.",
-                           absorbed_mg(300, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
-                           3 * absorbed_mg(300, 1) - absorbed_mg(300, 1):
-                               "three portions of 100 mg, not three of 300 mg: divide the daily dose first."}),
+    title="Teaching model: how many more mg/day are absorbed when 240 mg/day is taken in 2 portions instead of 1?",
+    grader=value(_SPLIT_GAIN, sig=2, what="your extra absorbed Mg (mg/day)",
+                 mistakes={absorbed_mg(240, 2): "that is the total absorbed with 2 portions; the question asks for the gain.",
+                           absorbed_mg(240, 1): "that is the total absorbed in 1 portion; the question asks for the gain.",
+                           absorbed_mg(300, 3) - absorbed_mg(300, 1): "that is the chapter's example (300 mg/day in 3 "
+                                                                       "portions); this exercise splits 240 mg/day in 2."}),
     hints=("absorbed_mg(daily_dose_mg, portions) already does the splitting for you.",
-           "In 3 portions each portion is 100 mg and is absorbed at a higher fraction than one 300 mg portion; "
+           "In 2 portions each portion is 120 mg and is absorbed at a higher fraction than one 240 mg portion; "
            "the gain is the difference of the two daily totals.",
-           "gain = absorbed_mg(300, portions=3) − absorbed_mg(300, portions=1)."),
+           "Call the model twice with the same daily dose, once per portion count; the gain is how the two daily "
+           "totals differ (which one should be larger?)."),
 )
 
 # --------------------------------------------------------------------------- 7. explain: advert
@@ -134,6 +148,18 @@ exercise(
                                                     "pardo", "kappeler", "walker", "lindberg", "no primary source",
                                                     "evidence"),
     }, min_words=50, need=3),
+    model_answer="The 1,000 mg is the mass of the citrate salt, not elemental magnesium: anhydrous trimagnesium "
+                 "dicitrate is about 16 % Mg, so a capsule gives about 160 mg of magnesium and two capsules about "
+                 "320 mg a day, close to the US upper limit (UL) of 350 mg/day for supplemental magnesium and above "
+                 "the EU figure of 250 mg/day; the UL is set on diarrhoea, and people with kidney disease should not "
+                 "supplement without medical advice. The 90 % and 4 % come from different methods and doses and are "
+                 "not comparable: fractional absorption falls with dose (Fine 1991), and no primary source supports "
+                 "90 % for citrate. Evidence on forms is mixed: citrate raised urinary and serum Mg more in several "
+                 "studies, but Shechter 2012 found oxide raised intracellular Mg more. 'Maximum benefit' is not shown.",
+    rubric=("Salt mass is not elemental magnesium (about 16 % of a citrate salt is Mg).",
+            "The absorption percentages come from different methods and doses and are not comparable.",
+            "The upper limit (350 mg/day US, 250 mg/day EU) and safety (diarrhoea, kidney disease).",
+            "What trials comparing forms actually found (mixed; no proof of 'maximum benefit')."),
     hints=("Read the advert sentence by sentence: which number is salt, which is magnesium, which is a percentage from where?",
            "Four angles: salt vs elemental Mg; absorption percentages measured with different methods and doses; "
            "the supplemental UL; what trials comparing forms actually found.",

@@ -17,19 +17,22 @@ _UPPER = _MD + ev.Z95 * _SE_31_32
 exercise(
     "07.md-ci", name="md_ci", kind="compute",
     title="Upper limit of the 95 % CI of the HOMA-IR mean difference in the 2003 trial (31 Mg / 32 placebo)",
-    grader=value(_UPPER, rtol=5e-3, what="the upper 95 % limit", mistakes={
+    grader=value(_UPPER, sig=2, what="the upper 95 % limit", mistakes={
         _MD + ev.Z95 * math.sqrt(1.1 ** 2 + 1.3 ** 2):
             "you combined the SDs, not the standard errors: divide each variance by its arm's n first.",
         _MD + ev.Z95 * (1.1 / math.sqrt(31) + 1.3 / math.sqrt(32)):
             "you added the two standard errors; add the variances (SE²) and take the square root.",
         _MD + ev.Z95 * math.sqrt((1.1 ** 2 + 1.3 ** 2) / 63):
             "each arm's variance is divided by that arm's n, not by the total of 63.",
+        _MD + ev.Z95 * math.sqrt(1.1 ** 2 / 32 + 1.3 ** 2 / 31):
+            "that uses the chapter's 32/31 split; this exercise has 31 people in the Mg arm and 32 on placebo.",
         -_MD + ev.Z95 * _SE_31_32:
             "the difference is Mg minus placebo, so it is negative here.",
     }),
     hints=("Start from the mean difference (Mg − placebo) and its standard error.",
            "SE of a difference of two independent means = √(sd₁²/n₁ + sd₂²/n₂); the 95 % CI is MD ± 1.96·SE.",
-           "MD = 3.8 − 5.0. Then SE = √(1.1²/31 + 1.3²/32), and the upper limit is MD + 1.96 × SE."),
+           "Take the means, SDs and arm sizes from the trial as reported (which arm had 31 people?). Square each "
+           "SD and divide by its own arm's n before you add; the upper limit adds 1.96 SE to the difference."),
 )
 
 
@@ -50,11 +53,12 @@ exercise(
     ], rtol=1e-6, raises=[(([1.0, 2.0], [0.5]), ValueError), (([1.0, 2.0], [0.5, 0.0]), ValueError),
                           (([], []), ValueError)],
         describe=lambda a: f"pool_fixed_simple({a[0]}, {a[1]})"),
+    library=("mgcourse.evidence:pool_fixed", "mgcourse.evidence:pool_random"),
     hints=("Precise studies should count more: what is a study's precision in terms of its SE?",
            "Weights w = 1/SE². Pooled estimate = Σ w·y / Σ w; its SE = 1/√(Σ w). Reject empty input, "
            "unequal lengths and SEs ≤ 0 with ValueError.",
-           "With numpy: y, se = np.asarray(...), np.asarray(...); check them; w = 1 / se**2; "
-           "return (np.sum(w * y) / np.sum(w), 1 / np.sqrt(np.sum(w)))."),
+           "Convert both inputs to float arrays, then guard (same length, not empty, every SE > 0). The weights "
+           "come from the SEs; the estimate is a weighted mean, and its SE depends only on the sum of the weights."),
 )
 
 # --------------------------------------------------------------------------- 3. absolute risk
@@ -64,7 +68,7 @@ _ARR_PP = 8.0 * (1 - _RR_150)
 exercise(
     "07.arr", name="arr", kind="compute",
     title="Absolute risk difference (percentage points) for +150 mg/day, RR 0.86 per 100 mg/day, baseline 8 %",
-    grader=value(_ARR_PP, rtol=5e-3, what="the risk difference in percentage points", mistakes={
+    grader=value(_ARR_PP, sig=2, what="the risk difference in percentage points", mistakes={
         8.0 * (1 - 0.86): "the RR is per 100 mg/day; the change here is 150 mg/day.",
         8.0 * 1.5 * 0.14: "the log-linear model multiplies risks: RR(150) = 0.86^(150/100), not 1 − 1.5 × 0.14.",
         0.08 * (1 - _RR_150): "give the answer in percentage points (e.g. 2.5), not as a proportion.",
@@ -73,7 +77,8 @@ exercise(
     hints=("First scale the relative risk to the intake change, then apply it to the baseline risk.",
            "Under the log-linear assumption RR(Δ) = RR₁₀₀^(Δ/100). New risk = baseline × RR(Δ); "
            "risk difference = baseline − new risk.",
-           "RR(150) = 0.86 ** 1.5; then 8 − 8 × RR(150), in percentage points."),
+           "The exponent is the change in units of 100 mg/day. Once you have RR(150), the new risk is the "
+           "baseline times it, and the answer is how far that is below the baseline."),
 )
 
 # --------------------------------------------------------------------------- 4. the confounder
@@ -101,7 +106,7 @@ _ADJ_LOG = float(_EST7.loc["adjusted for body fat (DXA)", "log_slope_per_100mg"]
 exercise(
     "07.adjust", name="adjust", kind="compute",
     title="Adjust for the confounder: % change in HOMA-IR per +100 mg/day in the synthetic cohort (seed 7)",
-    grader=value(_ADJ, rtol=1e-2, what="your adjusted estimate", mistakes={
+    grader=value(_ADJ, sig=2, what="your adjusted estimate", mistakes={
         _UNADJ: "that is the unadjusted estimate: add the confounder to the regression.",
         _BMI: "that is adjusted for BMI, a noisy proxy; adjust for body fat itself.",
         _ADJ_LOG: "that is the slope on the log scale; convert it to % with 100·(e^b − 1).",
@@ -110,7 +115,8 @@ exercise(
     hints=("Regress ln(HOMA-IR) on Mg intake (in units of 100 mg/day) AND the confounder.",
            "Use ev.ols(y, mg_per_100=..., body_fat=...) with y = np.log(cohort['homa_ir']); the coefficient "
            "of mg_per_100 is the log change per +100 mg/day.",
-           "b = fit['mg_per_100']; the answer is 100 * (np.exp(b) - 1)."),
+           "Read the coefficient of the intake term from your fit; it is on the log scale, so turn it into a "
+           "percentage change by exponentiating before you subtract 1."),
 )
 
 # --------------------------------------------------------------------------- 6. grade a claim
@@ -126,8 +132,8 @@ exercise(
     hints=("Use the checklist: what exactly is claimed, and what design would show it?",
            "An association claim is established if several consistent cohort studies find the association; it "
            "would overreach only if it said 'causes' or 'prevents'.",
-           "Compare the wording with Larsson 2007, Dong 2011 and Fang 2016 (RR 0.81–0.86 per 100 mg/day) and with "
-           "the scale's definition of each grade in chapter 07."),
+           "Compare the verb of the claim ('linked') with what cohort meta-analyses can show, then pick the grade "
+           "on the course's scale (chapter 07) whose definition matches."),
 )
 
 # --------------------------------------------------------------------------- 7. explain
@@ -142,6 +148,16 @@ exercise(
         "the exposure and evidence type (food, not supplements; no randomisation)": (
             "food", "dietary", "random", "trial", "rct", "supplements were not", "not supplement"),
     }, min_words=40),
+    model_answer="The RR comes from observational cohorts, so it shows an association, not an effect. People who eat "
+                 "more magnesium differ in other ways: they tend to be leaner and to eat a healthier diet with more "
+                 "fibre, and this confounding by adiposity and diet quality can produce the association even if "
+                 "magnesium does nothing. Reverse causation is possible too: insulin resistance and high glucose "
+                 "increase renal (urinary) magnesium loss, so low magnesium can be a consequence. Finally, the "
+                 "exposure was mostly dietary magnesium from food, not supplements; only randomised trials of "
+                 "supplements with diabetes as the outcome could show that supplements prevent diabetes.",
+    rubric=("Confounding: a third factor (adiposity, diet quality) behind both intake and risk.",
+            "Reverse causation: insulin resistance raises urinary Mg loss, so low Mg can be a consequence.",
+            "The exposure was food, observed; only randomised trials of supplements could test the claim."),
     hints=("List what else differs between people who eat more and less magnesium.",
            "Three ideas: a third factor behind both; the arrow pointing the other way; and what was measured "
            "(diet, observed) versus what is claimed (supplements, as an intervention).",

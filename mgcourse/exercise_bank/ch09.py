@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from mgcourse import capstone, intakes
-from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value, lazy_secrets
+from mgcourse.checks import NotAttempted, Precision, Result, choice, exercise, explanation, function, is_stub, value
 from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML, INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
 
 
@@ -43,7 +43,7 @@ def _other_cases(key: str, cid: str) -> dict:
     return out
 
 
-def _case_value(key: str, *, rtol: float, what: str, mistakes=None):
+def _case_value(key: str, *, what: str, mistakes=None, sig: int | None = None, decimals: int | None = None):
     """A value grader whose expected value is the selected case's ``key``; ``mistakes(cid)`` adds typical errors."""
 
     def grade(answer):
@@ -52,11 +52,13 @@ def _case_value(key: str, *, rtol: float, what: str, mistakes=None):
         cid = capstone.active_case_id()
         m = _other_cases(key, cid)
         if mistakes is not None:
-            m.update({k: v for k, v in mistakes(cid).items()
-                      if abs(k - _cheap(cid)[key]) > rtol * max(1.0, abs(_cheap(cid)[key]))})
-        return value(_cheap(cid)[key], rtol=rtol, what=what, mistakes=m)(answer)
+            m.update({k: v for k, v in mistakes(cid).items() if not precision.same(k, _cheap(cid)[key])})
+        return value(_cheap(cid)[key], sig=sig, decimals=decimals, what=what, mistakes=m)(answer)
 
-    grade.secrets = lazy_secrets(lambda: tuple(_cheap(c)[key] for c in capstone.CASE_IDS))
+    precision = Precision(sig=sig, decimals=decimals)
+    grade.secrets = tuple(_cheap(c)[key] for c in capstone.CASE_IDS)
+    grade.precision = precision
+    grade.current_reference = lambda: _cheap(capstone.active_case_id())[key]
     return grade
 
 
@@ -78,13 +80,13 @@ def _homa_mistakes(cid: str) -> dict:
 exercise(
     "09.homa", name="capstone_homa", kind="compute",
     title="HOMA-IR for your case, from the lab report in mixed units",
-    grader=_case_value("homa", rtol=5e-3, what="your HOMA-IR", mistakes=_homa_mistakes),
+    grader=_case_value("homa", sig=2, what="your HOMA-IR", mistakes=_homa_mistakes),
     hints=("Look at the units on your case's report first: HOMA-IR needs glucose in mmol/L and insulin in µU/mL.",
            "HOMA-IR = glucose (mmol/L) × insulin (µU/mL) / 22.5 (Matthews 1985); convert with "
            "convert(value, unit, 'mmol/L', substance='glucose') and convert(value, unit, 'µU/mL', substance='insulin'). "
            "Insulin: 1 µU/mL = 6.00 pmol/L (not 6.945); mU/L is the same as µU/mL.",
-           "lab = capstone.lab_values(case) gives both in the right units; then homa = lab.glucose_mmol_l * "
-           "lab.insulin_uU_ml / 22.5. Check: the mg/dL form glucose × insulin / 405 gives almost the same number."),
+           "Convert first and print both converted values with their units; only then combine them. Check "
+           "yourself with the mg/dL form of the formula (denominator 405): it must give almost the same number."),
 )
 
 
@@ -117,17 +119,23 @@ def _food_log_grader(func):
     return grader(func)
 
 
-_food_log_grader.secrets = lazy_secrets(lambda: tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS))
+_food_log_grader.secrets = tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS)
+_food_log_grader.reference_function = _reference_food_log_mg
+_food_log_grader.cases = _FIXED_LOGS
+_food_log_grader.raises_cases = tuple(((log,), ValueError) for log in _BAD_LOGS)
 
 exercise(
     "09.food-log", name="capstone_food_log", kind="implement",
     title="Write food_log_mg(entries): total magnesium (mg) of a food log of (NDB, amount, unit) entries",
     grader=_food_log_grader,
+    library=("mgcourse.capstone:food_log_total_mg", "mgcourse.capstone:food_log_table", "mgcourse.diet:meal_totals",
+             "mgcourse.diet:meal_summary"),
     hints=("For each entry you need two numbers: the grams eaten and the food's magnesium per 100 g.",
            "diet.grams_for(ndb, amount, unit) turns '1 cup, sliced' or '30 g' into grams (and raises ValueError for "
            "an unknown unit or an amount ≤ 0); data.food_by_ndb(ndb)['magnesium_mg_per_100g'] gives mg per 100 g "
            "(ValueError for an unknown NDB). An empty log should raise ValueError too.",
-           "total = sum(grams × mg_per_100g / 100 over the entries); start with `if not entries: raise ValueError(...)`."),
+           "Start with the guard for an empty log. Then keep a running total in a loop over the entries: each entry "
+           "adds its grams scaled by the food's magnesium per 100 g."),
 )
 
 
@@ -146,11 +154,12 @@ def _gap_mistakes(cid: str) -> dict:
 exercise(
     "09.gap", name="capstone_gap", kind="compute",
     title="How far is your case's food-log intake from the RDA (mg/day)?",
-    grader=_case_value("gap_to_rda_mg", rtol=5e-3, what="your gap to the RDA", mistakes=_gap_mistakes),
+    grader=_case_value("gap_to_rda_mg", decimals=0, what="your gap to the RDA", mistakes=_gap_mistakes),
     hints=("You need two numbers: the food-log total (exercise 2) and the RDA for this age and sex.",
-           "intakes.rda(case.age_years, case.sex) gives the IOM 1997 RDA; the IOM adult bands are 19–30 and "
+           "intakes.rda(age_years, sex) gives the IOM 1997 RDA; the IOM adult bands are 19–30 and "
            "≥ 31 years (not one '19–50' band). The Daily Value (420 mg) is for labels, not for a person.",
-           "gap = intakes.rda(case.age_years, case.sex) - food_log_mg(case_log)  (negative if the intake is above)."),
+           "The gap is a difference of two mg/day numbers: which comes first so that a too-low intake gives a "
+           "positive gap? (Give whole mg.)"),
 )
 
 
@@ -214,12 +223,13 @@ def _elemental_mistakes(cid: str) -> dict:
 exercise(
     "09.elemental", name="capstone_elemental", kind="compute",
     title="Elemental magnesium per day (mg) from your case's supplement label",
-    grader=_case_value("elemental_mg_per_day", rtol=5e-3, what="your elemental Mg per day",
+    grader=_case_value("elemental_mg_per_day", sig=3, what="your elemental Mg per day",
                        mistakes=_elemental_mistakes),
     hints=("Read the label: does the amount give the mass of the salt or of elemental magnesium? How many a day?",
            "Elemental Mg = salt mass × mass fraction of Mg, and the fraction comes from the formula: "
            "chemistry.elemental_fraction('Mg3(C6H5O7)2') etc. If the label already states elemental Mg, no conversion.",
-           "mg/day = amount per unit × (elemental_fraction(formula) if the amount is salt mass, else 1) × units per day."),
+           "Three factors multiply: the amount per unit, the share of it that is magnesium (1 if the label "
+           "already states elemental Mg) and the number of units a day."),
 )
 
 
@@ -258,7 +268,8 @@ exercise(
     hints=("Use your answer to exercise 5 (elemental Mg per day), or the case_summary widget, panel (d).",
            "US UL for supplemental Mg: 350 mg/day from age 9 (IOM 1997). EU (SCF/EFSA): 250 mg/day for readily "
            "dissociable salts. Both count elemental Mg from supplements, not food.",
-           "supplements.ul_placement(elemental_mg_per_day, case.age_years) returns above_us_ul and above_eu_ul."),
+           "Place your elemental dose on a line with the two marks 250 and 350 mg/day; the options name the three "
+           "regions (and one misreading of what the UL covers)."),
 )
 
 
@@ -290,8 +301,8 @@ exercise(
     hints=("Open the 09.intake_scenario widget and choose your case; the 'food log' line is your case's intake.",
            "The model starts from the healthy replete state (M = 1) and runs 10 years; M is the normalised "
            "intracellular Mg pool. The categories are M ≥ 0.95, 0.80–0.95, 0.50–0.80 and < 0.50.",
-           "capstone.run_scenario('now', food_log_mg(case_log)).mg_pool gives the number; compare it with the four "
-           "categories."),
+           "Run the scenario at your case's food-log intake, read the pool after 10 years, and place it in one of "
+           "the four bands."),
 )
 
 
@@ -300,19 +311,36 @@ exercise(
     "09.summary", name="capstone_summary", kind="explain",
     title="Write the evidence-graded summary for your case",
     grader=explanation({
-        "claim grades": ("established", "likely", "uncertain", "unsupported", "hypothesis", "toy-model", "toy model"),
+        "claim grades": ("established", "likely", "hypothesis", "toy-model", "toy model"),
         "association is not causation": ("association", "associated", "observational", "causal", "causation",
                                          "cohort"),
         "the upper limit and safety": ("upper limit", " ul", "350", "kidney"),
         "what the model cannot tell": ("model cannot", "cannot tell", "toy", "illustrative", "assumption"),
         "citations": ("[", "iom", "larsson", "simental", "gommers", "et al", "1997", "2016"),
     }, min_words=80, need=5),
+    model_answer="(A skeleton, without your case's numbers.) Case X (fictional), age, sex and diet. Fasting glucose "
+                 "… mmol/L is in the ADA normal range (established, one reading) [7]; HOMA-IR … and QUICKI … compared "
+                 "with published healthy values (established surrogate indices, not a clamp) [4, 5, 6]. Serum Mg … "
+                 "mmol/L within or below the IOM range, which does not prove that stores are full (established) [1]. "
+                 "One day of food gave … mg, compared with the EAR and RDA (established reference values; one day is "
+                 "a poor estimate of usual intake) [1, 3]. A food change that reaches the RDA; food magnesium has no "
+                 "upper limit [1]. The supplement gives … mg of elemental magnesium a day, compared with the US UL of "
+                 "350 mg/day and the EU level of 250 mg/day; people with kidney disease must not take supplements "
+                 "without medical advice (established) [1]. In cohorts higher intake is associated with lower type 2 "
+                 "diabetes risk, an association and not proof of cause (likely) [15, 16, 17]; trials lowered HOMA-IR "
+                 "mainly in people with low serum magnesium (likely) [18, 19]. A vicious circle between low magnesium "
+                 "and insulin resistance is a hypothesis [11]. The chapter 4 model result is a toy-model assumption "
+                 "that cannot predict this person's future [14]. Not medical advice.",
+    rubric=("Every finding carries one of the four grades (established, likely, hypothesis, toy-model assumption).",
+            "Cohort results are called associations, not causes.",
+            "The supplement is compared with the UL (350 mg/day US) and the kidney caveat is stated.",
+            "Says what the toy model cannot tell.",
+            "Cites a source for each finding."),
     hints=("Go through your steps 1–8 and write one sentence per finding, each with a grade and a citation.",
-           "Use the course's evidence scale (chapter 07, data/README.md): established (a reference value, a "
-           "definition, or several consistent studies, e.g. cohort meta-analyses of an association), likely (few or "
-           "small studies), uncertain (e.g. the vicious circle, a hypothesis), toy-model assumption (what the chapter 4 "
-           "model says). Cohort RRs are associations; say so.",
+           "Use the four grades of the course: established (measured or a reference value), likely (consistent "
+           "evidence, e.g. meta-analyses), hypothesis (a mechanism not yet shown in people), toy-model assumption "
+           "(what the chapter 4 model says). Cohort RRs are associations; say so.",
            "A skeleton: indices (established [n]); intake vs EAR/RDA (established [n]); the plan (food Mg has no UL); "
-           "the supplement vs the 350 mg/day UL and the kidney caveat; cohort RR (established as an association); trial "
-           "HOMA-IR effect (likely); vicious circle (uncertain); model result (toy-model assumption) and its limits."),
+           "the supplement vs the 350 mg/day UL and the kidney caveat; cohort RR (likely, an association); trial "
+           "HOMA-IR effect (likely); vicious circle (hypothesis); model result (toy-model assumption) and its limits."),
 )
