@@ -45,7 +45,7 @@ import pkgutil
 import re
 import sys
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
 from typing import Any, Callable, Iterable
