@@ -115,6 +115,8 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **subplot_kw):
     size = figsize or RC_PARAMS["figure.figsize"]
     with matplotlib.rc_context(RC_PARAMS):
         fig = _REUSE.get()
+        if fig is not None and getattr(fig, "_mgcourse_shared", False):
+            fig = None  # a cached figure (shared by several calls) is never redrawn in place
         if fig is not None:
             _REUSE.set(None)  # only the callback's first figure is the on-screen one
             fig.clear()

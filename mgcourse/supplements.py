@@ -224,7 +224,6 @@ def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
         line(eu, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label=f"EU {eu:g} mg/day")
 
 
-@functools.lru_cache(maxsize=256)
 def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
                    age_years: float) -> View:
     reading = read_label(amount_per_tablet_mg, form_id, basis)
@@ -309,20 +308,27 @@ def compare_forms_view(form_id, basis, amount_per_tablet_mg, tablets_per_day, po
 
 
 # --------------------------------------------------------------------------- widget: dose response
-@functools.lru_cache(maxsize=256)
-def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
+def _dose_response_text(daily_dose_mg: float, portions: int, age_years: float):
     per = daily_dose_mg / portions
     absorbed = absorption.absorbed_mg(daily_dose_mg, portions)
     once = absorption.absorbed_mg(daily_dose_mg, 1)
     placement = ul_placement(daily_dose_mg, age_years)
     f_per = absorption.fraction_absorbed(per)
-    text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} portion(s) of {per:.0f} mg.** "
+    portions_word = "portion" if portions == 1 else "portions"
+    text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} {portions_word} of {per:.0f} mg.** "
             f"Each portion is {100 * f_per:.0f} % absorbed → **{absorbed:.0f} mg/day absorbed** "
             f"(all at once: {once:.0f} mg/day).",
             "*Teaching model after Fine 1991 (Mg acetate with a standard meal): the 7 % linear term and the "
             "65 % / 11 % endpoints are sourced; Vmax and Km are fitted for teaching, not from the paper.*",
             placement.markdown()]
+    alt = (f"Left: modelled fraction absorbed falls from 65 % towards 7 % as the portion grows, with the two sourced "
+           f"endpoints and the chosen {per:.0f} mg portion marked; right: absorbed mg/day against daily dose for 1, 2 "
+           "and 3 portions, with the chosen schedule and the upper limits for the chosen age.")
+    return "\n\n".join(text), alt, per, f_per, absorbed
 
+
+def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
+    text, alt, per, f_per, absorbed = _dose_response_text(daily_dose_mg, portions, age_years)
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.4))
     d = np.linspace(0, 1200, 241)
     ax1.plot(d, 100 * absorption.fraction_absorbed_curve(d), color=ROLE_COLORS["magnesium"], label="model")
@@ -331,25 +337,24 @@ def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> Vie
     ax1.plot([0, absorption.HIGH_END_DOSE_MG],
              [100 * absorption.LOW_END_FRACTION, 100 * absorption.HIGH_END_FRACTION],
              linestyle="none", marker="s", color=OKABE_ITO["black"], label="sourced endpoints (Fine 1991)")
-    ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-             label=f"your portion ({per:.0f} mg)")
+    portion = ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
+                       markeredgecolor="black", label=f"your portion ({per:.0f} mg)")[0]
     ax1.set_xlabel("Mg in one portion (mg)")
     ax1.set_ylabel("fraction absorbed (%)")
     ax1.set_ylim(0, 70)
-    ax1.legend(fontsize=9)
+    legend1 = ax1.legend(fontsize=9, frameon=True, framealpha=0.9)
     dd = np.linspace(0, 1200, 121)
     for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
-        ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion(s)", color=color, linestyle=ls)
-    ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-             markeredgecolor="black", label="your schedule")
+        ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion{'s' if p > 1 else ''}",
+                 color=color, linestyle=ls)
+    schedule = ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10,
+                        color=OKABE_ITO["orange"], markeredgecolor="black", label="your schedule")[0]
     _draw_ul_lines(ax2, age_years)
     ax2.set_xlabel("daily supplemental Mg (mg/day)")
     ax2.set_ylabel("absorbed Mg (mg/day)")
-    ax2.legend(fontsize=9)
-    alt = (f"Left: modelled fraction absorbed falls from 65 % towards 7 % as the portion grows, with the two sourced "
-           f"endpoints and the chosen {per:.0f} mg portion marked; right: absorbed mg/day against daily dose for 1, 2 "
-           "and 3 portions, with the chosen schedule and the upper limits for the chosen age.")
-    return View(text="\n\n".join(text), figure=fig, alt=alt,
+    ax2.legend(fontsize=9, frameon=True, framealpha=0.9)
+    artists = {"portion": portion, "schedule": schedule, "legend1": legend1, "limits": _limits(age_years)}
+    return View(text=text, figure=fig, alt=alt, artists=artists,
                 data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
@@ -362,6 +367,23 @@ def dose_response_view(daily_dose_mg, portions, age_years):
     dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
     age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
     return _dose_response(dose, absorption._portions(portions), age)
+
+
+@dose_response_view.updater
+def _dose_response_update(view, daily_dose_mg, portions, age_years):
+    """In place: the two markers and the readout move; a new age group (other upper limits) rebuilds."""
+    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    portions = absorption._portions(portions)
+    if _limits(age) != view.artists["limits"]:
+        return None
+    text, alt, per, f_per, absorbed = _dose_response_text(dose, portions, age)
+    a = view.artists
+    a["portion"].set_data([per], [100 * f_per])
+    a["schedule"].set_data([dose], [absorbed])
+    a["legend1"].get_texts()[-1].set_text(f"your portion ({per:.0f} mg)")
+    return View(text=text, figure=view.figure, alt=alt, artists=a,
+                data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
 # --------------------------------------------------------------------------- figures

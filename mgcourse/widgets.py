@@ -495,6 +495,7 @@ class Panel:
         self.canvas = None
         self.view: View | None = None  # the last good view (its artists are on screen)
         self._last_text = None
+        self.current: View | None = None  # the view shown now (a message, or the last good view)
         self.last_ms = {}
         n = len(self.controls)
         if n >= 4:  # two columns of controls: the panel stays within one screen
@@ -546,6 +547,7 @@ class Panel:
                 display(Table(view.table))
 
     def _show(self, view: View):
+        self.current = view
         self.status.value = "" if not view.error else "<span style='color:#B33A00'>see the message below</span>"
         self._show_text(view)
         if view.error or view.figure is None:
@@ -557,9 +559,11 @@ class Panel:
             return
         self.view = view
         if self.mode == "ipympl":
-            if view.figure is not self.fig:  # first figure, or a callback that made a new one
+            if view.figure is not self.fig:  # first figure, or a callback that returned another (cached) one
                 self.fig = view.figure
-                self.canvas = _ipympl_canvas(self.fig)
+                canvas = self.fig.canvas
+                self.canvas = canvas if type(canvas).__name__ == "Canvas" and hasattr(canvas, "manager") \
+                    else _ipympl_canvas(self.fig)
                 self.figure_box.children = (self.canvas,)
             self.figure_box.layout.display = None
             self.fig.canvas.draw_idle()

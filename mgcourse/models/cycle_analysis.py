@@ -620,42 +620,34 @@ def _fig_outcome_map():
 
 
 # --------------------------------------------------------------------------- widget callbacks
-_EXPLORER: dict = {}
-
-
 def _explorer_figure():
-    """One figure for the explorer, built once and then updated in place (fast slider response)."""
-    if "fig" not in _EXPLORER:
-        fig, axes = new_figure(3, 1, figsize=(7.0, 6.4), sharex=True)
-        lines = [axes[0].plot([], [], color=ROLE_COLORS["glucose"])[0],
-                 axes[1].plot([], [], color=ROLE_COLORS["beta"], ls="--")[0],
-                 axes[2].plot([], [], color=ROLE_COLORS["magnesium"], ls="-.")[0]]
-        axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
-        axes[0].axhline(Parameters().renal_threshold_mg_dl, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
-        axes[0].set_ylabel("glucose\n(mg/dL)")
-        axes[1].set_ylabel("β-cell mass\n(mg)")
-        axes[2].set_ylabel("Mg pool M\n(1 = replete)")
-        axes[2].set_xlabel("time (years)")
-        _EXPLORER.update(fig=fig, axes=axes, lines=lines)
-    return _EXPLORER["fig"], _EXPLORER["axes"], _EXPLORER["lines"]
+    """The explorer's figure and the artists a slider move changes (a live panel updates them in place)."""
+    fig, axes = new_figure(3, 1, figsize=(7.0, 5.6), sharex=True)
+    lines = [axes[0].plot([], [], color=ROLE_COLORS["glucose"])[0],
+             axes[1].plot([], [], color=ROLE_COLORS["beta"], ls="--")[0],
+             axes[2].plot([], [], color=ROLE_COLORS["magnesium"], ls="-.")[0]]
+    threshold = Parameters().renal_threshold_mg_dl
+    # both reference lines are labelled on the plot (not grey lines without a meaning)
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
+    axes[0].axhline(threshold, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
+    tr = axes[0].get_yaxis_transform()
+    axes[0].text(0.995, _DIABETES_FPG, f"diabetes cut-off {_DIABETES_FPG:.0f}", transform=tr, ha="right", va="top",
+                 fontsize=9, color="#555555", bbox=dict(facecolor="white", edgecolor="none", pad=1, alpha=0.85))
+    axes[0].text(0.995, threshold, f"renal threshold {threshold:.0f}", transform=tr, ha="right", va="bottom",
+                 fontsize=9, color="#555555", bbox=dict(facecolor="white", edgecolor="none", pad=1, alpha=0.85))
+    axes[0].set_ylabel("glucose\n(mg/dL)")
+    axes[1].set_ylabel("β-cell mass\n(mg)")
+    axes[2].set_ylabel("Mg pool M\n(1 = replete)")
+    axes[2].set_xlabel("time (years)")
+    return fig, {"axes": axes, "lines": lines}
 
 
-@lru_cache(maxsize=256)
-def _n_stable(p: Parameters) -> int:
-    return sum(s.stable for s in _c.steady_states(p))
-
-
-@register("04.explorer", title="Magnesium intake and the vicious cycle",
-          intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
-          start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
-          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
-def explorer_view(intake, start_mg_pool, years):
-    """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
+def _explorer_fill(fig, artists, intake, start_mg_pool, years) -> View:
     p = Parameters(mg_intake_mg_per_day=round(float(intake), 3))
     m0 = in_range("start_mg_pool", start_mg_pool, 0.0, 3.0)
     y0 = tuple(round(v, 10) for v in _healthy_start(round(m0, 4), p))
     sim = _cached_run(p, float(years) * _YEAR, y0)
-    fig, axes, lines = _explorer_figure()
+    axes, lines = artists["axes"], artists["lines"]
     t = sim.t_years
     for line, ax, name, floor in zip(lines, axes, ("glucose_mg_dl", "beta_mg", "mg_pool"), (400.0, 450.0, 1.5)):
         y = getattr(sim, name)
@@ -671,8 +663,30 @@ def explorer_view(intake, start_mg_pool, years):
             + (": the end depends on where you start." if n_st > 1 else "."))
     alt = (f"Three panels over {int(years)} years at {p.mg_intake_mg_per_day:.0f} mg/day starting from Mg pool "
            f"{m0:.2f}: glucose ends at {end['glucose_mg_dl']:.0f} mg/dL, beta-cell mass at {end['beta_mg']:.0f} mg "
-           f"and the Mg pool at {end['mg_pool']:.2f}.")
-    return View(text=text, figure=fig, alt=alt)
+           f"and the Mg pool at {end['mg_pool']:.2f}; dotted line: diabetes cut-off (126 mg/dL), dashed line: "
+           f"renal glucose threshold (180 mg/dL).")
+    return View(text=text, figure=fig, alt=alt, artists=artists)
+
+
+@lru_cache(maxsize=256)
+def _n_stable(p: Parameters) -> int:
+    return sum(s.stable for s in _c.steady_states(p))
+
+
+@register("04.explorer", title="Magnesium intake and the vicious cycle",
+          intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
+          start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
+          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
+def explorer_view(intake, start_mg_pool, years):
+    """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
+    fig, artists = _explorer_figure()
+    return _explorer_fill(fig, artists, intake, start_mg_pool, years)
+
+
+@explorer_view.updater
+def _explorer_update(view, intake, start_mg_pool, years):
+    """In place: new data for the three lines and new limits; nothing else is redrawn."""
+    return _explorer_fill(view.figure, view.artists, intake, start_mg_pool, years)
 
 
 @register("04.bifurcation", title="How the illustrative parameters move the folds",
