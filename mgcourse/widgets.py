@@ -493,6 +493,7 @@ class Panel:
         self.output = W.Output()  # inline mode: the figure as a PNG with its text alternative
         self.fig = None
         self.canvas = None
+        self._drawn_once = False
         self.view: View | None = None  # the last good view (its artists are on screen)
         self._last_text = None
         self.current: View | None = None  # the view shown now (a message, or the last good view)
@@ -549,8 +550,8 @@ class Panel:
     def _show(self, view: View):
         self.current = view
         self.status.value = "" if not view.error else "<span style='color:#B33A00'>see the message below</span>"
-        self._show_text(view)
         if view.error or view.figure is None:
+            self._show_text(view)
             self.view = None  # rebuild on the next good input (the artists may be half-updated)
             if self.mode == "ipympl":
                 self.figure_box.layout.display = "none"
@@ -565,8 +566,15 @@ class Panel:
                 self.canvas = canvas if type(canvas).__name__ == "Canvas" and hasattr(canvas, "manager") \
                     else _ipympl_canvas(self.fig)
                 self.figure_box.children = (self.canvas,)
+                self._drawn_once = False
             self.figure_box.layout.display = None
-            self.fig.canvas.draw_idle()
+            if self._drawn_once:
+                # draw now (Agg) and send the new frame at once: draw_idle() would first ask the browser for
+                # a redraw request, one more round trip per slider move
+                self.fig.canvas.draw()
+            else:  # a new canvas: the browser side sets itself up and then asks for its first frame
+                self.fig.canvas.draw_idle()
+                self._drawn_once = True
         else:
             from .style import show
 
@@ -574,6 +582,7 @@ class Panel:
             with self.output:
                 self.output.clear_output(wait=True)
                 show(view.figure, view.alt)
+        self._show_text(view)  # after the figure: the figure is what the learner waits for
 
     def draw_now(self) -> float:
         """Render the current figure as the learner's canvas does (Agg draw); return milliseconds."""

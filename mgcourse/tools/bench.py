@@ -180,10 +180,36 @@ def write_report(results: dict, path: Path) -> None:
               if m.get("load_1min") is not None else []), "",
             *_table(results), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(text), encoding="utf-8")
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    browser = ""
+    if BROWSER_START in old:
+        browser = BROWSER_START + old.split(BROWSER_START, 1)[1].split(BROWSER_END, 1)[0] + BROWSER_END + "\n"
+    path.write_text("\n".join(text) + ("\n" + browser if browser else ""), encoding="utf-8")
+
+
+BROWSER_START = "<!-- browser benchmark: written by python -m mgcourse.tools.bench --browser --report -->"
+BROWSER_END = "<!-- end of browser benchmark -->"
+
+
+def insert_browser_section(path: Path, lines: list[str]) -> None:
+    """Put the browser benchmark's section into ``path`` (replacing an earlier one), keeping the rest."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if BROWSER_START in text:
+        head, rest = text.split(BROWSER_START, 1)
+        tail = rest.split(BROWSER_END, 1)[1] if BROWSER_END in rest else ""
+    else:
+        head, tail = text.rstrip("\n") + "\n\n", ""
+    path.write_text(head + BROWSER_START + "\n" + "\n".join(lines) + "\n" + BROWSER_END + tail.rstrip("\n") + "\n",
+                    encoding="utf-8")
 
 
 def main(argv=None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--browser" in argv:  # keypress -> updated figure in JupyterLab (Playwright + Chromium)
+        from . import bench_browser
+
+        return bench_browser.main([a for a in argv if a != "--browser"])
     parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

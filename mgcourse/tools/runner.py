@@ -1,6 +1,6 @@
 """Execute notebooks reproducibly (the runner behind ``refresh``, the exercise build and the bench).
 
-Execution is equivalent to ``jupyter nbconvert --to notebook --execute --inplace`` (without saved widget state):
+Execution is equivalent to ``jupyter nbconvert --to notebook --execute --inplace`` (saved widget state is dropped when the notebook is written):
 a fresh ``python3`` kernel, cells run top to bottom, execution counts 1, 2, 3 …,
 working directory = the notebook's folder. No timing metadata is recorded, so a
 re-run that changes nothing leaves the file unchanged.
@@ -72,7 +72,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbforma
 
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(cwd)}},
-                            record_timing=False, allow_errors=False, store_widget_state=False,
+                            record_timing=False, allow_errors=False,
                             kernel_manager_class=_sliced_kernel_manager_class())
     client.execute()
     return nb
