@@ -79,7 +79,11 @@ RC_PARAMS = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "figure.constrained_layout.use": True,
-    "legend.frameon": False,
+    # framed legends with an opaque white box: no line runs through a legend's text (issue 14)
+    "legend.frameon": True,
+    "legend.framealpha": 0.92,
+    "legend.edgecolor": "#bbbbbb",
+    "legend.fancybox": False,
     "image.cmap": "cividis",
 }
 

@@ -173,7 +173,8 @@ class ULPlacement:
         return None if self.us_ul is None else 100 * self.dose_mg_per_day / self.us_ul
 
     def markdown(self) -> str:
-        flag = "🔴 " if self.above_us_ul else ("🟠 " if self.above_eu_ul else "")
+        # words, not emoji: an emoji font is not always there (a box was shown after "Upper limit:")
+        flag = "**above the US UL:** " if self.above_us_ul else ("above the EU figure: " if self.above_eu_ul else "")
         pct = "" if self.percent_of_us_ul is None else f" ({self.percent_of_us_ul:.0f} % of the US UL)"
         return (f"**Upper limit:** {flag}{self.us_sentence}{pct}  \n"
                 f"**EU:** {self.eu_sentence}  \n{SAFETY_NOTE}")
@@ -237,10 +238,10 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
     placement = ul_placement(daily_mg, age_years)
 
     lines = [f"**Label:** {reading.sentence()}",
-             f"**Per day:** {tablets} tablet(s) → **{daily_mg:.0f} mg/day of elemental Mg** "
+             f"**Per day:** {tablets} tablet{'s' if tablets != 1 else ''} → **{daily_mg:.0f} mg/day of elemental Mg** "
              f"({reading.salt_mg * tablets:.0f} mg of salt).",
              f"**Absorbed (teaching model after Fine 1991; the same for every form):** "
-             f"{absorbed:.0f} mg/day in {portions} portion(s)"
+             f"{absorbed:.0f} mg/day in {portions} portion{'s' if portions != 1 else ''}"
              + (f" ({100 * absorbed / daily_mg:.0f} % of the dose)" if daily_mg > 0 else "")
              + (f"; taken all at once: {absorbed_once:.0f} mg/day." if portions > 1 else ".")]
     if form_id in absorption.REPORTED_FORM_ABSORPTION:
@@ -251,21 +252,21 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
 
     table = _forms_table_cached()
     ids = list(table.sort_values("mg_percent").index)
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 5.6), gridspec_kw={"width_ratios": [1.6, 1]})
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
     colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
     labels = [short_name(i) for i in ids]
     if basis == "salt":
         vals = [reading.amount_mg * table.loc[i, "mg_fraction"] * tablets for i in ids]
         ax1.barh(labels, vals, color=colors)
         _draw_ul_lines(ax1, age_years)
-        ax1.set_xlabel(f"elemental Mg (mg/day) from {tablets} × {reading.amount_mg:.0f} mg of salt")
-        ax1.set_title("Same label number, different forms", loc="left")
-        ax1.legend(loc="lower right", fontsize=9)
+        ax1.set_xlabel("elemental Mg (mg/day)")
+        ax1.set_title(f"{tablets} × {reading.amount_mg:.0f} mg of salt: elemental Mg by form", loc="left", fontsize=11)
+        ax1.legend(loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
     else:
         vals = [reading.amount_mg / table.loc[i, "mg_fraction"] for i in ids]
         ax1.barh(labels, vals, color=colors)
-        ax1.set_xlabel(f"salt mass (mg) per tablet for {reading.amount_mg:.0f} mg of elemental Mg")
-        ax1.set_title("Same elemental Mg, different tablet mass", loc="left")
+        ax1.set_xlabel("salt mass per tablet (mg)")
+        ax1.set_title(f"Tablet mass for {reading.amount_mg:.0f} mg of elemental Mg, by form", loc="left", fontsize=11)
     ax1.tick_params(axis="y", labelsize=8)
     ax1.grid(axis="y", visible=False)
     ps = list(range(1, 7))
@@ -276,8 +277,8 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
                    for p in ps],
             edgecolor=["none" if p <= tablets else "#777777" for p in ps])
     ax2.set_xlabel("portions per day (equal, separated)")
-    ax2.set_ylabel("absorbed Mg (mg/day), teaching model")
-    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left")
+    ax2.set_ylabel("absorbed Mg (mg/day)\nteaching model")
+    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left", fontsize=11)
     ax2.grid(axis="x", visible=False)
     alt = (f"Left: bars for all {len(ids)} forms, the chosen form highlighted, "
            + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
@@ -451,7 +452,8 @@ def splitting_figure():
     d = np.linspace(0, 800, 161)
     fig, ax = new_figure(figsize=(7.5, 4.4))
     for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
-        ax.plot(d, p * absorption.absorbed_mg_curve(d / p), label=f"{p} portion(s) a day", color=color, linestyle=ls)
+        ax.plot(d, p * absorption.absorbed_mg_curve(d / p), label=f"{p} portion{'s' if p > 1 else ''} a day",
+                color=color, linestyle=ls)
     ax.axvline(350, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5, label="US UL, ≥9 y (350 mg/day)")
     ax.axvline(250, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.5, label="EU, ≥4 y (250 mg/day)")
     ax.set_xlabel("daily supplemental Mg (mg/day)")
@@ -493,6 +495,10 @@ def solubility_figure():
     for y, v in enumerate(table["water_solubility_g_per_100ml"]):
         ax.text(v * 1.3, y, f"{v:g}", va="center", fontsize=10)
     ax.set_xlim(1e-4, 500)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(facecolor=OKABE_ITO["orange"], label="inorganic"),
+                       Patch(facecolor=OKABE_ITO["blue"], label="organic")], loc="lower right", frameon=True)
     ax.set_xlabel("water solubility (g/100 mL, log scale)")
     ax.tick_params(axis="y", labelsize=9)
     ax.grid(axis="y", visible=False)

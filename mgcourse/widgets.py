@@ -102,7 +102,8 @@ class Dropdown:
         if not any(value is v or (type(value) is type(v) and value == v) or
                    (isinstance(v, (int, float)) and not isinstance(value, bool) and value == v) for v in self._values()):
             allowed = ", ".join(repr(v) for v in self._values())
-            raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+            readable = name.replace("_", " ")
+            raise ValueError(f"unknown {readable.split()[-1]} {value!r}: {readable} ({name}) must be one of {allowed}")
 
     def make(self):
         import ipywidgets as W
@@ -218,7 +219,11 @@ class Table:
         self.df = df.astype(object).where(df.notna(), "–")
 
     def _repr_html_(self):
-        return self.df.to_html(index=False, na_rep="–", border=0, classes="mg-table", escape=True)
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", None):  # long claims and names are never cut
+            html = self.df.to_html(index=False, na_rep="–", border=0, classes="mg-table", escape=True)
+        return f'<div style="overflow-x:auto;max-width:100%">{html}</div>'  # a wide table scrolls, never clips
 
     def __repr__(self):
         return self.df.to_string(index=False, na_rep="–")
@@ -460,6 +465,13 @@ def _fix_layout(fig) -> None:
     fig.set_layout_engine("none")
 
 
+def _fit_dpi(fig, max_height_px: float) -> None:
+    """Show a tall figure at a lower resolution on the live canvas (fonts scale with it) so that it fits."""
+    height_px = fig.get_figheight() * fig.dpi
+    if height_px > max_height_px:
+        fig.set_dpi(max(60.0, fig.dpi * max_height_px / height_px))
+
+
 #: The tallest a panel may be at 1440×900 (course design §4), in CSS pixels.
 PANEL_MAX_PX = 780
 
@@ -563,8 +575,11 @@ class Panel:
             if view.figure is not self.fig:  # first figure, or a callback that returned another (cached) one
                 self.fig = view.figure
                 canvas = self.fig.canvas
-                self.canvas = canvas if type(canvas).__name__ == "Canvas" and hasattr(canvas, "manager") \
-                    else _ipympl_canvas(self.fig)
+                if type(canvas).__name__ == "Canvas" and hasattr(canvas, "manager"):
+                    self.canvas = canvas
+                else:
+                    _fit_dpi(self.fig, self._figure_budget_px(view))
+                    self.canvas = _ipympl_canvas(self.fig)
                 self.figure_box.children = (self.canvas,)
                 self._drawn_once = False
             self.figure_box.layout.display = None
@@ -598,6 +613,15 @@ class Panel:
             canvas = FigureCanvasAgg(self.fig)
         canvas.draw()
         return 1e3 * (time.perf_counter() - t0)
+
+    def _figure_budget_px(self, view: View) -> float:
+        """Pixels left for the figure so that the whole panel stays within PANEL_MAX_PX (an estimate)."""
+        n = len(self.controls)
+        control_rows = (n + 1) // 2 if n >= 4 else n
+        text_lines = sum(max(1, len(par) // 150 + 1) for par in view.text.split("\n\n") if par.strip())
+        table_rows = 0 if view.table is None else len(view.table) + 1
+        used = 34 + 34 * control_rows + 24 * text_lines + 12 * view.text.count("\n\n") + 29 * table_rows
+        return max(300.0, min(560.0, PANEL_MAX_PX - used))
 
     # ------------------------------------------------------------------ display
     def _repr_mimebundle_(self, include=None, exclude=None, preview: str = "figure"):

@@ -465,9 +465,13 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
             yy = np.where(br.stable == stable, y, np.nan)
             if np.all(np.isnan(yy)):
                 continue
-            lab = ("stable" if stable else "unstable") + (" (β = 0)" if br.name == "beta = 0" else "")
+            beta0 = br.name == "beta = 0"
+            lab = ("stable" if stable else "unstable") + (" (β = 0)" if beta0 else "")
+            # the β = 0 branch has its own line style and marker, so its legend entry is not a copy of another
             ax.plot(br.intake_mg_per_day, yy, color=ROLE_COLORS["stable" if stable else "unstable"],
-                    ls="-" if stable else "--", lw=2.5 if stable else 1.8,
+                    ls=("-" if stable else "--") if not beta0 else (":" if not stable else (0, (6, 2, 1, 2))),
+                    lw=2.5 if stable else 1.8, marker="x" if beta0 else None,
+                    markevery=max(1, len(yy) // 12) if beta0 else None, ms=5,
                     label=None if lab in labelled else lab)
             labelled.add(lab)
     fo = bif.folds
@@ -518,7 +522,7 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     for s in _c.steady_states(p):
         if 0.1 <= s.mg_pool <= 1.4:
             ax.plot(s.mg_pool, s.glucose_mg_dl, "o" if s.stable else "s", ms=11,
-                    mfc=ROLE_COLORS["stable"] if s.stable else "white",
+                    mfc=ROLE_COLORS["stable"] if s.stable else "white", clip_on=False,  # never cut in half
                     mec=ROLE_COLORS["stable"] if s.stable else ROLE_COLORS["unstable"], mew=2.2, zorder=5)
     ax.plot([], [], "o", ms=9, mfc=ROLE_COLORS["stable"], mec=ROLE_COLORS["stable"], label="stable fixed point")
     ax.plot([], [], "s", ms=9, mfc="white", mec=ROLE_COLORS["unstable"], mew=2, label="saddle / unstable")
@@ -529,7 +533,8 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     ax.set_xlabel("intracellular Mg pool M (1 = replete)")
     ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
     ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
-    ax.legend(loc="upper right", fontsize=8.5)
+    # framed and opaque: the arrow field and the trajectories never run through the legend's text
+    ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999").set_zorder(10)
     return fig
 
 
@@ -728,8 +733,8 @@ def intervention_view(start_intake, new_intake, switch_year):
                 label=f"raised to {float(new_intake):.0f} mg/day")
         ax.axvline(ts / _YEAR, color="black", lw=1, ls=":")
         ax.set_ylabel(lab)
-    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":")
-    axes[0].legend(loc="upper left", fontsize=9)
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":", label="diabetes cut-off (126 mg/dL)")
+    axes[0].legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.9)
     axes[1].set_xlabel("time (years)")
     g_end = float(sw.glucose_mg_dl[-1])
     ok = g_end < _DIABETES_FPG
