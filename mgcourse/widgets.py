@@ -621,7 +621,7 @@ class Panel:
         text_lines = sum(max(1, len(par) // 150 + 1) for par in view.text.split("\n\n") if par.strip())
         table_rows = 0 if view.table is None else len(view.table) + 1
         used = 34 + 34 * control_rows + 24 * text_lines + 12 * view.text.count("\n\n") + 29 * table_rows
-        return max(300.0, min(560.0, PANEL_MAX_PX - used))
+        return max(260.0, min(540.0, PANEL_MAX_PX - used - 60))  # 60 px margin: the estimate is rough
 
     # ------------------------------------------------------------------ display
     def _repr_mimebundle_(self, include=None, exclude=None, preview: str = "figure"):

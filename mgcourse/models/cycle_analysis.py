@@ -635,11 +635,12 @@ def _explorer_figure():
     # both reference lines are labelled on the plot (not grey lines without a meaning)
     axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
     axes[0].axhline(threshold, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
+    # labels just outside the plot area, on the right: they never cover the curves
     tr = axes[0].get_yaxis_transform()
-    axes[0].text(0.995, _DIABETES_FPG, f"diabetes cut-off {_DIABETES_FPG:.0f}", transform=tr, ha="right", va="top",
-                 fontsize=9, color="#555555", bbox=dict(facecolor="white", edgecolor="none", pad=1, alpha=0.85))
-    axes[0].text(0.995, threshold, f"renal threshold {threshold:.0f}", transform=tr, ha="right", va="bottom",
-                 fontsize=9, color="#555555", bbox=dict(facecolor="white", edgecolor="none", pad=1, alpha=0.85))
+    axes[0].text(1.01, _DIABETES_FPG, f"diabetes\n{_DIABETES_FPG:.0f}", transform=tr, ha="left", va="center",
+                 fontsize=8.5, color="#555555", clip_on=False)
+    axes[0].text(1.01, threshold, f"renal\nthreshold\n{threshold:.0f}", transform=tr, ha="left", va="bottom",
+                 fontsize=8.5, color="#555555", clip_on=False)
     axes[0].set_ylabel("glucose\n(mg/dL)")
     axes[1].set_ylabel("β-cell mass\n(mg)")
     axes[2].set_ylabel("Mg pool M\n(1 = replete)")
