@@ -276,7 +276,7 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
             color=[ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee")
                    for p in ps],
             edgecolor=["none" if p <= tablets else "#777777" for p in ps])
-    ax2.set_xlabel("portions per day (equal, separated)")
+    ax2.set_xlabel("equal portions per day")
     ax2.set_ylabel("absorbed Mg (mg/day)\nteaching model")
     ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left", fontsize=11)
     ax2.grid(axis="x", visible=False)

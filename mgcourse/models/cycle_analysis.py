@@ -486,7 +486,7 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
     else:
         ax.set_ylabel("steady-state Mg pool M (1 = replete)")
     ax.set_xlabel("Mg intake (mg/day)")
-    ax.legend(loc="upper right", fontsize=9.5)
+    ax.legend(loc="center right", fontsize=9.5)  # clear of the beta = 0 branch along the top
     return fig if fig is not None else ax.figure
 
 
@@ -509,8 +509,11 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     ax.plot(mg_nullcline(g_line, p), g_line, color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")
     m_line = np.linspace(0.1, 1.4, 300)
     for i, (name, gl) in enumerate(beta_nullclines(m_line, p).items()):
+        # the beta = 0 nullcline gets its own style (dotted, x markers): no two legend entries look alike
+        style_kw = ({"ls": ":", "marker": "x", "markevery": 25, "ms": 5} if "beta = 0" in name
+                    else {"ls": "-" if i == 0 else (0, (3, 2))})
         ax.plot(m_line, np.where(gl <= 600, gl, np.nan), color=ROLE_COLORS["beta"], lw=2.5 if i == 0 else 1.5,
-                ls="-" if i == 0 else (0, (3, 2)), label=f"β-nullcline ({name})")
+                label=f"β-nullcline ({name})", **style_kw)
     for k, (m0, b0) in enumerate(starts):
         y0 = _healthy_start(m0, p, b0)
         sim = _cached_run(p, years * _YEAR, y0)
