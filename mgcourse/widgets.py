@@ -474,6 +474,8 @@ def _fit_dpi(fig, max_height_px: float) -> None:
 
 #: The tallest a panel may be at 1440×900 (course design §4), in CSS pixels.
 PANEL_MAX_PX = 780
+#: The tallest the readout (text and table) may be before it scrolls inside the panel.
+TEXT_MAX_PX = 240
 
 
 class Panel:
@@ -500,7 +502,9 @@ class Panel:
             self.controls[key] = w
         self.header = W.HTML(f"<b>{spec.title}</b>") if spec.title else W.HTML("")
         self.status = W.HTML(value="")
-        self.text = W.Output()
+        # a long readout (the capstone's narrative and claims) scrolls inside the panel: the controls and the
+        # figure stay on one screen (course design §4)
+        self.text = W.Output(layout=W.Layout(max_height=f"{TEXT_MAX_PX}px", overflow="auto"))
         self.figure_box = W.Box(layout=W.Layout(overflow="hidden"))
         self.output = W.Output()  # inline mode: the figure as a PNG with its text alternative
         self.fig = None
@@ -620,7 +624,8 @@ class Panel:
         control_rows = (n + 1) // 2 if n >= 4 else n
         text_lines = sum(max(1, len(par) // 150 + 1) for par in view.text.split("\n\n") if par.strip())
         table_rows = 0 if view.table is None else len(view.table) + 1
-        used = 34 + 34 * control_rows + 24 * text_lines + 12 * view.text.count("\n\n") + 29 * table_rows
+        text_px = min(TEXT_MAX_PX, 24 * text_lines + 12 * view.text.count("\n\n") + 29 * table_rows)
+        used = 34 + 34 * control_rows + text_px
         return max(260.0, min(540.0, PANEL_MAX_PX - used - 60))  # 60 px margin: the estimate is rough
 
     # ------------------------------------------------------------------ display

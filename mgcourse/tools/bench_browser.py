@@ -65,7 +65,10 @@ JS_CHANGED = """([name, before, hasFigure]) => {
   const cell = document.querySelector(`[data-mg-bench="${name}"]`);
   const canvases = Array.from(cell.querySelectorAll('canvas'));
   let t = null;
-  canvases.forEach((c, k) => { if ((c.__mgDraws || 0) > (before.draws[k] || 0)) t = Math.max(t ?? 0, c.__mgLastDraw); });
+  const key = window.__mgKeyTimes.length ? window.__mgKeyTimes[0] : null;
+  // a frame counts only if it was drawn after the key press (not a late frame of the previous move)
+  canvases.forEach((c, k) => { if ((c.__mgDraws || 0) > (before.draws[k] || 0) && (key === null || c.__mgLastDraw > key))
+                                 t = Math.max(t ?? 0, c.__mgLastDraw); });
   if (t === null) {
     const imgs = Array.from(cell.querySelectorAll('.widget-output img')).map(i => i.getAttribute('src') || '').join('|');
     const text = Array.from(cell.querySelectorAll('.widget-output')).map(o => o.innerText).join('\\n');
