@@ -15,7 +15,31 @@ registry feeds the widget sweep test (every callback at every control's min,
 max and default) and ``python -m mgcourse.tools.bench``.
 
 A ``ValueError`` raised by a callback becomes a short message in the widget's
-output area (:func:`safe_call`), never a traceback.
+output area (:func:`safe_call`), never a traceback. Every parameter is first checked against its own control
+(a slider's min/max, a dropdown's options): the callback accepts exactly what the panel can offer.
+
+In-place figures (issue 14). A live panel builds its figure once and keeps it on screen (an ipympl canvas when
+ipympl is installed and a kernel runs; otherwise the inline fallback re-renders the same figure as a PNG):
+
+* with an **updater** the panel changes only the artists of the figure on screen::
+
+      @minimal_model_view.updater
+      def _update(view, si_e4, sg, compare):      # view: the View on screen, with view.artists
+          if compare != view.artists["compare"]:
+              return None                           # cannot update in place: redraw
+          view.artists["mine"][0].set_ydata(...)
+          return View(text=..., figure=view.figure, alt=..., artists=view.artists)
+
+  (``View.artists`` is a dict of the artists the callback created; the callback and the updater usually share
+  one "fill" function);
+* without one, the callback is redrawn into the **same** figure (:func:`mgcourse.style.reuse_figure` makes its
+  ``new_figure`` call reuse it) and the layout computed for the first figure is kept (no constrained-layout
+  solve per slider move).
+
+Either way the canvas sends one new frame (``canvas.draw()``). :func:`update_view` is the one code path, used by
+the panel, the sweep test and ``python -m mgcourse.tools.bench``. ``panel(name)`` displays the widget view with a
+static PNG of the figure (or, ``preview="note"``, a one-line note) in the same display bundle, which is what a
+notebook shows before it runs.
 """
 
 from __future__ import annotations
