@@ -1089,6 +1089,7 @@ def _case_figure_cached(case_id: str):
     fig = case_figure(case_id)
     png_bytes(fig)
     fig.set_layout_engine("none")
+    fig._mgcourse_shared = True  # cached: a live panel shows it, never redraws another case into it
     return fig
 
 

@@ -481,18 +481,61 @@ def _person(age_years: float, sex: str) -> str:
 DEFAULT_MEAL = "12014: 30 g; 11458: 1 cup; 16015: 1 cup; 20037: 1 cup; 09040: 1 cup, sliced; 01117: 1 container, (8 oz)"
 
 
+#: SR28 abbreviations -> words, for learner-facing names (course design §6).
+_SR28_WORDS = {
+    "W/O": "without", "WO/": "without ", "W/": "with ", "WO": "without", "SD": "seeds", "SDS": "seeds",
+    "KRNLS": "kernels", "DRIE": "dried", "DRND": "drained", "CKD": "cooked", "BLD": "boiled", "RSTD": "roasted",
+    "SLT": "salt", "FRZ": "frozen", "CND": "canned", "UNCKD": "uncooked", "UNENR": "unenriched",
+    "ENR": "enriched", "PREP": "prepared", "WHL": "whole", "GRN": "grain", "VAR": "variety", "VEG": "vegetable",
+    "CHOC": "chocolate", "FLR": "flour", "RTE": "ready-to-eat", "SWTND": "sweetened", "UNSWTND": "unsweetened",
+    "NFS": "not further specified", "PDR": "powder", "LN": "lean", "FLSH": "flesh", "SKN": "skin",
+    "PNUTS": "peanuts", "BNS": "beans", "NONFAT": "non-fat", "LOWFAT": "low-fat", "FORT": "fortified",
+    "UNSALTED": "unsalted", "DK": "dark", "LT": "light", "PLN": "plain", "CRM": "cream", "CHS": "cheese",
+    "MIX": "mix", "SPRD": "spread", "COMM": "commercial", "HMD": "home-made", "RAW": "raw", "DRY": "dry",
+}
+
+
+def readable_food_name(description: str, max_len: int | None = None) -> str:
+    """A learner-facing name from an SR28 description: "SPINACH,CKD,BLD,DRND,WO/SALT" ->
+    "Spinach, cooked, boiled, drained, without salt" (abbreviations expanded, sentence case)."""
+    import re as _re
+
+    if not isinstance(description, str) or not description.strip():
+        return "–"
+    parts = []
+    for part in description.replace("&", " and ").split(","):
+        words = []
+        for tok in part.split():
+            up = tok.upper()
+            m = _re.match(r"^(W/O|WO/|W/)(.*)$", up)
+            if m:
+                words.append((_SR28_WORDS[m.group(1)] + m.group(2)).strip().lower())
+            else:
+                words.append(_SR28_WORDS.get(up, tok).lower())
+        if words:
+            parts.append(" ".join(words))
+    name = ", ".join(parts)
+    name = name[:1].upper() + name[1:]
+    if max_len and len(name) > max_len:
+        cut = name[:max_len - 1].rsplit(" ", 1)[0].rstrip(",")
+        name = cut + "…"
+    return name
+
+
 def meal_figure(table: pd.DataFrame, rda_mg: float, title: str = ""):
     """Horizontal bars: Mg of each item and the total, with the RDA as a dashed line; energy in the labels."""
     fig, ax = new_figure(figsize=(7.6, 0.45 * (len(table) + 1) + 1.6))
-    labels = [f"{d[:28].title()} ({g:.0f} g)" for d, g in zip(table["food"], table["grams"])]
+    labels = [f"{readable_food_name(d, 34)} ({g:.0f} g)" for d, g in zip(table["food"], table["grams"])]
     mg = table["magnesium_mg"].fillna(0.0).to_numpy()
     kcal = table["energy_kcal"].to_numpy()
     y = np.arange(len(table) + 1)[::-1]
     ax.barh(y[1:], mg, color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5)
     ax.barh(y[:1], [mg.sum()], color=OKABE_ITO["blue"], edgecolor="black", linewidth=0.5)
     for yy, m, k in zip(y, [mg.sum(), *mg], [kcal.sum(), *kcal]):
-        ax.text(m, yy, f" {m:.0f} mg · {k:.0f} kcal", va="center", fontsize=10)
-    ax.axvline(rda_mg, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.8, label=f"RDA {rda_mg:.0f} mg/day")
+        ax.text(m, yy, f" {m:.0f} mg · {k:.0f} kcal", va="center", fontsize=10, zorder=4,
+                bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.9))
+    ax.axvline(rda_mg, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.8, label=f"RDA {rda_mg:.0f} mg/day",
+               zorder=2)
     ax.set_yticks(y, ["TOTAL", *labels])
     ax.set_xlabel("magnesium (mg)")
     ax.set_xlim(0, max(mg.sum(), rda_mg) * 1.35)
@@ -618,22 +661,26 @@ def food_ranking_view(basis, food_group, n):
     fig, ax = new_figure(figsize=(7.6, 0.32 * len(ranked) + 1.4))
     y = np.arange(len(ranked))[::-1]
     ax.barh(y, ranked[col], color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5)
-    names = [d[:38].title() + (f" [{m}]" if basis == "per_serving" else "")
+    names = [readable_food_name(d, 40) + (f" [{m}]" if basis == "per_serving" else "")
              for d, m in zip(ranked["description"], ranked["measure1_desc"].fillna("").str.slice(0, 14))]
     ax.set_yticks(y, names, fontsize=9)
     ax.set_xlabel(label)
     where = "all 8,790 SR28 foods" if food_group == "all" else f"SR28 group '{food_group}'"
     ax.set_title(f"Top {len(ranked)}, {where}", fontsize=11)
     top = ranked.iloc[0]
-    text = (f"Richest by this yardstick: **{top['description']}** ({top[col]:.0f} {label.split(' (')[0].lower()}).")
+    text = (f"Richest by this yardstick: **{readable_food_name(top['description'])}** "
+            f"({top[col]:.0f} {label.split(' (')[0].lower()}).")
     if basis == "per_100kcal":
         text += (f" Foods with < {DENSITY_MIN_KCAL_PER_100G:.0f} kcal per 100 g (waters, teas, brewed coffee) "
                  "are left out: their density is huge or infinite, but you would need litres.")
     if basis == "per_serving":
         text += " 'Household measure 1' is whatever SR28 lists first (1 cup, 1 oz, 1 fillet …): servings differ."
     alt = f"Horizontal bars of the top {len(ranked)} foods ranked by {label}, in {where}."
-    shown = ranked[["ndb_no", "description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
+    shown = ranked[["description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
                     "measure1_desc", "mg_per_measure1"]].round(1)
+    shown["description"] = [readable_food_name(d) for d in shown["description"]]
+    shown.columns = ["Food", "Energy (kcal/100 g)", "Mg (mg/100 g)", "Mg (mg/100 kcal)", "Household measure",
+                     "Mg (mg/measure)"]
     return View(text=text, figure=fig, alt=alt, table=shown)
 
 
@@ -854,7 +901,7 @@ def diet_optimiser_view(age_years, sex, objective, cap_scale, min_protein_g, min
     ax.barh(y, plan["grams"], color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5, label="grams in plan")
     caps = plan["cap_g"].to_numpy(float)
     ax.scatter(caps, y, marker="|", s=300, color="black", label="cap")
-    ax.set_yticks(y, [f"{d[:30].title()}" for d in plan["food"]], fontsize=9)
+    ax.set_yticks(y, [readable_food_name(d, 34) for d in plan["food"]], fontsize=9)
     for yy, g, m, k in zip(y, plan["grams"], plan["magnesium_mg"], plan["energy_kcal"]):
         ax.text(g, yy, f"  {m:.0f} mg, {k:.0f} kcal", va="center", fontsize=9)
     ax.set_xlabel("amount in the optimal plan (g)")
@@ -866,7 +913,9 @@ def diet_optimiser_view(age_years, sex, objective, cap_scale, min_protein_g, min
             "A plan like this meets one nutrient and ignores all the others: it is a teaching model, not a diet.")
     alt = (f"Bar chart of the grams of each of the {len(plan)} foods in the optimal plan, with tick marks at each "
            f"food's cap; together they give {t['magnesium_mg']:.0f} mg magnesium and {t['energy_kcal']:.0f} kcal.")
-    shown = plan[["ndb_no", "food", "grams", "cap_g", "magnesium_mg", "energy_kcal", "protein_g"]].round(1)
+    shown = plan[["food", "grams", "cap_g", "magnesium_mg", "energy_kcal", "protein_g"]].round(1)
+    shown["food"] = [readable_food_name(d) for d in shown["food"]]
+    shown.columns = ["Food", "Amount (g)", "Cap (g)", "Mg (mg)", "Energy (kcal)", "Protein (g)"]
     return View(text=text, figure=fig, alt=alt, table=shown, data={"status": 0, **t})
 
 

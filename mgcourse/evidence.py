@@ -732,7 +732,6 @@ def forest_figure():
     return fig
 
 
-@lru_cache(maxsize=256)
 def _dose_response_fig(meta_id: str, delta: float, baseline_pct: float):
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4.0))
     plot_rr_curves(300.0, highlight_delta_mg=delta, meta_ids=(meta_id,), ax=ax1)

@@ -121,7 +121,7 @@ def homeostasis_figure():
          face="#fbe3d6", edge=glu, weight="bold")
     _box(ax, 0.5, 0.88, "Pancreas\nβ-cells: insulin · α-cells: glucagon", w=0.40, h=0.09, face="#dbe9f6", edge=ins)
     _box(ax, 0.5, 0.15, "Gut: a meal delivers glucose (fed state)", w=0.44, h=0.07)
-    _box(ax, 0.135, 0.52, "Liver\nfed: stores glycogen\nfasting: releases glucose\n(glycogen, new glucose)",
+    _box(ax, 0.15, 0.52, "Liver\nfed: stores glycogen\nfasting: releases glucose\n(glycogen, new glucose)",
          w=0.25, h=0.19)
     _box(ax, 0.85, 0.78, "Skeletal muscle\ninsulin → GLUT4 →\nglucose uptake", w=0.25, h=0.13)
     _box(ax, 0.85, 0.26, "Adipose (fat) tissue\ninsulin → glucose uptake,\nfat breakdown restrained", w=0.26, h=0.14)

@@ -15,6 +15,8 @@ alternative.
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import io
 from pathlib import Path
 
@@ -77,7 +79,11 @@ RC_PARAMS = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "figure.constrained_layout.use": True,
-    "legend.frameon": False,
+    # framed legends with an opaque white box: no line runs through a legend's text (issue 14)
+    "legend.frameon": True,
+    "legend.framealpha": 0.92,
+    "legend.edgecolor": "#bbbbbb",
+    "legend.fancybox": False,
     "image.cmap": "cividis",
 }
 
@@ -87,14 +93,42 @@ def apply() -> None:
     matplotlib.rcParams.update(RC_PARAMS)
 
 
+#: A figure that the next :func:`new_figure` call clears and reuses (see :func:`reuse_figure`).
+_REUSE: contextvars.ContextVar = contextvars.ContextVar("mgcourse_reuse_figure", default=None)
+
+
+@contextlib.contextmanager
+def reuse_figure(fig: Figure | None):
+    """Within the block, the first :func:`new_figure` call draws into ``fig`` (cleared) instead of a new Figure.
+
+    A widget panel uses this to redraw a callback into the figure already on screen (an ipympl canvas keeps
+    its place and size on the page; no new canvas is created per slider move).
+    """
+    token = _REUSE.set(fig)
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **subplot_kw):
     """A styled ``(Figure, axes)`` pair that does not register with pyplot.
 
     Widget callbacks use this so that moving a slider never leaks figures.
     """
+    size = figsize or RC_PARAMS["figure.figsize"]
     with matplotlib.rc_context(RC_PARAMS):
-        fig = Figure(figsize=figsize or RC_PARAMS["figure.figsize"], facecolor="white",
-                     layout="constrained")
+        fig = _REUSE.get()
+        if fig is not None and getattr(fig, "_mgcourse_shared", False):
+            fig = None  # a cached figure (shared by several calls) is never redrawn in place
+        if fig is not None:
+            _REUSE.set(None)  # only the callback's first figure is the on-screen one
+            fig.clear()
+            fig.set_layout_engine("constrained")
+            if tuple(fig.get_size_inches()) != tuple(size):
+                fig.set_size_inches(size, forward=True)
+        else:
+            fig = Figure(figsize=size, facecolor="white", layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
 

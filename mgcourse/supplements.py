@@ -173,7 +173,8 @@ class ULPlacement:
         return None if self.us_ul is None else 100 * self.dose_mg_per_day / self.us_ul
 
     def markdown(self) -> str:
-        flag = "🔴 " if self.above_us_ul else ("🟠 " if self.above_eu_ul else "")
+        # words, not emoji: an emoji font is not always there (a box was shown after "Upper limit:")
+        flag = "**above the US UL:** " if self.above_us_ul else ("above the EU figure: " if self.above_eu_ul else "")
         pct = "" if self.percent_of_us_ul is None else f" ({self.percent_of_us_ul:.0f} % of the US UL)"
         return (f"**Upper limit:** {flag}{self.us_sentence}{pct}  \n"
                 f"**EU:** {self.eu_sentence}  \n{SAFETY_NOTE}")
@@ -224,7 +225,6 @@ def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
         line(eu, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label=f"EU {eu:g} mg/day")
 
 
-@functools.lru_cache(maxsize=256)
 def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
                    age_years: float) -> View:
     reading = read_label(amount_per_tablet_mg, form_id, basis)
@@ -238,10 +238,10 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
     placement = ul_placement(daily_mg, age_years)
 
     lines = [f"**Label:** {reading.sentence()}",
-             f"**Per day:** {tablets} tablet(s) → **{daily_mg:.0f} mg/day of elemental Mg** "
+             f"**Per day:** {tablets} tablet{'s' if tablets != 1 else ''} → **{daily_mg:.0f} mg/day of elemental Mg** "
              f"({reading.salt_mg * tablets:.0f} mg of salt).",
              f"**Absorbed (teaching model after Fine 1991; the same for every form):** "
-             f"{absorbed:.0f} mg/day in {portions} portion(s)"
+             f"{absorbed:.0f} mg/day in {portions} portion{'s' if portions != 1 else ''}"
              + (f" ({100 * absorbed / daily_mg:.0f} % of the dose)" if daily_mg > 0 else "")
              + (f"; taken all at once: {absorbed_once:.0f} mg/day." if portions > 1 else ".")]
     if form_id in absorption.REPORTED_FORM_ABSORPTION:
@@ -252,21 +252,21 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
 
     table = _forms_table_cached()
     ids = list(table.sort_values("mg_percent").index)
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 5.6), gridspec_kw={"width_ratios": [1.6, 1]})
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
     colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
     labels = [short_name(i) for i in ids]
     if basis == "salt":
         vals = [reading.amount_mg * table.loc[i, "mg_fraction"] * tablets for i in ids]
         ax1.barh(labels, vals, color=colors)
         _draw_ul_lines(ax1, age_years)
-        ax1.set_xlabel(f"elemental Mg (mg/day) from {tablets} × {reading.amount_mg:.0f} mg of salt")
-        ax1.set_title("Same label number, different forms", loc="left")
-        ax1.legend(loc="lower right", fontsize=9)
+        ax1.set_xlabel("elemental Mg (mg/day)")
+        ax1.set_title(f"{tablets} × {reading.amount_mg:.0f} mg of salt: elemental Mg by form", loc="left", fontsize=11)
+        ax1.legend(loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
     else:
         vals = [reading.amount_mg / table.loc[i, "mg_fraction"] for i in ids]
         ax1.barh(labels, vals, color=colors)
-        ax1.set_xlabel(f"salt mass (mg) per tablet for {reading.amount_mg:.0f} mg of elemental Mg")
-        ax1.set_title("Same elemental Mg, different tablet mass", loc="left")
+        ax1.set_xlabel("salt mass per tablet (mg)")
+        ax1.set_title(f"Tablet mass for {reading.amount_mg:.0f} mg of elemental Mg, by form", loc="left", fontsize=11)
     ax1.tick_params(axis="y", labelsize=8)
     ax1.grid(axis="y", visible=False)
     ps = list(range(1, 7))
@@ -276,9 +276,9 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
             color=[ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee")
                    for p in ps],
             edgecolor=["none" if p <= tablets else "#777777" for p in ps])
-    ax2.set_xlabel("portions per day (equal, separated)")
-    ax2.set_ylabel("absorbed Mg (mg/day), teaching model")
-    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left")
+    ax2.set_xlabel("equal portions per day")
+    ax2.set_ylabel("absorbed Mg (mg/day)\nteaching model")
+    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left", fontsize=11)
     ax2.grid(axis="x", visible=False)
     alt = (f"Left: bars for all {len(ids)} forms, the chosen form highlighted, "
            + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
@@ -309,20 +309,27 @@ def compare_forms_view(form_id, basis, amount_per_tablet_mg, tablets_per_day, po
 
 
 # --------------------------------------------------------------------------- widget: dose response
-@functools.lru_cache(maxsize=256)
-def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
+def _dose_response_text(daily_dose_mg: float, portions: int, age_years: float):
     per = daily_dose_mg / portions
     absorbed = absorption.absorbed_mg(daily_dose_mg, portions)
     once = absorption.absorbed_mg(daily_dose_mg, 1)
     placement = ul_placement(daily_dose_mg, age_years)
     f_per = absorption.fraction_absorbed(per)
-    text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} portion(s) of {per:.0f} mg.** "
+    portions_word = "portion" if portions == 1 else "portions"
+    text = [f"**{daily_dose_mg:.0f} mg/day of elemental Mg in {portions} {portions_word} of {per:.0f} mg.** "
             f"Each portion is {100 * f_per:.0f} % absorbed → **{absorbed:.0f} mg/day absorbed** "
             f"(all at once: {once:.0f} mg/day).",
             "*Teaching model after Fine 1991 (Mg acetate with a standard meal): the 7 % linear term and the "
             "65 % / 11 % endpoints are sourced; Vmax and Km are fitted for teaching, not from the paper.*",
             placement.markdown()]
+    alt = (f"Left: modelled fraction absorbed falls from 65 % towards 7 % as the portion grows, with the two sourced "
+           f"endpoints and the chosen {per:.0f} mg portion marked; right: absorbed mg/day against daily dose for 1, 2 "
+           "and 3 portions, with the chosen schedule and the upper limits for the chosen age.")
+    return "\n\n".join(text), alt, per, f_per, absorbed
 
+
+def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
+    text, alt, per, f_per, absorbed = _dose_response_text(daily_dose_mg, portions, age_years)
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.4))
     d = np.linspace(0, 1200, 241)
     ax1.plot(d, 100 * absorption.fraction_absorbed_curve(d), color=ROLE_COLORS["magnesium"], label="model")
@@ -331,25 +338,24 @@ def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> Vie
     ax1.plot([0, absorption.HIGH_END_DOSE_MG],
              [100 * absorption.LOW_END_FRACTION, 100 * absorption.HIGH_END_FRACTION],
              linestyle="none", marker="s", color=OKABE_ITO["black"], label="sourced endpoints (Fine 1991)")
-    ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-             label=f"your portion ({per:.0f} mg)")
+    portion = ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
+                       markeredgecolor="black", label=f"your portion ({per:.0f} mg)")[0]
     ax1.set_xlabel("Mg in one portion (mg)")
     ax1.set_ylabel("fraction absorbed (%)")
     ax1.set_ylim(0, 70)
-    ax1.legend(fontsize=9)
+    legend1 = ax1.legend(fontsize=9, frameon=True, framealpha=0.9)
     dd = np.linspace(0, 1200, 121)
     for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
-        ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion(s)", color=color, linestyle=ls)
-    ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-             markeredgecolor="black", label="your schedule")
+        ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion{'s' if p > 1 else ''}",
+                 color=color, linestyle=ls)
+    schedule = ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10,
+                        color=OKABE_ITO["orange"], markeredgecolor="black", label="your schedule")[0]
     _draw_ul_lines(ax2, age_years)
     ax2.set_xlabel("daily supplemental Mg (mg/day)")
     ax2.set_ylabel("absorbed Mg (mg/day)")
-    ax2.legend(fontsize=9)
-    alt = (f"Left: modelled fraction absorbed falls from 65 % towards 7 % as the portion grows, with the two sourced "
-           f"endpoints and the chosen {per:.0f} mg portion marked; right: absorbed mg/day against daily dose for 1, 2 "
-           "and 3 portions, with the chosen schedule and the upper limits for the chosen age.")
-    return View(text="\n\n".join(text), figure=fig, alt=alt,
+    ax2.legend(fontsize=9, frameon=True, framealpha=0.9)
+    artists = {"portion": portion, "schedule": schedule, "legend1": legend1, "limits": _limits(age_years)}
+    return View(text=text, figure=fig, alt=alt, artists=artists,
                 data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
@@ -362,6 +368,23 @@ def dose_response_view(daily_dose_mg, portions, age_years):
     dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
     age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
     return _dose_response(dose, absorption._portions(portions), age)
+
+
+@dose_response_view.updater
+def _dose_response_update(view, daily_dose_mg, portions, age_years):
+    """In place: the two markers and the readout move; a new age group (other upper limits) rebuilds."""
+    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    portions = absorption._portions(portions)
+    if _limits(age) != view.artists["limits"]:
+        return None
+    text, alt, per, f_per, absorbed = _dose_response_text(dose, portions, age)
+    a = view.artists
+    a["portion"].set_data([per], [100 * f_per])
+    a["schedule"].set_data([dose], [absorbed])
+    a["legend1"].get_texts()[-1].set_text(f"your portion ({per:.0f} mg)")
+    return View(text=text, figure=view.figure, alt=alt, artists=a,
+                data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
 # --------------------------------------------------------------------------- figures
@@ -429,7 +452,8 @@ def splitting_figure():
     d = np.linspace(0, 800, 161)
     fig, ax = new_figure(figsize=(7.5, 4.4))
     for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
-        ax.plot(d, p * absorption.absorbed_mg_curve(d / p), label=f"{p} portion(s) a day", color=color, linestyle=ls)
+        ax.plot(d, p * absorption.absorbed_mg_curve(d / p), label=f"{p} portion{'s' if p > 1 else ''} a day",
+                color=color, linestyle=ls)
     ax.axvline(350, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5, label="US UL, ≥9 y (350 mg/day)")
     ax.axvline(250, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.5, label="EU, ≥4 y (250 mg/day)")
     ax.set_xlabel("daily supplemental Mg (mg/day)")
@@ -471,6 +495,10 @@ def solubility_figure():
     for y, v in enumerate(table["water_solubility_g_per_100ml"]):
         ax.text(v * 1.3, y, f"{v:g}", va="center", fontsize=10)
     ax.set_xlim(1e-4, 500)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(facecolor=OKABE_ITO["orange"], label="inorganic"),
+                       Patch(facecolor=OKABE_ITO["blue"], label="organic")], loc="lower right", frameon=True)
     ax.set_xlabel("water solubility (g/100 mL, log scale)")
     ax.tick_params(axis="y", labelsize=9)
     ax.grid(axis="y", visible=False)

@@ -15,7 +15,31 @@ registry feeds the widget sweep test (every callback at every control's min,
 max and default) and ``python -m mgcourse.tools.bench``.
 
 A ``ValueError`` raised by a callback becomes a short message in the widget's
-output area (:func:`safe_call`), never a traceback.
+output area (:func:`safe_call`), never a traceback. Every parameter is first checked against its own control
+(a slider's min/max, a dropdown's options): the callback accepts exactly what the panel can offer.
+
+In-place figures (issue 14). A live panel builds its figure once and keeps it on screen (an ipympl canvas when
+ipympl is installed and a kernel runs; otherwise the inline fallback re-renders the same figure as a PNG):
+
+* with an **updater** the panel changes only the artists of the figure on screen::
+
+      @minimal_model_view.updater
+      def _update(view, si_e4, sg, compare):      # view: the View on screen, with view.artists
+          if compare != view.artists["compare"]:
+              return None                           # cannot update in place: redraw
+          view.artists["mine"][0].set_ydata(...)
+          return View(text=..., figure=view.figure, alt=..., artists=view.artists)
+
+  (``View.artists`` is a dict of the artists the callback created; the callback and the updater usually share
+  one "fill" function);
+* without one, the callback is redrawn into the **same** figure (:func:`mgcourse.style.reuse_figure` makes its
+  ``new_figure`` call reuse it) and the layout computed for the first figure is kept (no constrained-layout
+  solve per slider move).
+
+Either way the canvas sends one new frame (``canvas.draw()``). :func:`update_view` is the one code path, used by
+the panel, the sweep test and ``python -m mgcourse.tools.bench``. ``panel(name)`` displays the widget view with a
+static PNG of the figure (or, ``preview="note"``, a one-line note) in the same display bundle, which is what a
+notebook shows before it runs.
 """
 
 from __future__ import annotations
@@ -58,6 +82,18 @@ class Slider:
             vals.append(min(max(x, self.min), self.max))
         return [int(round(v)) if self.integer else float(v) for v in vals]
 
+    def check(self, name: str, value) -> None:
+        """Raise if ``value`` is not a value this slider can offer (issue 15: exactly the control's range)."""
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a number, got {value!r}")
+        v = float(value)
+        tol = 1e-9 * max(1.0, abs(self.max - self.min))
+        if not np.isfinite(v) or v < self.min - tol or v > self.max + tol:
+            raise ValueError(f"{name} must be between {_fmt(self.min)} and {_fmt(self.max)} "
+                             f"(the slider's range), got {value!r}")
+        if self.integer and v != round(v):
+            raise ValueError(f"{name} must be a whole number between {_fmt(self.min)} and {_fmt(self.max)}, got {value!r}")
+
     def make(self):
         import ipywidgets as W
 
@@ -94,11 +130,18 @@ class Dropdown:
     def test_values(self, rng, n_random: int = 0) -> list:
         return list(self._values())
 
+    def check(self, name: str, value) -> None:
+        if not any(value is v or (type(value) is type(v) and value == v) or
+                   (isinstance(v, (int, float)) and not isinstance(value, bool) and value == v) for v in self._values()):
+            allowed = ", ".join(repr(v) for v in self._values())
+            readable = name.replace("_", " ")
+            raise ValueError(f"unknown {readable.split()[-1]} {value!r}: {readable} ({name}) must be one of {allowed}")
+
     def make(self):
         import ipywidgets as W
 
         return W.Dropdown(options=list(self._options()), value=self.default, description=self.label,
-                          style={"description_width": "initial"})
+                          style={"description_width": "initial"}, layout=W.Layout(width="auto", max_width="100%"))
 
 
 @dataclass(frozen=True)
@@ -109,10 +152,16 @@ class Checkbox:
     def test_values(self, rng, n_random: int = 0) -> list:
         return [False, True]
 
+    def check(self, name: str, value) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+
     def make(self):
         import ipywidgets as W
 
-        return W.Checkbox(value=self.default, description=self.label, indent=False)
+        # width auto: the whole label shows (a fixed-width checkbox cut long labels with "…")
+        return W.Checkbox(value=self.default, description=self.label, indent=False,
+                          layout=W.Layout(width="auto", max_width="100%"))
 
 
 @dataclass(frozen=True)
@@ -126,6 +175,10 @@ class Text:
     def test_values(self, rng, n_random: int = 0) -> list:
         return [self.default, "", *self.examples]
 
+    def check(self, name: str, value) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be text, got {type(value).__name__} {value!r}")
+
     def make(self):
         import ipywidgets as W
 
@@ -134,6 +187,10 @@ class Text:
 
 
 Control = Slider | Dropdown | Checkbox | Text
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
 
 
 # --------------------------------------------------------------------------- views
@@ -147,6 +204,8 @@ class View:
     table: Any = None  # pandas.DataFrame
     data: dict = field(default_factory=dict)
     error: bool = False
+    #: Named artists of ``figure`` that an in-place updater changes (see :func:`register` and ``updater``).
+    artists: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.figure is not None and not self.alt.strip():
@@ -161,9 +220,57 @@ class View:
         if self.text:
             display(Markdown(self.text))
         if self.table is not None:
-            display(self.table)
+            display(Table(self.table))
         if self.figure is not None:
             show(self.figure, self.alt)
+
+
+def readable_header(name: str) -> str:
+    """``"mg_per_100g"`` -> ``"Mg per 100 g"``: snake_case column names made readable (units kept)."""
+    if not isinstance(name, str) or "_" not in name:
+        return str(name)
+    words = name.split("_")
+    out = " ".join(words).replace("per 100g", "per 100 g").replace("per 100kcal", "per 100 kcal")
+    out = out.replace(" pct", " (%)").replace(" mg day", " (mg/day)")
+    return out[:1].upper() + out[1:]
+
+
+class Table:
+    """A DataFrame as a learner sees it: no index column, readable headers, "–" for missing values."""
+
+    def __init__(self, df):
+        import pandas as pd
+
+        df = df.copy()
+        if not isinstance(df.index, pd.RangeIndex):  # a meaningful index becomes the first column
+            df = df.reset_index()
+        df.columns = [readable_header(c) for c in df.columns]
+        for col in df.columns:
+            if pd.api.types.is_float_dtype(df[col]):
+                df[col] = [("–" if pd.isna(v) else _round_cell(v)) for v in df[col]]
+        self.df = df.astype(object).where(df.notna(), "–")
+
+    def _repr_html_(self):
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", None):  # long claims and names are never cut
+            html = self.df.to_html(index=False, na_rep="–", border=0, classes="mg-table", escape=True)
+        return f'<div style="overflow-x:auto;max-width:100%">{html}</div>'  # a wide table scrolls, never clips
+
+    def __repr__(self):
+        return self.df.to_string(index=False, na_rep="–")
+
+
+def _round_cell(v: float) -> str:
+    """Sensible rounding for a table cell: 3 significant figures, thousands separated, no trailing zeros."""
+    a = abs(v)
+    if a >= 100 or v == int(v):
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 0.01:
+        return f"{v:.3g}"
+    return f"{v:.2g}"
 
 
 def error_view(message: str) -> View:
@@ -177,8 +284,10 @@ def safe_call(func: Callable[..., View], /, **kwargs) -> View:
         view = func(**kwargs)
     except (DataUnavailable, DataFileError) as exc:  # data/ missing, unreadable or damaged: a message, no traceback
         return View(text=f"⚠️ **Course data problem:** {exc}", error=True)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # bad input (the controls' own ranges are checked first)
         return error_view(str(exc))
+    except OSError as exc:  # data missing or unreadable: a message, not a traceback
+        return error_view(f"a data file could not be read ({exc})")
     except (ArithmeticError, FloatingPointError) as exc:  # numerical blow-up: still a message
         return error_view(f"the computation failed for these settings ({type(exc).__name__}: {exc})")
     if not isinstance(view, View):
@@ -187,12 +296,21 @@ def safe_call(func: Callable[..., View], /, **kwargs) -> View:
 
 
 # --------------------------------------------------------------------------- registry
-@dataclass(frozen=True)
+@dataclass
 class WidgetSpec:
     name: str
     func: Callable[..., View]
     controls: dict
     title: str = ""
+    #: ``update(view, **params) -> View | None``: change ``view.artists`` in place for new parameters
+    #: (``None``: cannot, rebuild). Without one, the panel redraws the callback into the same figure.
+    update: Callable[..., View | None] | None = None
+
+    def check(self, params: dict) -> None:
+        """Raise ValueError/TypeError unless every parameter is a value its control offers."""
+        for key, control in self.controls.items():
+            if key in params:
+                control.check(key, params[key])
 
     def defaults(self) -> dict:
         return {k: c.default for k, c in self.controls.items()}
@@ -241,9 +359,27 @@ def register(name: str, *, title: str = "", **controls: Control):
         extra = [c for c in controls if c not in params]
         if missing or extra:
             raise TypeError(f"widget {name!r}: controls {sorted(controls)} do not match parameters {params}")
-        REGISTRY[name] = WidgetSpec(name, func, dict(controls), title or (func.__doc__ or "").strip().split("\n")[0])
-        func.widget_name = name
-        return func
+        import functools
+
+        sig = inspect.signature(func)
+        spec = WidgetSpec(name, func, dict(controls), title or (func.__doc__ or "").strip().split("\n")[0])
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            spec.check(bound.arguments)
+            return func(*args, **kwargs)
+
+        def updater(update):
+            """Decorator: ``update(view, **params)`` changes the artists of a view this callback built."""
+            spec.update = update
+            return update
+
+        spec.func = checked
+        checked.widget_name = name
+        checked.updater = updater
+        REGISTRY[name] = spec
+        return checked
 
     return deco
 
@@ -280,38 +416,291 @@ def static(name: str, **overrides) -> View:
     return None
 
 
-def panel(name: str, **overrides):
-    """Build the interactive panel for a registered callback: controls above, output below.
+def _safe(fn: Callable, *args, **kwargs):
+    """Like :func:`safe_call` for an updater (which may also return ``None``: rebuild instead)."""
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        return error_view(str(exc))
+    except OSError as exc:
+        return error_view(f"a data file could not be read ({exc})")
+    except (ArithmeticError, FloatingPointError) as exc:
+        return error_view(f"the computation failed for these settings ({type(exc).__name__}: {exc})")
 
-    ``overrides`` set initial control values. Returns an ``ipywidgets.VBox`` with
-    attributes ``controls`` (dict of widgets), ``output`` and ``refresh()``.
+
+def live_canvas_available() -> bool:
+    """True in a running IPython kernel with ipympl installed (figures then update in place in the browser)."""
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is None or not hasattr(ip, "kernel"):
+            return False
+        import ipympl.backend_nbagg  # noqa: F401
+    except Exception:  # ipympl missing or broken: the inline fallback still works
+        return False
+    return True
+
+
+def _ipympl_canvas(fig):
+    """Attach an ipympl canvas (a DOM widget) to ``fig``: no toolbar, header or footer, fixed size."""
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    canvas = Canvas(fig)
+    manager = FigureManager(canvas, id(fig))
+    canvas.manager = manager
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return canvas
+
+
+def update_view(spec: WidgetSpec, last: View | None, fig, params: dict) -> View:
+    """The view for ``params`` given the view on screen: the spec's updater changes ``last``'s artists in
+    place; without an updater (or when it returns ``None``) the callback is redrawn into ``fig``."""
+    from .style import reuse_figure
+
+    if spec.update is not None and last is not None and last.figure is not None and not last.error:
+        try:
+            spec.check(params)
+        except (ValueError, TypeError) as exc:
+            return error_view(str(exc))
+        view = _safe(spec.update, last, **params)
+        if view is not None:
+            if not isinstance(view, View):
+                raise TypeError(f"updater of {spec.name!r} returned {type(view).__name__}, not View")
+            return view
+    with reuse_figure(fig):
+        view = safe_call(spec.func, **params)
+    if view.figure is not None:
+        _fix_layout(view.figure)
+    return view
+
+
+def _fix_layout(fig) -> None:
+    """Lay the figure out once (constrained layout) and then keep the axes where they are.
+
+    Constrained layout costs about half of each draw; a live panel redraws after every control change, so
+    a rebuilt figure with the same axes reuses the positions computed for the first one.
     """
-    import ipywidgets as W
+    positions = getattr(fig, "_mgcourse_positions", None)
+    size = tuple(fig.get_size_inches())
+    if positions and len(positions[1]) == len(fig.axes) and positions[0] == size:
+        for ax, pos in zip(fig.axes, positions[1]):
+            ax.set_position(pos)
+        fig.set_layout_engine("none")
+        return
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    fig._mgcourse_positions = (size, [ax.get_position() for ax in fig.axes])
+    fig.set_layout_engine("none")
+
+
+def _fit_dpi(fig, max_height_px: float) -> None:
+    """Show a tall figure at a lower resolution on the live canvas (fonts scale with it) so that it fits."""
+    height_px = fig.get_figheight() * fig.dpi
+    if height_px > max_height_px:
+        fig.set_dpi(max(60.0, fig.dpi * max_height_px / height_px))
+
+
+#: The tallest a panel may be at 1440×900 (course design §4), in CSS pixels.
+PANEL_MAX_PX = 780
+#: The tallest the readout (text and table) may be before it scrolls inside the panel.
+TEXT_MAX_PX = 240
+
+
+class Panel:
+    """A live panel: controls, a readout (Markdown/table) and one figure that is updated in place.
+
+    * ``mode == "ipympl"`` (a kernel with ipympl): the figure is built once on an ipympl canvas; a control
+      change calls the spec's updater (``update(view, **params)``: change the artists) or, without one,
+      redraws the callback into the *same* figure (:func:`mgcourse.style.reuse_figure`), then
+      ``canvas.draw_idle()`` sends only the new image.
+    * ``mode == "inline"`` (no ipympl, or outside a kernel): the figure is redrawn into an Output as a PNG
+      (same figure object, re-rendered), so static execution and old setups still work.
+    """
+
+    def __init__(self, name: str, *, mode: str | None = None, **overrides):
+        import ipywidgets as W
+
+        self.spec = spec = get(name)
+        self.mode = mode or ("ipympl" if live_canvas_available() else "inline")
+        self.controls = {}
+        for key, control in spec.controls.items():
+            w = control.make()
+            if key in overrides:
+                w.value = overrides[key]
+            self.controls[key] = w
+        self.header = W.HTML(f"<b>{spec.title}</b>") if spec.title else W.HTML("")
+        self.status = W.HTML(value="")
+        # a long readout (the capstone's narrative and claims) scrolls inside the panel: the controls and the
+        # figure stay on one screen (course design §4)
+        self.text = W.Output(layout=W.Layout(max_height=f"{TEXT_MAX_PX}px", overflow="auto"))
+        self.figure_box = W.Box(layout=W.Layout(overflow="hidden"))
+        self.output = W.Output()  # inline mode: the figure as a PNG with its text alternative
+        self.fig = None
+        self.canvas = None
+        self._drawn_once = False
+        self.view: View | None = None  # the last good view (its artists are on screen)
+        self._last_text = None
+        self.current: View | None = None  # the view shown now (a message, or the last good view)
+        self.last_ms = {}
+        n = len(self.controls)
+        if n >= 4:  # two columns of controls: the panel stays within one screen
+            ctl = W.GridBox(list(self.controls.values()),
+                            layout=W.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="2px 12px"))
+        else:
+            ctl = W.VBox(list(self.controls.values()))
+        fig_widget = self.figure_box if self.mode == "ipympl" else self.output
+        self.box = W.VBox([self.header, ctl, self.status, self.text, fig_widget])
+        # old attribute names (tests, notebooks): box.controls, box.output, box.refresh
+        self.box.controls, self.box.output, self.box.refresh, self.box.panel = self.controls, self.text, self.refresh, self
+        for w in self.controls.values():
+            w.observe(self.refresh, names="value")
+        self.refresh()
+
+    # ------------------------------------------------------------------ computing
+    def params(self) -> dict:
+        return {k: w.value for k, w in self.controls.items()}
+
+    def compute(self, params: dict) -> View:
+        """The view for ``params``: in place when possible, else the callback redrawn into the same figure."""
+        return update_view(self.spec, self.view, self.fig, params)
+
+    def refresh(self, *_):
+        """Recompute for the controls' values and update the readout and the figure (timed in ``last_ms``)."""
+        import time
+
+        t0 = time.perf_counter()
+        view = self.compute(self.params())
+        t1 = time.perf_counter()
+        self._show(view)
+        t2 = time.perf_counter()
+        self.last_ms = {"compute": 1e3 * (t1 - t0), "show": 1e3 * (t2 - t1)}
+        return view
+
+    # ------------------------------------------------------------------ showing
+    def _show_text(self, view: View):
+        from IPython.display import Markdown, display
+
+        key = (view.text, id(view.table) if view.table is not None else None)
+        if key == self._last_text:
+            return
+        self._last_text = key
+        with self.text:
+            self.text.clear_output(wait=True)
+            if view.text:
+                display(Markdown(view.text))
+            if view.table is not None:
+                display(Table(view.table))
+
+    def _show(self, view: View):
+        self.current = view
+        self.status.value = "" if not view.error else "<span style='color:#B33A00'>see the message below</span>"
+        if view.error or view.figure is None:
+            self._show_text(view)
+            self.view = None  # rebuild on the next good input (the artists may be half-updated)
+            if self.mode == "ipympl":
+                self.figure_box.layout.display = "none"
+            else:
+                self.output.clear_output()
+            return
+        self.view = view
+        if self.mode == "ipympl":
+            if view.figure is not self.fig:  # first figure, or a callback that returned another (cached) one
+                self.fig = view.figure
+                canvas = self.fig.canvas
+                if type(canvas).__name__ == "Canvas" and hasattr(canvas, "manager"):
+                    self.canvas = canvas
+                else:
+                    _fit_dpi(self.fig, self._figure_budget_px(view))
+                    self.canvas = _ipympl_canvas(self.fig)
+                self.figure_box.children = (self.canvas,)
+                self._drawn_once = False
+            self.figure_box.layout.display = None
+            if self._drawn_once:
+                # draw now (Agg) and send the new frame at once: draw_idle() would first ask the browser for
+                # a redraw request, one more round trip per slider move
+                self.fig.canvas.draw()
+            else:  # a new canvas: the browser side sets itself up and then asks for its first frame
+                self.fig.canvas.draw_idle()
+                self._drawn_once = True
+        else:
+            from .style import show
+
+            self.fig = view.figure
+            with self.output:
+                self.output.clear_output(wait=True)
+                show(view.figure, view.alt)
+        self._show_text(view)  # after the figure: the figure is what the learner waits for
+
+    def draw_now(self) -> float:
+        """Render the current figure as the learner's canvas does (Agg draw); return milliseconds."""
+        import time
+
+        if self.fig is None:
+            return 0.0
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        t0 = time.perf_counter()
+        canvas = self.fig.canvas
+        if not hasattr(canvas, "get_renderer"):
+            canvas = FigureCanvasAgg(self.fig)
+        canvas.draw()
+        return 1e3 * (time.perf_counter() - t0)
+
+    def _figure_budget_px(self, view: View) -> float:
+        """Pixels left for the figure so that the whole panel stays within PANEL_MAX_PX (an estimate)."""
+        n = len(self.controls)
+        control_rows = (n + 1) // 2 if n >= 4 else n
+        text_lines = sum(max(1, len(par) // 150 + 1) for par in view.text.split("\n\n") if par.strip())
+        table_rows = 0 if view.table is None else len(view.table) + 1
+        text_px = min(TEXT_MAX_PX, 24 * text_lines + 12 * view.text.count("\n\n") + 29 * table_rows)
+        used = 34 + 34 * control_rows + text_px
+        return max(260.0, min(540.0, PANEL_MAX_PX - used - 60))  # 60 px margin: the estimate is rough
+
+    # ------------------------------------------------------------------ display
+    def _repr_mimebundle_(self, include=None, exclude=None, preview: str = "figure"):
+        """The panel's widget view, with a static PNG and a one-line note in the same display bundle.
+
+        Where no widget manager runs (a notebook opened before running, GitHub, nbviewer) the front end picks
+        the PNG (the figure at the initial settings) instead of a raw widget repr.
+        """
+        from .style import png_bytes
+
+        data = self.box._repr_mimebundle_()
+        if isinstance(data, tuple):
+            data = data[0]
+        data = dict(data)
+        title = self.spec.title or self.spec.name
+        alt = self.view.alt if self.view is not None else ""
+        data["text/plain"] = f"[Interactive panel: {title}. Run the notebook to move the controls.] {alt}".strip()
+        if preview == "figure" and self.view is not None and self.view.figure is not None:
+            import base64
+
+            data["image/png"] = base64.b64encode(png_bytes(self.view.figure)).decode("ascii")
+        return data
+
+
+def build_panel(name: str, *, mode: str | None = None, **overrides) -> Panel:
+    """Build (without displaying) the panel for a registered callback; ``overrides`` set initial values."""
+    return Panel(name, mode=mode, **overrides)
+
+
+def panel(name: str, *, preview: str = "figure", **overrides):
+    """Show the interactive panel for a registered callback: controls, readout and a figure updated in place.
+
+    ``preview="figure"`` stores the figure at the initial settings as a PNG alongside the widget view (what a
+    reader sees before running); ``preview="note"`` stores only a one-line note (use it where the same figure
+    is already shown as a static figure nearby). ``overrides`` set initial control values.
+    """
     from IPython.display import display
 
-    spec = get(name)
-    controls = {}
-    for key, control in spec.controls.items():
-        w = control.make()
-        if key in overrides:
-            w.value = overrides[key]
-        controls[key] = w
-    output = W.Output(layout=W.Layout(min_height="120px"))
-    status = W.HTML(value="")
-
-    def refresh(*_):
-        params = {k: w.value for k, w in controls.items()}
-        view = safe_call(spec.func, **params)
-        status.value = "" if not view.error else "<span style='color:#D55E00'>see the message below</span>"
-        with output:
-            output.clear_output(wait=True)
-            view.display()
-
-    for w in controls.values():
-        w.observe(refresh, names="value")
-    header = W.HTML(f"<b>{spec.title}</b>") if spec.title else W.HTML("")
-    box = W.VBox([header, *controls.values(), status, output])
-    box.controls, box.output, box.refresh = controls, output, refresh
-    refresh()
-    display(box)
+    if preview not in ("figure", "note"):
+        raise ValueError(f"preview must be 'figure' or 'note', got {preview!r}")
+    p = build_panel(name, **overrides)
+    display(p._repr_mimebundle_(preview=preview), raw=True)
     return None

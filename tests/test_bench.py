@@ -30,9 +30,33 @@ def test_json_output_shape():
 
 
 def test_report_table(tmp_path):
-    results = {"callbacks": {"x": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5}},
+    results = {"callbacks": {"x": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5},
+                             "y": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5,
+                                   "update_min_ms": 5.0, "update_median_ms": 6.0, "update_p95_ms": 7.5,
+                                   "in_place": True}},
                "notebooks": {"00_welcome.ipynb": {"seconds": 4.2}}, "machine": bench.machine(),
                "import_seconds": 0.5}
     bench.write_report(results, tmp_path / "performance.md")
     text = (tmp_path / "performance.md").read_text()
-    assert "| `x` | 1.0 | 2.0 | 3.0 |" in text and "4.2" in text and "Machine:" in text
+    assert "| `x` | 2.0 | 3.0 | – | – | – | 5 |" in text and "4.2" in text and "Machine:" in text
+    assert "| `y` | 2.0 | 3.0 | 6.0 | 7.5 | artists | 5 |" in text
+
+
+def test_browser_section_is_kept_and_replaced(tmp_path):
+    """The browser benchmark's section survives a kernel report and is replaced, not repeated, on a rerun."""
+    from mgcourse.tools import bench_browser
+
+    path = tmp_path / "performance.md"
+    results = {"panels": {"04.explorer": {"control": "slider", "figure": "canvas (ipympl)", "moves": 3, "timeouts": 0,
+                                          "panel_height_px": 700, "min_ms": 40.0, "median_ms": 55.0, "p95_ms": 90.0}},
+               "machine": bench.machine(), "moves": 3, "viewport": "1440x900"}
+    results["machine"]["load_1min"] = 0.5
+    bench.insert_browser_section(path, bench_browser.markdown(results))
+    kernel = {"callbacks": {"x": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5}}, "notebooks": {},
+              "machine": bench.machine()}
+    bench.write_report(kernel, path)
+    results["panels"]["04.explorer"]["median_ms"] = 66.0
+    bench.insert_browser_section(path, bench_browser.markdown(results))
+    text = path.read_text()
+    assert text.count("keypress to updated figure") == 1 and "| `04.explorer` | slider | canvas (ipympl) | 40 | 66 | 90 | 700 |" in text
+    assert "| `x` | 2.0 | 3.0 |" in text

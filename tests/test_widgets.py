@@ -73,13 +73,82 @@ def test_static_and_panel_render_and_react(monkeypatch):
     assert rendered[-1].text.startswith("100 mg/dL of glucose = **5.551 mmol/L**")
 
     widgets.panel("00.converter", value="126")
-    box = shown[-1]
+    bundle = shown[-1]  # one display bundle: the widget view with a readable text alternative
+    assert "application/vnd.jupyter.widget-view+json" in bundle and "Interactive panel" in bundle["text/plain"]
+    p = widgets.build_panel("00.converter", value="126")
+    box = p.box
     assert set(box.controls) == {"substance", "value", "from_unit", "to_unit"}
     assert box.controls["value"].description == "Value"
-    assert "126 mg/dL of glucose = **6.994 mmol/L**" in rendered[-1].text  # first render uses the override
+    assert "126 mg/dL of glucose = **6.994 mmol/L**" in p.current.text  # first render uses the override
     box.controls["value"].value = "7"
     box.controls["from_unit"].value = "mmol/L"
     box.controls["to_unit"].value = "mg/dL"
-    assert "7 mmol/L of glucose = **126.1 mg/dL**" in rendered[-1].text  # each change re-renders
+    assert "7 mmol/L of glucose = **126.1 mg/dL**" in p.current.text  # each change re-renders
     box.controls["value"].value = "seven"
-    assert rendered[-1].error and "must be a number" in rendered[-1].text  # a message, not a traceback
+    assert p.current.error and "must be a number" in p.current.text  # a message, not a traceback
+
+
+@pytest.mark.parametrize("name", ["04.explorer", "06.dose_response", "05.food_ranking"])
+def test_live_panel_updates_one_figure_in_place(name):
+    """A control change redraws into the figure already on screen; the readout and the figure change."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    spec = REGISTRY[name]
+    p = widgets.build_panel(name, mode="inline")
+    fig0, text0 = p.fig, p.current.text
+    FigureCanvasAgg(fig0).draw()
+    before = np.asarray(fig0.canvas.buffer_rgba()).copy()
+    key, control = next((k, c) for k, c in spec.controls.items() if isinstance(c, (widgets.Slider, widgets.Dropdown)))
+    new = control.max if isinstance(control, widgets.Slider) else control.test_values(None)[-1]
+    if new == p.controls[key].value:
+        new = control.min if isinstance(control, widgets.Slider) else control.test_values(None)[0]
+    p.controls[key].value = new
+    assert not p.current.error, p.current.text
+    assert p.fig is fig0, "the panel must keep one figure"
+    assert p.current.text != text0
+    FigureCanvasAgg(fig0).draw()
+    assert not np.array_equal(before, np.asarray(fig0.canvas.buffer_rgba())), "the figure did not change"
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_callbacks_accept_exactly_their_controls_range(name):
+    """Issue 15: a value just outside a slider's range, or not among a dropdown's options, is refused with a
+    message naming the parameter; the panel shows it instead of a traceback."""
+    spec = REGISTRY[name]
+    for key, control in spec.controls.items():
+        bad = []
+        if isinstance(control, widgets.Slider):
+            bad = [control.min - control.step, control.max + control.step, float("nan")]
+        elif isinstance(control, widgets.Dropdown):
+            bad = ["no such option"]
+        for value in bad:
+            params = {**spec.defaults(), key: value}
+            with pytest.raises((ValueError, TypeError), match=key):
+                spec.func(**params)
+            view = safe_call(spec.func, **params)
+            assert view.error and key in view.text
+
+
+def test_panel_bundle_has_a_static_figure_or_note(monkeypatch):
+    """Before running, a front end without the widget manager shows the PNG (or the note), not a widget repr."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append(objs[0]))
+    widgets.panel("04.explorer")
+    assert shown[-1]["image/png"] and shown[-1]["text/plain"].startswith("[Interactive panel:")
+    assert "VBox(" not in shown[-1]["text/plain"]
+    widgets.panel("04.explorer", preview="note")
+    assert "image/png" not in shown[-1]
+    with pytest.raises(ValueError, match="preview"):
+        widgets.panel("04.explorer", preview="png")
+
+
+def test_table_has_no_index_readable_headers_and_no_nan():
+    import pandas as pd
+
+    t = widgets.Table(pd.DataFrame({"mg_per_100g": [12.345, float("nan")], "food": ["a", None]}))
+    html = t._repr_html_()
+    assert "Mg per 100 g" in html and "NaN" not in html and "nan" not in html.lower().replace("nan ", "")
+    assert "–" in html and "12.3" in html
+    assert "<th></th>" not in html  # no index column

@@ -489,9 +489,13 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
             yy = np.where(br.stable == stable, y, np.nan)
             if np.all(np.isnan(yy)):
                 continue
-            lab = ("stable" if stable else "unstable") + (" (β = 0)" if br.name == "beta = 0" else "")
+            beta0 = br.name == "beta = 0"
+            lab = ("stable" if stable else "unstable") + (" (β = 0)" if beta0 else "")
+            # the β = 0 branch has its own line style and marker, so its legend entry is not a copy of another
             ax.plot(br.intake_mg_per_day, yy, color=ROLE_COLORS["stable" if stable else "unstable"],
-                    ls="-" if stable else "--", lw=2.5 if stable else 1.8,
+                    ls=("-" if stable else "--") if not beta0 else (":" if not stable else (0, (6, 2, 1, 2))),
+                    lw=2.5 if stable else 1.8, marker="x" if beta0 else None,
+                    markevery=max(1, len(yy) // 12) if beta0 else None, ms=5,
                     label=None if lab in labelled else lab)
             labelled.add(lab)
     fo = bif.folds
@@ -506,7 +510,7 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
     else:
         ax.set_ylabel("steady-state Mg pool M (1 = replete)")
     ax.set_xlabel("Mg intake (mg/day)")
-    ax.legend(loc="upper right", fontsize=9.5)
+    ax.legend(loc="center right", fontsize=9.5)  # clear of the beta = 0 branch along the top
     return fig if fig is not None else ax.figure
 
 
@@ -531,8 +535,11 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     ax.plot(mg_nullcline(g_line, p), g_line, color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")
     m_line = np.linspace(0.1, 1.4, 300)
     for i, (name, gl) in enumerate(beta_nullclines(m_line, p).items()):
+        # the beta = 0 nullcline gets its own style (dotted, x markers): no two legend entries look alike
+        style_kw = ({"ls": ":", "marker": "x", "markevery": 25, "ms": 5} if "beta = 0" in name
+                    else {"ls": "-" if i == 0 else (0, (3, 2))})
         ax.plot(m_line, np.where(gl <= 600, gl, np.nan), color=ROLE_COLORS["beta"], lw=2.5 if i == 0 else 1.5,
-                ls="-" if i == 0 else (0, (3, 2)), label=f"β-nullcline ({name})")
+                label=f"β-nullcline ({name})", **style_kw)
     for k, (m0, b0) in enumerate(starts):
         y0 = _healthy_start(m0, p, b0)
         sim = _cached_run(p, years * _YEAR, y0)
@@ -544,7 +551,7 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     for s in _c.steady_states(p):
         if 0.1 <= s.mg_pool <= 1.4:
             ax.plot(s.mg_pool, s.glucose_mg_dl, "o" if s.stable else "s", ms=11,
-                    mfc=ROLE_COLORS["stable"] if s.stable else "white",
+                    mfc=ROLE_COLORS["stable"] if s.stable else "white", clip_on=False,  # never cut in half
                     mec=ROLE_COLORS["stable"] if s.stable else ROLE_COLORS["unstable"], mew=2.2, zorder=5)
     ax.plot([], [], "o", ms=9, mfc=ROLE_COLORS["stable"], mec=ROLE_COLORS["stable"], label="stable fixed point")
     ax.plot([], [], "s", ms=9, mfc="white", mec=ROLE_COLORS["unstable"], mew=2, label="saddle / unstable")
@@ -555,7 +562,8 @@ def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0)
     ax.set_xlabel("intracellular Mg pool M (1 = replete)")
     ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
     ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
-    ax.legend(loc="upper right", fontsize=8.5)
+    # framed and opaque: the arrow field and the trajectories never run through the legend's text
+    ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999").set_zorder(10)
     return fig
 
 
@@ -648,42 +656,35 @@ def _fig_outcome_map():
 
 
 # --------------------------------------------------------------------------- widget callbacks
-_EXPLORER: dict = {}
-
-
 def _explorer_figure():
-    """One figure for the explorer, built once and then updated in place (fast slider response)."""
-    if "fig" not in _EXPLORER:
-        fig, axes = new_figure(3, 1, figsize=(7.0, 6.4), sharex=True)
-        lines = [axes[0].plot([], [], color=ROLE_COLORS["glucose"])[0],
-                 axes[1].plot([], [], color=ROLE_COLORS["beta"], ls="--")[0],
-                 axes[2].plot([], [], color=ROLE_COLORS["magnesium"], ls="-.")[0]]
-        axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
-        axes[0].axhline(Parameters().renal_threshold_mg_dl, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
-        axes[0].set_ylabel("glucose\n(mg/dL)")
-        axes[1].set_ylabel("β-cell mass\n(mg)")
-        axes[2].set_ylabel("Mg pool M\n(1 = replete)")
-        axes[2].set_xlabel("time (years)")
-        _EXPLORER.update(fig=fig, axes=axes, lines=lines)
-    return _EXPLORER["fig"], _EXPLORER["axes"], _EXPLORER["lines"]
+    """The explorer's figure and the artists a slider move changes (a live panel updates them in place)."""
+    fig, axes = new_figure(3, 1, figsize=(7.0, 5.6), sharex=True)
+    lines = [axes[0].plot([], [], color=ROLE_COLORS["glucose"])[0],
+             axes[1].plot([], [], color=ROLE_COLORS["beta"], ls="--")[0],
+             axes[2].plot([], [], color=ROLE_COLORS["magnesium"], ls="-.")[0]]
+    threshold = Parameters().renal_threshold_mg_dl
+    # both reference lines are labelled on the plot (not grey lines without a meaning)
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], ls=":", lw=1.2)
+    axes[0].axhline(threshold, color=ROLE_COLORS["reference"], ls="--", lw=1.0)
+    # labels just outside the plot area, on the right: they never cover the curves
+    tr = axes[0].get_yaxis_transform()
+    axes[0].text(1.01, _DIABETES_FPG, f"diabetes\n{_DIABETES_FPG:.0f}", transform=tr, ha="left", va="center",
+                 fontsize=8.5, color="#555555", clip_on=False)
+    axes[0].text(1.01, threshold, f"renal\nthreshold\n{threshold:.0f}", transform=tr, ha="left", va="bottom",
+                 fontsize=8.5, color="#555555", clip_on=False)
+    axes[0].set_ylabel("glucose\n(mg/dL)")
+    axes[1].set_ylabel("β-cell mass\n(mg)")
+    axes[2].set_ylabel("Mg pool M\n(1 = replete)")
+    axes[2].set_xlabel("time (years)")
+    return fig, {"axes": axes, "lines": lines}
 
 
-@lru_cache(maxsize=256)
-def _n_stable(p: Parameters) -> int:
-    return sum(s.stable for s in _c.steady_states(p))
-
-
-@register("04.explorer", title="Magnesium intake and the vicious cycle",
-          intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
-          start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
-          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
-def explorer_view(intake, start_mg_pool, years):
-    """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
+def _explorer_fill(fig, artists, intake, start_mg_pool, years) -> View:
     p = Parameters(mg_intake_mg_per_day=round(float(intake), 3))
     m0 = in_range("start_mg_pool", start_mg_pool, 0.0, 3.0)
     y0 = tuple(round(v, 10) for v in _healthy_start(round(m0, 4), p))
     sim = _cached_run(p, float(years) * _YEAR, y0)
-    fig, axes, lines = _explorer_figure()
+    axes, lines = artists["axes"], artists["lines"]
     t = sim.t_years
     for line, ax, name, floor in zip(lines, axes, ("glucose_mg_dl", "beta_mg", "mg_pool"), (400.0, 450.0, 1.5)):
         y = getattr(sim, name)
@@ -699,8 +700,30 @@ def explorer_view(intake, start_mg_pool, years):
             + (": the end depends on where you start." if n_st > 1 else "."))
     alt = (f"Three panels over {int(years)} years at {p.mg_intake_mg_per_day:.0f} mg/day starting from Mg pool "
            f"{m0:.2f}: glucose ends at {end['glucose_mg_dl']:.0f} mg/dL, beta-cell mass at {end['beta_mg']:.0f} mg "
-           f"and the Mg pool at {end['mg_pool']:.2f}.")
-    return View(text=text, figure=fig, alt=alt)
+           f"and the Mg pool at {end['mg_pool']:.2f}; dotted line: diabetes cut-off (126 mg/dL), dashed line: "
+           f"renal glucose threshold (180 mg/dL).")
+    return View(text=text, figure=fig, alt=alt, artists=artists)
+
+
+@lru_cache(maxsize=256)
+def _n_stable(p: Parameters) -> int:
+    return sum(s.stable for s in _c.steady_states(p))
+
+
+@register("04.explorer", title="Magnesium intake and the vicious cycle",
+          intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
+          start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
+          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
+def explorer_view(intake, start_mg_pool, years):
+    """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
+    fig, artists = _explorer_figure()
+    return _explorer_fill(fig, artists, intake, start_mg_pool, years)
+
+
+@explorer_view.updater
+def _explorer_update(view, intake, start_mg_pool, years):
+    """In place: new data for the three lines and new limits; nothing else is redrawn."""
+    return _explorer_fill(view.figure, view.artists, intake, start_mg_pool, years)
 
 
 @register("04.bifurcation", title="How the illustrative parameters move the folds",
@@ -742,8 +765,8 @@ def intervention_view(start_intake, new_intake, switch_year):
                 label=f"raised to {float(new_intake):.0f} mg/day")
         ax.axvline(ts / _YEAR, color="black", lw=1, ls=":")
         ax.set_ylabel(lab)
-    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":")
-    axes[0].legend(loc="upper left", fontsize=9)
+    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":", label="diabetes cut-off (126 mg/dL)")
+    axes[0].legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.9)
     axes[1].set_xlabel("time (years)")
     g_end = float(sw.glucose_mg_dl[-1])
     ok = g_end < _DIABETES_FPG

@@ -612,7 +612,7 @@ def _plot_ivgtt(axes, res: MinimalModelResult, *, label: str, color: str, ls: st
 def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     """Simulated IVGTT (glucose, insulin, fractional glucose disappearance) for the chosen S_I and S_G."""
     res = simulate_cached(si_e4, sg)
-    fig, axes = new_figure(3, 1, figsize=(7.4, 7.6), sharex=True)
+    fig, axes = new_figure(3, 1, figsize=(7.4, 6.0), sharex=True)
     ax_g, ax_i, ax_r = axes
     if compare:
         for name, grp in BERGMAN_GROUPS.items():
@@ -621,21 +621,41 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
             _plot_ivgtt(axes, g, label=f"{name} (S_I {grp['si_e4'][0]:.2f}, S_G {grp['sg_per_min'][0]:.3f})",
                         color=color, ls=ls, lw=1.4)
     _plot_ivgtt(axes, res, label=f"your choice (S_I {si_e4:.2f}, S_G {sg:.4f})", color=ROLE_COLORS["glucose"])
+    mine = [ax.get_lines()[-1] for ax in axes]
     p = res.params
     ax_g.axhline(p.gb_mg_dl, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_g.text(178, p.gb_mg_dl + 4, "Gb", ha="right", color=ROLE_COLORS["reference"], fontsize=10)
     ax_g.set_ylabel("glucose (mg/dL)")
-    ax_g.legend(fontsize=9, loc="upper right")
+    legend = ax_g.legend(fontsize=9, loc="upper right", frameon=True, framealpha=0.9)
     ax_i.axhline(p.ib_uU_ml, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_i.set_ylabel("insulin (µU/mL)")
-    ax_r.axhline(sg, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
-    top = max(float(np.max(np.asarray(line.get_ydata(), dtype=float))) for line in ax_r.get_lines())
-    ax_r.set_ylim(0.0, max(0.05, 1.12 * float(top)))  # from 0: a small rise in S_G + X must look small
-    ax_r.text(2, sg, "your S_G: the rate at basal insulin", ha="left", va="top", color=ROLE_COLORS["reference"],
-              fontsize=10)
+    sg_line = ax_r.axhline(sg, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
+    sg_text = ax_r.text(2, sg, "your S_G: the rate at basal insulin", ha="left", va="top",
+                        color=ROLE_COLORS["reference"], fontsize=10)
     ax_r.set_ylabel("glucose disappearance\nS_G + X (min⁻¹)")
     ax_r.set_xlabel("time after the glucose bolus (min)")
     ax_r.set_xlim(0, 180)
+    artists = {"axes": axes, "mine": mine, "sg_line": sg_line, "sg_text": sg_text, "legend": legend,
+               "compare": bool(compare)}
+    return _minimal_model_fill(fig, artists, res, si_e4, sg, compare)
+
+
+def _minimal_model_fill(fig, artists, res, si_e4, sg, compare) -> View:
+    """Set the chosen curve, the S_G line and the readout (shared by the callback and the in-place update)."""
+    ax_g, ax_i, ax_r = artists["axes"]
+    lg, li, lr = artists["mine"]
+    p = res.params
+    lg.set_data(res.t_min, res.glucose_mg_dl)
+    li.set_data(res.t_min, res.insulin_uU_ml)
+    lr.set_data(res.t_min, res.params.p1 + res.x_per_min)
+    artists["sg_line"].set_ydata([sg, sg])
+    artists["sg_text"].set_y(sg)
+    artists["legend"].get_texts()[-1].set_text(f"your choice (S_I {si_e4:.2f}, S_G {sg:.4f})")
+    for ax in (ax_g, ax_i):
+        ax.relim()
+        ax.autoscale_view()
+    top = max(float(np.max(np.asarray(line.get_ydata(), dtype=float))) for line in ax_r.get_lines())
+    ax_r.set_ylim(0.0, max(0.05, 1.12 * float(top)))  # from 0: a small rise in S_G + X must look small
     read = res.si_from_areas()
     x_area = float(trapezoid(res.x_per_min, res.t_min))
     i_area = float(trapezoid(res.insulin_uU_ml - p.ib_uU_ml, res.t_min))
@@ -651,8 +671,16 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     alt = (f"Three stacked panels over 180 min after a glucose bolus: glucose falling from 280 mg/dL towards basal, "
            f"insulin rising and falling, and the fractional glucose disappearance rate rising above S_G, for "
            f"S_I = {si_e4:.2f} × 10⁻⁴" + (", with Bergman's normal, IGT and type 2 diabetes means for comparison." if compare else "."))
-    return View(text=text, figure=fig, alt=alt,
+    return View(text=text, figure=fig, alt=alt, artists=artists,
                 data={"g60": res.glucose_at(60), "si_read": read, "auc": res.glucose_auc_above_basal()})
+
+
+@minimal_model_view.updater
+def _minimal_model_update(view, si_e4, sg, compare):
+    """In place for S_I and S_G (the chosen curves move); the comparison checkbox rebuilds the figure."""
+    if bool(compare) != view.artists.get("compare"):
+        return None
+    return _minimal_model_fill(view.figure, view.artists, simulate_cached(si_e4, sg), si_e4, sg, compare)
 
 
 @register_figure("ch02_minimal_model_groups",

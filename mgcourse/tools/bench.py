@@ -12,9 +12,11 @@ Each timed call of a callback uses a new, seeded random setting of all its
 controls (what moving a slider to a new value does), so caches keyed on the
 parameters do not hide the cost; an input the callback rejects is timed too (the
 learner then waits for the message). 2 warm-up calls, then at least 5 and up to
-``--repeats`` calls, or about 2 s per callback. ``median_ms`` times the callback;
-``render_median_ms`` is the extra time to draw its figure at the default setting
-as a PNG, which is what a learner also waits for in the notebook.
+``--repeats`` calls, or about 2 s per callback. ``median_ms`` times the callback alone.
+``update_*_ms`` time what a learner waits for in the kernel when a control moves in a live panel: the
+panel's update (the spec's in-place updater, or the callback redrawn into the same figure) plus
+``canvas.draw()`` of that figure on the Agg canvas that ipympl uses (the browser then only decodes the new
+image). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
 Extra benchmarks (a model run that is not a widget) register with
 :func:`register_benchmark`.
 """
@@ -67,7 +69,6 @@ def time_call(func: Callable[..., object], repeats: int = 30, budget_s: float = 
 
 def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
     from .. import widgets
-    from ..style import png_bytes
 
     out = {}
     for name, spec in sorted(widgets.discover().items()):
@@ -79,8 +80,9 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
         row = {"min_ms": min(times), "median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95),
                "calls": len(times)}
         if getattr(view, "figure", None) is not None:
-            rtimes, _ = time_call(lambda: png_bytes(view.figure), 5, 1.0)
-            row["render_median_ms"] = statistics.median(rtimes)
+            utimes = time_live_updates(spec, points)
+            row.update(update_min_ms=min(utimes), update_median_ms=statistics.median(utimes),
+                       update_p95_ms=_percentile(utimes, 0.95), in_place=spec.update is not None)
         out[name] = row
     for name, func in sorted(_EXTRA.items()):
         if name.startswith(only):
@@ -88,6 +90,33 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
             out[name] = {"min_ms": min(times), "median_ms": statistics.median(times),
                          "p95_ms": _percentile(times, 0.95), "calls": len(times)}
     return out
+
+
+def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> list[float]:
+    """Milliseconds per control change in a live panel: update (in place or redraw into the same figure)
+    plus ``canvas.draw()`` on Agg, as ipympl renders it. The panel starts at the defaults."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from .. import widgets
+
+    view = widgets.update_view(spec, None, None, spec.defaults())
+    fig = view.figure
+    FigureCanvasAgg(fig).draw()
+    times = []
+    t_start = time.perf_counter()
+    for k, p in enumerate(points):
+        if len(times) >= 5 and time.perf_counter() - t_start > budget_s:
+            break
+        t0 = time.perf_counter()
+        new = widgets.update_view(spec, view if not view.error else None, fig, p)
+        if new.figure is not None:
+            if new.figure is not fig:
+                fig = new.figure
+            canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+            canvas.draw()
+            view = new
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return times
 
 
 def bench_notebooks(only: str = "") -> dict:
@@ -121,11 +150,15 @@ def machine() -> dict:
 
 
 def _table(results: dict) -> list[str]:
-    lines = ["| callback | min (ms) | median (ms) | p95 (ms) | figure render, median (ms) | calls |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| callback | callback median (ms) | callback p95 (ms) | live update median (ms) | live update p95 (ms) "
+             "| in place | calls |",
+             "|---|---:|---:|---:|---:|:---:|---:|"]
     for name, r in results["callbacks"].items():
-        render = f"{r['render_median_ms']:.1f}" if "render_median_ms" in r else "–"
-        lines.append(f"| `{name}` | {r['min_ms']:.1f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {render} | {r['calls']} |")
+        if "update_median_ms" in r:
+            upd = f"{r['update_median_ms']:.1f} | {r['update_p95_ms']:.1f} | {'artists' if r['in_place'] else 'redraw'}"
+        else:
+            upd = "– | – | –"
+        lines.append(f"| `{name}` | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {upd} | {r['calls']} |")
     if results.get("notebooks"):
         lines += ["", "| notebook | execution time (s) |", "|---|---:|"]
         for name, r in results["notebooks"].items():
@@ -147,10 +180,36 @@ def write_report(results: dict, path: Path) -> None:
               if m.get("load_1min") is not None else []), "",
             *_table(results), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(text), encoding="utf-8")
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    browser = ""
+    if BROWSER_START in old:
+        browser = BROWSER_START + old.split(BROWSER_START, 1)[1].split(BROWSER_END, 1)[0] + BROWSER_END + "\n"
+    path.write_text("\n".join(text) + ("\n" + browser if browser else ""), encoding="utf-8")
+
+
+BROWSER_START = "<!-- browser benchmark: written by python -m mgcourse.tools.bench --browser --report -->"
+BROWSER_END = "<!-- end of browser benchmark -->"
+
+
+def insert_browser_section(path: Path, lines: list[str]) -> None:
+    """Put the browser benchmark's section into ``path`` (replacing an earlier one), keeping the rest."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if BROWSER_START in text:
+        head, rest = text.split(BROWSER_START, 1)
+        tail = rest.split(BROWSER_END, 1)[1] if BROWSER_END in rest else ""
+    else:
+        head, tail = text.rstrip("\n") + "\n\n", ""
+    path.write_text(head + BROWSER_START + "\n" + "\n".join(lines) + "\n" + BROWSER_END + tail.rstrip("\n") + "\n",
+                    encoding="utf-8")
 
 
 def main(argv=None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--browser" in argv:  # keypress -> updated figure in JupyterLab (Playwright + Chromium)
+        from . import bench_browser
+
+        return bench_browser.main([a for a in argv if a != "--browser"])
     parser = argparse.ArgumentParser(prog="python -m mgcourse.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,6 +1,6 @@
 """Execute notebooks reproducibly (the runner behind ``refresh``, the exercise build and the bench).
 
-Execution is equivalent to ``jupyter nbconvert --to notebook --execute --inplace``:
+Execution is equivalent to ``jupyter nbconvert --to notebook --execute --inplace`` (saved widget state is dropped when the notebook is written):
 a fresh ``python3`` kernel, cells run top to bottom, execution counts 1, 2, 3 …,
 working directory = the notebook's folder. No timing metadata is recorded, so a
 re-run that changes nothing leaves the file unchanged.
@@ -79,7 +79,13 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbforma
 
 
 def write(nb: nbformat.NotebookNode, path: Path) -> None:
-    """Write a notebook the way Jupyter does (1-space indent, trailing newline)."""
+    """Write a notebook the way Jupyter does (1-space indent, trailing newline).
+
+    Saved widget state is left out (issue 14): each panel's display bundle carries a static PNG of its
+    figure, which is what a reader sees before running, so state would only store every figure twice
+    and change its ids on every run.
+    """
+    nb.metadata.pop("widgets", None)
     nbformat.validate(nb)
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 

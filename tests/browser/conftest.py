@@ -78,6 +78,9 @@ class LabPage:
         if self.context is not None:
             self.context.close()
         self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        from test_notebooks_in_lab import COUNT_CANVAS_FRAMES
+
+        self.context.add_init_script(COUNT_CANVAS_FRAMES)  # ipympl figures: count frames drawn on each canvas
         self.page = self.context.new_page()
         self.page.goto(self.lab.url("lab?reset"), wait_until="domcontentloaded")
         self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell && "

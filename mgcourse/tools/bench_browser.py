@@ -1,0 +1,239 @@
+"""Browser benchmark: keypress to updated figure, for every registered panel, in JupyterLab and Chromium.
+
+``python -m mgcourse.tools.bench --browser`` (or ``python -m mgcourse.tools.bench_browser``):
+
+1. writes one notebook with every registered panel (``widgets.panel(name)``, one per cell) into a temporary
+   folder and opens it in a throw-away JupyterLab (``tests/browser/labserver.py``) in Debian's Chromium
+   (``/usr/bin/chromium``, driven by Playwright; ``playwright install`` is never used), viewport 1440×900;
+2. runs it, then for each panel moves its first slider with the keyboard (focus the handle, press
+   ArrowRight, or ArrowLeft at the maximum), ``--moves`` times (10 by default); a panel without a slider
+   changes its first dropdown instead;
+3. measures, in the page, from the ``keydown`` event to the moment the new figure is on screen: the next
+   ``drawImage`` on one of the panel's ``<canvas>`` elements (ipympl draws each new frame so) or a changed
+   ``<img>`` (inline backend); a panel without a figure counts its readout changing;
+4. writes min / median / p95 in ms per panel, with the machine and its load average, to
+   ``docs/performance-browser.json`` and into ``docs/performance.md``.
+
+Speed is reported here, never asserted by a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .. import REPO_ROOT
+
+JSON_PATH = REPO_ROOT / "docs" / "performance-browser.json"
+
+#: Installed before Lab loads: every canvas remembers when it last received a frame (drawImage), and
+#: keydown events are time-stamped, all with performance.now() in the page.
+INIT_SCRIPT = """
+(() => {
+  const orig = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const c = this.canvas;
+    c.__mgDraws = (c.__mgDraws || 0) + 1;
+    c.__mgLastDraw = performance.now();
+    return orig.apply(this, args);
+  };
+  window.__mgKeyTimes = [];
+  document.addEventListener('keydown', () => window.__mgKeyTimes.push(performance.now()), true);
+  document.addEventListener('change', () => window.__mgKeyTimes.push(performance.now()), true);
+})();
+"""
+
+#: Snapshot of a panel's figure and readout (inside the cell ``data-mg-bench=<name>``).
+JS_SNAPSHOT = """(name) => {
+  const cell = document.querySelector(`[data-mg-bench="${name}"]`);
+  const canvases = Array.from(cell.querySelectorAll('canvas'));
+  const imgs = Array.from(cell.querySelectorAll('.widget-output img')).map(i => i.getAttribute('src') || '');
+  const outs = Array.from(cell.querySelectorAll('.widget-output')).map(o => o.innerText).join('\\n');
+  return {draws: canvases.map(c => c.__mgDraws || 0), imgs: imgs.join('|'), text: outs,
+          errors: cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length};
+}"""
+
+#: True once the figure (or, without a figure, the readout) has changed since ``before``; sets
+#: window.__mgDone to the time the new figure arrived.
+JS_CHANGED = """([name, before, hasFigure]) => {
+  const cell = document.querySelector(`[data-mg-bench="${name}"]`);
+  const canvases = Array.from(cell.querySelectorAll('canvas'));
+  let t = null;
+  const key = window.__mgKeyTimes.length ? window.__mgKeyTimes[0] : null;
+  // a frame counts only if it was drawn after the key press (not a late frame of the previous move)
+  canvases.forEach((c, k) => { if ((c.__mgDraws || 0) > (before.draws[k] || 0) && (key === null || c.__mgLastDraw > key))
+                                 t = Math.max(t ?? 0, c.__mgLastDraw); });
+  if (t === null) {
+    const imgs = Array.from(cell.querySelectorAll('.widget-output img')).map(i => i.getAttribute('src') || '').join('|');
+    const text = Array.from(cell.querySelectorAll('.widget-output')).map(o => o.innerText).join('\\n');
+    if ((hasFigure && imgs !== before.imgs && imgs !== '') || (!hasFigure && text !== before.text)) t = performance.now();
+  }
+  if (t !== null) { window.__mgDone = t; return true; }
+  return false;
+}"""
+
+
+def _percentile(xs, q):
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def bench_notebook(names: list[str], folder: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from mgcourse import style, widgets\nstyle.apply()")]
+    nb.cells += [nbformat.v4.new_code_cell(f'widgets.panel("{n}")') for n in names]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = folder / "00_bench_panels.ipynb"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path
+
+
+def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s: float = 900.0) -> dict:
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
+    from labserver import CHROMIUM, CHROMIUM_ARGS, LabServer  # noqa: E402
+    from playwright.sync_api import sync_playwright
+
+    from .. import widgets
+    from .bench import machine
+
+    specs = {n: s for n, s in sorted(widgets.discover().items()) if n.startswith(only)}
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="mgcourse-bench-") as tmp:
+        nb_path = bench_notebook(list(specs), Path(tmp))
+        with LabServer(Path(tmp)) as lab, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            ctx = browser.new_context(viewport={"width": 1440, "height": 900}, service_workers="block")
+            ctx.add_init_script(INIT_SCRIPT)
+            page = ctx.new_page()
+            page.goto(lab.url("lab?reset"), wait_until="domcontentloaded")
+            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand("
+                                   "'notebook:run-all-cells')", timeout=120_000)
+            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+            page.evaluate("""async path => {
+                const w = await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+                window.jupyterapp.shell.activateById(w.id); window.__nb = w; await w.context.ready;
+                await w.sessionContext.ready; }""", f"notebooks/{nb_path.name}")
+            page.wait_for_function("() => window.__nb.sessionContext.session?.kernel?.status === 'idle'",
+                                   timeout=120_000)
+            print(f"bench: running {len(specs)} panels in JupyterLab …", file=sys.stderr)
+            page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function("() => window.__nb.content.widgets.every(c => c.model.type !== 'code' || "
+                                   "(c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt')"
+                                   ".textContent.includes('*')))", timeout=run_timeout_s * 1000)
+            for k, name in enumerate(specs, start=1):
+                page.evaluate("([i, n]) => window.__nb.content.widgets[i].node.setAttribute('data-mg-bench', n)",
+                              [k, name])
+                results[name] = _bench_panel(page, name, specs[name], moves, timeout_s)
+                print(f"{name}: {results[name]}", file=sys.stderr)
+            browser.close()
+    return {"panels": results, "machine": machine(), "moves": moves,
+            "viewport": "1440x900", "chromium": str(CHROMIUM)}
+
+
+def _bench_panel(page, name, spec, moves, timeout_s) -> dict:
+    from .. import widgets
+
+    cell = page.locator(f'[data-mg-bench="{name}"]')
+    cell.scroll_into_view_if_needed()
+    box = cell.locator(".widget-vbox").first
+    box.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(300)
+    height = box.evaluate("b => b.getBoundingClientRect().height")
+    has_figure = bool(cell.locator("canvas").count() or cell.locator(".widget-output img").count())
+    sliders = box.locator(".widget-slider .noUi-handle")
+    times, control, original = [], None, ""
+    for i in range(moves):
+        before = page.evaluate(JS_SNAPSHOT, name)
+        page.evaluate("() => { window.__mgKeyTimes = []; window.__mgDone = null; }")
+        if sliders.count():
+            handle = sliders.first
+            control = "slider"
+            at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+            handle.focus()
+            handle.press("ArrowLeft" if at_max else "ArrowRight")
+        elif box.locator(".widget-text input").count():
+            field = box.locator(".widget-text input").first
+            control = "text box"
+            if i == 0:
+                original = field.input_value()
+            try:  # a nearby valid number: +1 %, -1 %, +2 % … of the original
+                value = float(original) * (1 + 0.01 * ((i // 2) + 1) * (1 if i % 2 == 0 else -1))
+                field.fill(f"{value:.4g}")
+            except ValueError:
+                field.fill(original + " ")
+            field.press("Enter")
+        else:
+            select = box.locator(".widget-dropdown select").first
+            control = "dropdown"
+            n_opt = select.locator("option").count()
+            select.select_option(index=(i + 1) % n_opt)
+        try:
+            page.wait_for_function(JS_CHANGED, arg=[name, before, has_figure], timeout=timeout_s * 1000)
+        except Exception:
+            times.append(float("nan"))
+            if len(times) >= 2 and all(t != t for t in times[-2:]):
+                break  # two misses in a row: report the panel as not responding, move on
+            continue
+        t_key, t_done = page.evaluate("() => [window.__mgKeyTimes[0], window.__mgDone]")
+        times.append(float(t_done - t_key))
+        page.wait_for_timeout(150)  # let trailing frames land before the next move
+    ok = [t for t in times if t == t]
+    kind = "canvas (ipympl)" if cell.locator("canvas").count() else ("img (inline)" if has_figure else "readout only")
+    row = {"control": control, "figure": kind, "moves": len(times), "timeouts": len(times) - len(ok),
+           "panel_height_px": round(height)}
+    if ok:
+        row.update(min_ms=min(ok), median_ms=statistics.median(ok), p95_ms=_percentile(ok, 0.95))
+    return row
+
+
+def markdown(results: dict) -> list[str]:
+    m = results["machine"]
+    lines = ["## In the browser: keypress to updated figure", "",
+             f"Measured by `python -m mgcourse.tools.bench --browser`: JupyterLab in headless Chromium "
+             f"({results['viewport']}), every panel in one notebook, {results['moves']} keyboard moves of its first "
+             "slider (or dropdown choices), timed in the page from the `keydown` to the next frame drawn on the "
+             "panel's canvas (ipympl) or the changed image. Goal (issue 14): median ≤ 100 ms, p95 ≤ 250 ms.", "",
+             f"Run on {m['date_utc']} UTC on {m['cpu']} ({m['cores']} cores); 1-minute load average at the end: "
+             f"{m['load_1min']:.1f}" + (" (a busy shared machine: the numbers are slower than on a quiet one)."
+                                          if (m.get('load_1min') or 0) > 1.0 else " (quiet)."), "",
+             "| panel | control | figure | min (ms) | median (ms) | p95 (ms) | panel height (px) |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for name, r in results["panels"].items():
+        if "median_ms" in r:
+            nums = f"{r['min_ms']:.0f} | {r['median_ms']:.0f} | {r['p95_ms']:.0f}"
+        else:
+            nums = "– | – | –"
+        lines.append(f"| `{name}` | {r['control']} | {r['figure']} | {nums} | {r['panel_height_px']} |")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m mgcourse.tools.bench --browser", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--moves", type=int, default=10)
+    ap.add_argument("--report", action="store_true", help="write docs/performance-browser.json and the "
+                                                          "browser section of docs/performance.md")
+    args = ap.parse_args(argv)
+    results = run(args.only, args.moves)
+    print("\n".join(markdown(results)))
+    if args.report:
+        JSON_PATH.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        from .bench import insert_browser_section
+
+        insert_browser_section(REPO_ROOT / "docs" / "performance.md", markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
