@@ -58,6 +58,7 @@ class Num:
     examples: tuple = ()          # valid values always tried (e.g. the edges)
     strategy: Any = None          # overrides the generated strategy
     only: Any = None              # the one valid value tried
+    text_ok: bool = False         # numbers typed as text ("5.5") are documented input (widget text boxes)
 
     def base(self):
         if self.only is not None:
@@ -86,7 +87,7 @@ class Num:
         return s
 
     def invalid(self) -> list:
-        bad = [math.nan, math.inf, -math.inf, True, "1.0", [1.0]]
+        bad = [math.nan, math.inf, -math.inf, True, [1.0]] + (["abc"] if self.text_ok else ["1.0"])
         if not self.none_ok:
             bad.append(None)
         if self.integer:
@@ -313,9 +314,9 @@ DOMAINS: dict[str, Spec] = {
     # units
     "units.normalise_unit": Spec({"unit": Text(("mg/dL", "mmol/L", "pmol/L", "µU/mL", "mU/L"), bad=("furlongs", ""))}),
     "units.units_for": Spec({"substance": Choice(("glucose", "insulin", "magnesium"))}),
-    "units.convert": Spec({"value": Arr(0, 1e4), "from_unit": Fixed("mmol/L"), "to_unit": Choice(("mg/dL", "mmol/L"), bad_examples=("furlongs", "pmol/L")),
+    "units.convert": Spec({"value": Arr(0, None, strategy=_floats(0, 1e4) | st.lists(_floats(0, 1e4), min_size=1, max_size=6)), "from_unit": Fixed("mmol/L"), "to_unit": Choice(("mg/dL", "mmol/L"), bad_examples=("furlongs", "pmol/L")),
                            "substance": Choice(("glucose",)), "insulin_factor": Num(5.0, 8.0)}, nonneg=True),
-    "units.converter_text": Spec({"value": Num(0, 1e4), "substance": Choice(("glucose",)), "from_unit": Choice(("mg/dL", "mmol/L")),
+    "units.converter_text": Spec({"value": Num(0, None, strategy=_floats(0, 1e4)), "substance": Choice(("glucose",)), "from_unit": Choice(("mg/dL", "mmol/L")),
                                   "to_unit": Choice(("mg/dL", "mmol/L"))}),
     # indices
     "indices.homa_ir": Spec({"glucose_mmol_l": Arr(0, 100, lo_incl=False, strategy=_floats(0.5, 100)), "insulin_uU_ml": Arr(0, 1e4, lo_incl=False, strategy=_floats(0.1, 1e4))}, nonneg=True),
@@ -341,7 +342,7 @@ DOMAINS: dict[str, Spec] = {
     "chemistry.elemental_mg_from_salt_mg": Spec({"salt_mg": Num(0, 1e5), "formula": Text(("MgO", "MgCl2"), bad=("",))}, nonneg=True),
     # signalling
     "signalling.mg_factor": Spec({"mg_relative": Arr(0, 3), "k_mg_relative": Num(0, 10, lo_incl=False)}, nonneg=True),
-    "signalling.receptor_activation": Spec({"insulin_uU_ml": Arr(0, 1e4), "mg_relative": Num(0, 3), "ec50_uU_ml": Num(0, 1e4, lo_incl=False),
+    "signalling.receptor_activation": Spec({"insulin_uU_ml": Arr(0, None, strategy=_floats(0, 1e4) | st.lists(_floats(0, 1e4), min_size=1, max_size=6)), "mg_relative": Num(0, 3), "ec50_uU_ml": Num(0, 1e4, lo_incl=False),
                                             "hill": Num(0.25, 6), "k_mg_relative": Num(0, 10, lo_incl=False)}, nonneg=True),
     # documented: returns inf when the target activation is unreachable at this Mg
     "signalling.insulin_to_match": Spec({"target": Num(0, 10, strategy=_floats(0.01, 0.95)), "mg_relative": Num(0, 3, strategy=_floats(0.05, 3)),
@@ -349,7 +350,8 @@ DOMAINS: dict[str, Spec] = {
                                          "k_mg_relative": Num(0, 10, lo_incl=False)}, check_output=False,
                                         output_check=lambda kw, r: r >= 0 and not math.isnan(r)),
     "signalling.quicki_position": Spec({"q": Num(0, 5, lo_incl=False)}),
-    "signalling.index_report": Spec({"glucose": Num(3, 20), "glucose_unit": Choice(("mmol/L",)), "insulin": Num(1, 100),
+    "signalling.index_report": Spec({"glucose": Num(1, 60, text_ok=True), "glucose_unit": Choice(("mmol/L",)),
+                                     "insulin": Num(0.2, 1000, text_ok=True),
                                      "insulin_unit": Choice(("µU/mL",)), "insulin_factor": Num(5, 8),
                                      "ogtt_glucose": Fixed(None), "ogtt_insulin": Fixed(None)}, check_output=False),
     "signalling.index_table": Spec({"report": Obj(_index_report)}, check_output=False),
@@ -607,11 +609,5 @@ KNOWN_GAPS = {
     "models.minimal_model.model_glucose": "params, t_min",
     "models.minimal_model.simulate_cached": "minutes",
     "models.minimal_model.synthetic_ivgtt": "seed, si",
-    "signalling.index_report": "glucose, glucose_unit, insulin, insulin_unit",
-    "signalling.index_table": "report",
-    "signalling.receptor_activation": "insulin_uU_ml, mg_relative",
     "supplements.citrate_label_figure": "salt_mg",
-    "units.convert": "substance, to_unit, value",
-    "units.converter_text": "substance, value",
-    "units.units_for": "substance",
 }
