@@ -361,7 +361,7 @@ DOMAINS: dict[str, Spec] = {
     "supplements.read_label": Spec({"amount_mg": Num(0, 10_000), "form_id": Choice(("oxide", "bisglycinate")), "basis": Choice(("salt", "elemental"))}, nonneg=True),
     "supplements.family_range": Spec({"salt_mg": Num(0, 10_000), "family": Choice(("citrate",))}, nonneg=True, check_output=False),
     "supplements.ul_placement": Spec({"dose_mg_per_day": Num(0, 100_000), "age_years": Num(0, 120)}, nonneg=True),
-    "supplements.citrate_label_figure": Spec({"salt_mg": Num(1, 10_000)}, slow=True, check_output=False),
+    "supplements.citrate_label_figure": Spec({"salt_mg": Num(0, 10_000, lo_incl=False, strategy=_floats(1, 10_000))}, slow=True, check_output=False),
     # diet
     "diet.mg_per_serving": Spec({"mg_per_100g": Num(0, 100_000), "grams": Num(0, 1e5)}, nonneg=True),
     "diet.mg_per_100kcal": Spec({"mg_per_100g": Num(0, 100_000), "energy_kcal_per_100g": Num(0, 1000), "min_kcal_per_100g": Num(0, 1000)},
@@ -453,8 +453,8 @@ DOMAINS: dict[str, Spec] = {
     "capstone.case_figure_alt": Spec({"case_id": CASE_ID}, slow=True),
     "capstone.scenario_figure": Spec({"case_id": CASE_ID, "intake_mg_per_day": Num(0, 2000), "years": Num(0.5, 20)}, slow=True, check_output=False),
     # models.absorption
-    "models.absorption.fit_saturable_parameters": Spec({"meal_mg": Num(0, 500, strategy=_floats(0, 7)), "low_fraction": Fixed(0.65), "high_fraction": Fixed(0.11),
-                                                        "high_added_mg": Num(100, 2000), "linear_fraction": Fixed(0.07)}, nonneg=True),
+    "models.absorption.fit_saturable_parameters": Spec({"meal_mg": Num(0, 500, examples=(5.0,), strategy=_floats(0, 7)), "low_fraction": Fixed(0.65), "high_fraction": Fixed(0.11),
+                                                        "high_added_mg": Num(0, 5000, lo_incl=False, strategy=_floats(100, 2000)), "linear_fraction": Fixed(0.07)}, nonneg=True),
     "models.absorption.fraction_absorbed": Spec({"dose_mg": Num(0, 5000), "form": Choice(("oxide",), none_ok=True)}, nonneg=True),
     "models.absorption.absorbed_mg": Spec({"daily_dose_mg": Num(0, 5000), "portions": Num(1, 6, integer=True),
                                            "form": Choice(("oxide",), none_ok=True)}, nonneg=True),
@@ -588,14 +588,10 @@ MODULES = ("units", "indices", "intakes", "chemistry", "signalling", "supplement
 #: Functions whose bad-input handling is still open (issue #15): the invalid-input test is an expected
 #: failure (strict, so fixing one makes the test fail until its entry is removed here).
 KNOWN_GAPS = {
-    "capstone.run_scenario": "name",
-    "capstone.scenario_figure": "intake_mg_per_day",
-    "models.absorption.fit_saturable_parameters": "high_added_mg",
     "models.minimal_model.derivatives": "t_min",
     "models.minimal_model.euler_simulate": "minutes",
     "models.minimal_model.euler_step": "state, t_min",
     "models.minimal_model.model_glucose": "params, t_min",
     "models.minimal_model.simulate_cached": "minutes",
     "models.minimal_model.synthetic_ivgtt": "seed, si",
-    "supplements.citrate_label_figure": "salt_mg",
 }
