@@ -622,7 +622,11 @@ def pool_random(estimates, standard_errors) -> PooledResult:
 
 
 def log_risk_ratio(events_1, total_1, events_2, total_2):
-    """Log risk ratio (arm 1 vs arm 2) and its SE from 2×2 counts: var = 1/a − 1/n1 + 1/c − 1/n2."""
+    """Log risk ratio (arm 1 vs arm 2) and its SE from 2×2 counts: var = 1/a − 1/n1 + 1/c − 1/n2.
+
+    Event counts must be at least 0.5 (no zero cells; add the usual 0.5 correction yourself) and
+    at most the arm's total.
+    """
     a = as_array("events_1", events_1).ravel()
     n1 = as_array("total_1", total_1).ravel()
     c = as_array("events_2", events_2).ravel()
@@ -630,8 +634,9 @@ def log_risk_ratio(events_1, total_1, events_2, total_2):
     if not (a.size == n1.size == c.size == n2.size):
         raise ValueError("events_1, total_1, events_2 and total_2 must have the same length")
     for name, ev, tot, tname in (("events_1", a, n1, "total_1"), ("events_2", c, n2, "total_2")):
-        if np.any(ev <= 0) or np.any(ev > tot):
-            raise ValueError(f"{name} must be > 0 and not exceed {tname} (no zero cells here), "
+        if np.any(ev < 0.5) or np.any(ev > tot):
+            raise ValueError(f"{name} must be at least 0.5 (no zero cells here; 0.5 is the usual continuity "
+                             f"correction) and not exceed {tname}, "
                              f"got {', '.join(f'{v:g}' for v in ev[:6])}")
     return np.log(a / n1) - np.log(c / n2), np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
 

@@ -408,8 +408,8 @@ DOMAINS: dict[str, Spec] = {
                                  "standard_errors": Arr(0, None, lo_incl=False, length=4, scalar_ok=False, strategy=st.lists(_floats(0.01, 5), min_size=4, max_size=4))}),
     "evidence.pool_random": Spec({"estimates": Arr(None, None, length=4, scalar_ok=False, strategy=st.lists(_floats(-5, 5), min_size=4, max_size=4)),
                                   "standard_errors": Arr(0, None, lo_incl=False, length=4, scalar_ok=False, strategy=st.lists(_floats(0.01, 5), min_size=4, max_size=4))}),
-    "evidence.log_risk_ratio": Spec({"events_1": Arr(0, 100, lo_incl=False, length=3), "total_1": Fixed([100, 100, 100]),
-                                     "events_2": Arr(0, 100, lo_incl=False, length=3), "total_2": Fixed([100, 100, 100])}, check_output=False),
+    "evidence.log_risk_ratio": Spec({"events_1": Arr(0.5, 100, length=3), "total_1": Fixed([100, 100, 100]),
+                                     "events_2": Arr(0.5, 100, length=3), "total_2": Fixed([100, 100, 100])}, check_output=False),
     "evidence.simulate_cohort": Spec({"n": Num(50, 2000, integer=True), "seed": Num(0, None, integer=True, strategy=st.integers(0, 10_000)),  # any seed numpy takes
                                       "intake_drop_per_10pct_fat_mg": Num(-200, 200), "true_effect_log_per_100mg": Num(-1, 1)}, check_output=False),
     "evidence.ols": Spec({"y": Arr(None, None, length=6, strategy=st.lists(_floats(-10, 10), min_size=6, max_size=6))}, fixed={"x": [0.0, 1.0, 2.0, 3.0, 4.0, 6.0]}),
@@ -537,19 +537,21 @@ DOMAINS: dict[str, Spec] = {
     # models.minimal_model
     "models.minimal_model.derivatives": Spec({"t_min": Num(0, 1440), "state": Arr(None, None, length=3, only=([200.0, 0.0, 50.0])),
                                               "params": P_MM, "insulin_equation": Choice(("basal-corrected", "as-published"))}),
-    "models.minimal_model.euler_step": Spec({"state": Arr(0, 500, length=3, only=([200.0, 0.0, 50.0])), "t_min": Num(0, 1440),
+    "models.minimal_model.euler_step": Spec({"state": Arr(0, 500, length=3,  # G 0-1000, X −1-1, I 0-2000: these bounds' outside values are all refused
+                                              only=([200.0, 0.0, 50.0])), "t_min": Num(0, 1440),
                                              "dt_min": Num(0, 60, lo_incl=False, strategy=_floats(0.01, 1)), "params": P_MM}),
-    "models.minimal_model.euler_simulate": Spec({"params": P_MM, "minutes": Num(1, 200), "dt_min": Num(1e-3, 10, only=(0.5))},
+    "models.minimal_model.euler_simulate": Spec({"params": P_MM, "minutes": Num(1, 1440, strategy=_floats(1, 200)), "dt_min": Num(1e-3, 10, only=(0.5))},
                                                 slow=True, check_output=False),
     "models.minimal_model.simulate": Spec({"params": P_MM, "minutes": Num(1, 1440), "glucose0_mg_dl": Num(0, 1000, lo_incl=False, none_ok=True),
                                            "insulin0_uU_ml": Num(0, 2000, none_ok=True),
                                            "insulin_equation": Choice(("basal-corrected", "as-published"))}, slow=True, check_output=False),
     "models.minimal_model.simulate_cached": Spec({"si_e4": Num(0, 100), "sg_per_min": Num(0, 0.5), "minutes": Num(1, 1440)},
                                                  slow=True, check_output=False),
-    "models.minimal_model.synthetic_ivgtt": Spec({"seed": Num(0, 10_000, integer=True), "si": Num(1e-5, 1e-2),
+    "models.minimal_model.synthetic_ivgtt": Spec({"seed": Num(0, None, integer=True, strategy=st.integers(0, 10_000)),
+                                                  "si": Num(0, 1e-2, strategy=_floats(1e-5, 1e-2)),
                                                   "noise_sd_mg_dl": Num(0, 50), "sg": Num(0, 0.5, none_ok=True), "params": P_MM},
                                                  slow=True, check_output=False),
-    "models.minimal_model.model_glucose": Spec({"t_min": Arr(0, 180, scalar_ok=False, only=([0.0, 10.0, 60.0])),
+    "models.minimal_model.model_glucose": Spec({"t_min": Arr(0, 1440, scalar_ok=False, only=([0.0, 10.0, 60.0])),
                                                 "params": Obj(_mm_params), "insulin_input": Fixed(None)}, slow=True, nonneg=True),
 }
 
@@ -588,10 +590,4 @@ MODULES = ("units", "indices", "intakes", "chemistry", "signalling", "supplement
 #: Functions whose bad-input handling is still open (issue #15): the invalid-input test is an expected
 #: failure (strict, so fixing one makes the test fail until its entry is removed here).
 KNOWN_GAPS = {
-    "models.minimal_model.derivatives": "t_min",
-    "models.minimal_model.euler_simulate": "minutes",
-    "models.minimal_model.euler_step": "state, t_min",
-    "models.minimal_model.model_glucose": "params, t_min",
-    "models.minimal_model.simulate_cached": "minutes",
-    "models.minimal_model.synthetic_ivgtt": "seed, si",
 }
