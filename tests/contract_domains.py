@@ -558,28 +558,28 @@ DOMAINS: dict[str, Spec] = {
 #: Public functions not in DOMAINS, and why.
 NOT_TESTED = {
     "capstone.cite": "takes *keys (no named parameter); bad keys are a regression case in test_contract.py",
-    "units.converter_view": "widget callback: its control ranges belong to the widget tests",
-    "signalling.receptor_toy_view": "widget callback",
-    "signalling.index_calculator_view": "widget callback",
-    "supplements.compare_forms_view": "widget callback",
-    "supplements.dose_response_view": "widget callback",
-    "diet.meal_planner_view": "widget callback",
-    "diet.food_ranking_view": "widget callback",
-    "diet.diet_optimiser_view": "widget callback",
+    "units.converter_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "signalling.receptor_toy_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "signalling.index_calculator_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "supplements.compare_forms_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "supplements.dose_response_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "diet.meal_planner_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "diet.food_ranking_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "diet.diet_optimiser_view": "widget callback: control ranges are the job of tests/test_widgets.py",
     "diet.meal_builder": "builds and displays ipywidgets (widget machinery)",
     "diet.build_meal_builder": "builds ipywidgets (widget machinery)",
-    "evidence.dose_response_view": "widget callback",
-    "evidence.confounding_view": "widget callback",
-    "evidence.reverse_causation_view": "widget callback",
-    "capstone.case_summary_view": "widget callback",
-    "capstone.intake_scenario_view": "widget callback",
-    "models.balance.depletion_view": "widget callback",
-    "models.cycle_analysis.explorer_view": "widget callback",
-    "models.cycle_analysis.bifurcation_view": "widget callback",
-    "models.cycle_analysis.intervention_view": "widget callback",
-    "models.cycle_analysis.phase_plane_view": "widget callback",
+    "evidence.dose_response_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "evidence.confounding_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "evidence.reverse_causation_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "capstone.case_summary_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "capstone.intake_scenario_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "models.balance.depletion_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "models.cycle_analysis.explorer_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "models.cycle_analysis.bifurcation_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "models.cycle_analysis.intervention_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "models.cycle_analysis.phase_plane_view": "widget callback: control ranges are the job of tests/test_widgets.py",
     "models.minimal_model.fit_si": "fits a model (seconds per call); its array checks are tested in test_minimal_model.py",
-    "models.minimal_model.minimal_model_view": "widget callback",
+    "models.minimal_model.minimal_model_view": "widget callback: control ranges are the job of tests/test_widgets.py",
 }
 
 #: Modules of the learner-facing library.
@@ -587,7 +587,6 @@ MODULES = ("units", "indices", "intakes", "chemistry", "signalling", "supplement
            "welcome", "models.absorption", "models.balance", "models.cycle", "models.cycle_analysis",
            "models.minimal_model")
 
-#: Functions whose bad-input handling is still open (issue #15): the invalid-input test is an expected
-#: failure (strict, so fixing one makes the test fail until its entry is removed here).
-KNOWN_GAPS = {
-}
+#: Functions whose bad-input handling is still open (issue #15): their invalid-input test is an expected
+#: failure. Empty since every gap was closed; test_contract.py asserts that it stays empty.
+KNOWN_GAPS: dict[str, str] = {}
