@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import indices, units
-from ._validate import _fmt, as_array, in_range, instance_of
+from ._validate import _fmt, as_array, as_str, in_range, instance_of
 from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
 
@@ -301,8 +301,15 @@ def _parse_series(name: str, text: Any) -> np.ndarray | None:
     return as_array(name, vals)
 
 
+def _unit(name: str, unit) -> str:
+    """A unit string, normalised. A non-string names the parameter; an unknown string keeps the message
+    of :func:`mgcourse.units.normalise_unit` (quoted value and the known units, as printed in chapter 02)."""
+    as_str(name, unit)
+    return units.normalise_unit(unit)
+
+
 def _glucose_mg_dl(x, unit: str, name: str) -> np.ndarray | float:
-    unit = units._normalise("glucose_unit", unit)
+    unit = _unit("glucose_unit", unit)
     if unit not in ("mg/dL", "mmol/L"):
         raise ValueError(f"glucose_unit: the glucose unit must be mg/dL or mmol/L, got {unit!r}")
     arr = np.atleast_1d(np.asarray(x, dtype=float))
@@ -320,7 +327,7 @@ def _glucose_mg_dl(x, unit: str, name: str) -> np.ndarray | float:
 
 
 def _insulin_uU_ml(x, unit: str, factor: float, name: str) -> np.ndarray:
-    unit = units._normalise("insulin_unit", unit)
+    unit = _unit("insulin_unit", unit)
     if unit not in ("µU/mL", "pmol/L"):
         raise ValueError(f"insulin_unit: the insulin unit must be µU/mL (= mU/L) or pmol/L, got {unit!r}")
     arr = np.atleast_1d(np.asarray(x, dtype=float))

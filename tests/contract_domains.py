@@ -350,9 +350,11 @@ DOMAINS: dict[str, Spec] = {
                                          "k_mg_relative": Num(0, 10, lo_incl=False)}, check_output=False,
                                         output_check=lambda kw, r: r >= 0 and not math.isnan(r)),
     "signalling.quicki_position": Spec({"q": Num(0, 5, lo_incl=False)}),
-    "signalling.index_report": Spec({"glucose": Num(1, 60, text_ok=True), "glucose_unit": Choice(("mmol/L",)),
+    # index_report: an unknown unit string ("ng/mL") keeps the message "unknown unit 'ng/mL'; known units: ..." that notebook 02
+    # prints (stored output); known units of the wrong kind and non-strings name glucose_unit / insulin_unit.
+    "signalling.index_report": Spec({"glucose": Num(1, 60, text_ok=True), "glucose_unit": Choice(("mmol/L",), bad_examples=("µU/mL", "mg")),
                                      "insulin": Num(0.2, 1000, text_ok=True),
-                                     "insulin_unit": Choice(("µU/mL",)), "insulin_factor": Num(5, 8),
+                                     "insulin_unit": Choice(("µU/mL",), bad_examples=("mg/dL", "mg")), "insulin_factor": Num(5, 8),
                                      "ogtt_glucose": Fixed(None), "ogtt_insulin": Fixed(None)}, check_output=False),
     "signalling.index_table": Spec({"report": Obj(_index_report)}, check_output=False),
     # supplements
