@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, diet, evidence, intakes, supplements
-from ._validate import ArgumentTypeError, choice, in_range, instance_of
+from ._validate import ArgumentTypeError, as_str, choice, in_range, instance_of
 from .indices import QUICKI_TYPICAL, fasting_glucose_category, homa_ir, quicki
 from .models import absorption, cycle
 from .style import OKABE_ITO, ROLE_COLORS, new_figure
@@ -679,6 +679,7 @@ def _scenario_run(intake_mg_per_day: float, days: float = SCENARIO_DAYS):
 
 def run_scenario(name: str, intake_mg_per_day: float) -> Scenario:
     """Long-run state (10 years) of the chapter 4 model from the healthy replete state at a daily intake (mg)."""
+    name = as_str("name", name)
     j = in_range("intake_mg_per_day", intake_mg_per_day, 0, 2000, unit="mg/day")
     sim, healthy = _scenario_run(round(j, 1))
     f = sim.final()
@@ -1097,6 +1098,7 @@ def scenario_figure(case_id: str, intake_mg_per_day: float, years: float):
     """Glucose and Mg pool over time in the cycle model: the case's food log, the slider's intake, the case's RDA."""
     r = pipeline(case_id)
     days = in_range("years", years, 0.5, 20, unit="years") * 365.25
+    intake_mg_per_day = in_range("intake_mg_per_day", intake_mg_per_day, 0, 2000, unit="mg/day")
     runs = [("food log", r.intake.total_mg, OKABE_ITO["vermillion"], "-"),
             ("slider", intake_mg_per_day, OKABE_ITO["blue"], "--"),
             ("RDA", r.intake.rda_mg, ROLE_COLORS["magnesium"], ":")]

@@ -34,6 +34,7 @@ import pandas as pd
 
 from mgcourse import data, intakes
 from mgcourse._registry import register_benchmark
+from mgcourse._validate import ArgumentTypeError, as_int, as_str, choice, in_range, instance_of
 from mgcourse.style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure
 from mgcourse.widgets import Dropdown, Slider, Text, View, register
 
@@ -47,6 +48,10 @@ DENSITY_MIN_KCAL_PER_100G = 10.0
 OZ_G = 28.35
 #: Largest amount of one food the planner accepts (g): a guard against typos (e.g. 30 kg).
 MAX_ITEM_G = 5000.0
+#: Largest amount :func:`spinach_cups` accepts: 25 cups of boiled spinach (180 g per cup) stay below MAX_ITEM_G.
+SPINACH_MAX_CUPS = 25.0
+#: Largest portion :func:`mg_per_serving` accepts, g (100 kg: far beyond any portion; keeps the product finite).
+MAX_SERVING_G = 100_000.0
 DAILY_VALUE_MG = intakes.DAILY_VALUE_MG  # 420 mg (FDA); the ODS %DV column is mg / 420
 OLD_DAILY_VALUE_MG = intakes.OLD_DAILY_VALUE_MG  # 400 mg, pre-2016 labels and many web tables
 
@@ -105,7 +110,7 @@ def mg_per_serving(mg_per_100g: float, grams: float) -> float:
     from mgcourse._validate import in_range
 
     mg = in_range("mg_per_100g", mg_per_100g, 0, 100_000, unit="mg/100 g")
-    g = in_range("grams", grams, 0, None, unit="g")
+    g = in_range("grams", grams, 0, MAX_SERVING_G, unit="g")
     return mg * g / 100.0
 
 
@@ -137,9 +142,8 @@ def rank_foods(by: str = "per_100kcal", *, n: int = 10, food_group: str | None =
     """
     from mgcourse._validate import in_range
 
-    if by not in RANK_BASES:
-        raise ValueError(f"by must be one of {', '.join(map(repr, RANK_BASES))} (got {by!r})")
-    n = int(in_range("n", n, 1, 500))
+    choice("by", by, tuple(RANK_BASES))
+    n = as_int("n", n, 1, 500)
     floor = in_range("min_kcal_per_100g", min_kcal_per_100g, 0, 1000, unit="kcal/100 g")
     foods = _food_table()
     if food_group is not None and food_group != "all":
@@ -197,7 +201,7 @@ def spinach_cups(cups: float = 1.0) -> pd.DataFrame:
     """Magnesium in ``cups`` cups of raw (11457) and boiled (11458) spinach, using SR28's '1 cup' weights."""
     from mgcourse._validate import in_range
 
-    cups = in_range("cups", cups, 0, 100, low_inclusive=False, unit="cups")
+    cups = in_range("cups", cups, 0, SPINACH_MAX_CUPS, low_inclusive=False, unit="cups")
     rows = []
     for ndb, state in (("11457", "raw"), ("11458", "boiled, drained")):
         f = _food(ndb)
@@ -356,8 +360,17 @@ _AMOUNT_RE = re.compile(
 def parse_amount(text: str) -> tuple[float, str]:
     """Split ``"1/4 cup"``, ``"½ cup"``, ``"1 1/2 cup"``, ``"30 g"`` or ``"30g"`` into (amount, unit).
 
-    Raises ValueError for text without a leading number, and for amounts <= 0.
+    Raises ValueError for text without a leading number, and for amounts <= 0 (the message starts
+    with the parameter's name, ``text``).
     """
+    try:
+        return _parse_amount(text)
+    except ValueError as exc:
+        raise type(exc)(f"text: {exc}") from None
+
+
+def _parse_amount(text: str) -> tuple[float, str]:
+    """:func:`parse_amount` with the messages :func:`parse_meal` shows for one item."""
     if not isinstance(text, str):
         raise ValueError(f"amount must be text such as '30 g' or '1 cup' (got {text!r})")
     m = _AMOUNT_RE.match(text.strip())
@@ -393,7 +406,8 @@ def parse_meal(spec: str) -> list[MealItem]:
     item for an unknown NDB number, an unknown or ambiguous unit, or an amount <= 0.
     """
     if not isinstance(spec, str):
-        raise ValueError(f"the meal must be text such as '12014: 30 g; 11458: 1 cup' (got {type(spec).__name__})")
+        raise ArgumentTypeError(f"spec (the meal) must be text such as '12014: 30 g; 11458: 1 cup' "
+                                f"(got {type(spec).__name__})")
     parts = [p.strip() for p in re.split(r"[;\n]", spec) if p.strip()]
     if not parts:
         raise ValueError("the meal is empty: write items such as '12014: 30 g; 11458: 1 cup' (NDB number: amount unit)")
@@ -409,7 +423,7 @@ def parse_meal(spec: str) -> list[MealItem]:
         except ValueError as exc:
             raise ValueError(f"item {k}: unknown food: {exc}") from None
         try:
-            amount, unit = parse_amount(rest)
+            amount, unit = _parse_amount(rest)
             grams_for(row["ndb_no"], amount, unit)  # validates the unit and the size
         except ValueError as exc:
             raise ValueError(f"item {k} ({part!r}): {exc}") from None
@@ -417,9 +431,26 @@ def parse_meal(spec: str) -> list[MealItem]:
     return items
 
 
+def _meal_items(items) -> list[MealItem]:
+    """``items`` as a list of :class:`MealItem` (from MealItems or ``(ndb_no, amount, unit)`` tuples)."""
+    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+        raise ArgumentTypeError(f"items must be a list of MealItem objects or (ndb_no, amount, unit) tuples, "
+                                f"e.g. from parse_meal(); got {type(items).__name__}: {items!r:.60}")
+    out = []
+    for k, it in enumerate(items, 1):
+        if isinstance(it, MealItem):
+            out.append(it)
+        elif isinstance(it, (list, tuple)) and len(it) == 3:
+            out.append(MealItem(*it))
+        else:
+            raise ArgumentTypeError(f"items: entry {k} must be a MealItem or an (ndb_no, amount, unit) tuple, "
+                                    f"got {it!r:.60}")
+    return out
+
+
 def format_meal(items) -> str:
     """The text form of a list of :class:`MealItem` (what :func:`parse_meal` reads back)."""
-    return "; ".join(i.spec() for i in items)
+    return "; ".join(i.spec() for i in _meal_items(items))
 
 
 MEAL_COLUMNS = ["ndb_no", "food", "amount", "unit", "grams", "energy_kcal", "magnesium_mg", "protein_g"]
@@ -431,10 +462,10 @@ def meal_totals(items) -> pd.DataFrame:
     ``items`` are :class:`MealItem` objects or ``(ndb_no, amount, unit)`` tuples. Magnesium is NaN for
     the few SR28 foods that have no magnesium value (see :func:`meal_summary`).
     """
+    items = _meal_items(items)
     foods = _food_table()
     rows = []
     for it in items:
-        it = it if isinstance(it, MealItem) else MealItem(*it)
         g = grams_for(it.ndb_no, it.amount, it.unit)
         f = foods.loc[_ndb_key(it.ndb_no)]
         rows.append({"ndb_no": f["ndb_no"], "food": f["description"], "amount": float(it.amount), "unit": it.unit,
@@ -524,6 +555,12 @@ def readable_food_name(description: str, max_len: int | None = None) -> str:
 
 def meal_figure(table: pd.DataFrame, rda_mg: float, title: str = ""):
     """Horizontal bars: Mg of each item and the total, with the RDA as a dashed line; energy in the labels."""
+    instance_of("table", table, pd.DataFrame, what="DataFrame from meal_totals()")
+    missing = [c for c in ("food", "grams", "magnesium_mg", "energy_kcal") if c not in table.columns]
+    if missing:
+        raise ValueError(f"table must be the DataFrame returned by meal_totals(); it has no column {', '.join(missing)}")
+    rda_mg = in_range("rda_mg", rda_mg, 0, 5000, low_inclusive=False, unit="mg/day")
+    title = as_str("title", title)
     fig, ax = new_figure(figsize=(7.6, 0.45 * (len(table) + 1) + 1.6))
     labels = [f"{readable_food_name(d, 34)} ({g:.0f} g)" for d, g in zip(table["food"], table["grams"])]
     mg = table["magnesium_mg"].fillna(0.0).to_numpy()
@@ -605,8 +642,7 @@ def search_foods(query: str, limit: int = 20) -> pd.DataFrame:
     """
     if not isinstance(query, str) or not query.split():
         raise ValueError(f"query must be a non-empty string of words (got {query!r})")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be an integer >= 1 (got {limit!r})")
+    limit = as_int("limit", limit, 1, 10_000)
     words = query.lower().replace(",", " ").split()
     cols = ["ndb_no", "description", "food_group", "energy_kcal_per_100g", "magnesium_mg_per_100g",
             "mg_per_100kcal", "measure1_desc", "measure1_g", "measure2_desc", "measure2_g"]
@@ -786,8 +822,7 @@ def optimise_diet(target_mg: float = 420.0, *, foods="everyday", objective: str 
     from mgcourse._validate import in_range
 
     target = in_range("target_mg", target_mg, 0, 5000, low_inclusive=False, unit="mg")
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {', '.join(map(repr, OBJECTIVES))} (got {objective!r})")
+    choice("objective", objective, tuple(OBJECTIVES))
     if cap_scale is not None:
         cap_scale = in_range("cap_scale", cap_scale, 0, 100, unit="× the usual portion")
     emin = in_range("min_energy_kcal", min_energy_kcal, 0, 10_000, unit="kcal")

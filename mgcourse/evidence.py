@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import chemistry
-from ._validate import as_array, as_bool, as_float, as_int, choice, in_range
+from ._validate import as_array, as_bool, as_float, as_int, choice, in_range, instance_of
 
 #: Two-sided 95 % normal quantile, used for every confidence interval here.
 Z95 = 1.959963984540054
@@ -306,7 +306,7 @@ validate_tables()
 def se_from_ci(ci_low: float, ci_high: float, *, log: bool = False) -> float:
     """Standard error from a symmetric 95 % CI: (high − low) / (2 × 1.96); on the log scale if ``log``."""
     lo, hi = as_float("ci_low", ci_low), as_float("ci_high", ci_high)
-    if log:
+    if as_bool("log", log):
         if lo <= 0 or hi <= 0:
             raise ValueError(f"ci_low and ci_high must be > 0 for a ratio, got {lo:g} and {hi:g}")
         lo, hi = math.log(lo), math.log(hi)
@@ -324,15 +324,22 @@ def get_meta(meta_id: str, outcome: str = "type 2 diabetes") -> CohortMeta:
     raise ValueError(f"meta_id must be one of {', '.join(ids)} with outcome {outcome!r}, got {meta_id!r}")
 
 
+#: Intake changes the dose-response functions accept, mg/day (an intake lies between 0 and 5000 mg/day).
+DELTA_RANGE_MG = (-5000.0, 5000.0)
+#: Relative risks per 100 mg/day they accept (published values lie near 0.8–0.9).
+RR_PER_100MG_RANGE = (0.1, 10.0)
+
+
 def rr_for_change(rr_per_100mg: float, delta_mg_per_day):
     """Relative risk for an intake change of ``delta_mg_per_day`` under a log-linear dose-response.
 
     ``RR(Δ) = RR100 ** (Δ / 100)``: an **assumption** that the dose-response is linear on
     the log scale (each extra 100 mg/day multiplies the risk by the same factor).
-    Accepts a scalar or array of Δ (mg/day, may be negative).
+    Accepts a scalar or array of Δ (mg/day, may be negative, between −5000 and 5000) and
+    RR100 between 0.1 and 10 (so that the result stays a finite number).
     """
-    rr = in_range("rr_per_100mg", rr_per_100mg, 0, None, low_inclusive=False)
-    d = as_array("delta_mg_per_day", delta_mg_per_day)
+    rr = in_range("rr_per_100mg", rr_per_100mg, *RR_PER_100MG_RANGE)
+    d = as_array("delta_mg_per_day", delta_mg_per_day, low=DELTA_RANGE_MG[0], high=DELTA_RANGE_MG[1], unit="mg/day")
     out = np.exp(d / 100.0 * math.log(rr))
     return float(out) if np.ndim(delta_mg_per_day) == 0 else out
 
@@ -346,7 +353,8 @@ def rr_curve(meta_id: str, delta_mg_per_day) -> pd.DataFrame:
     the reference intake); at Δ = +100 it reproduces the published CI.
     """
     m = get_meta(meta_id)
-    d = as_array("delta_mg_per_day", delta_mg_per_day).ravel()
+    d = as_array("delta_mg_per_day", delta_mg_per_day, low=DELTA_RANGE_MG[0], high=DELTA_RANGE_MG[1],
+                 unit="mg/day").ravel()
     lo = np.exp(d / 100.0 * math.log(m.ci_low))
     hi = np.exp(d / 100.0 * math.log(m.ci_high))
     return pd.DataFrame({"delta_mg_per_day": d, "rr": np.exp(d / 100.0 * math.log(m.rr_per_100mg)),
@@ -398,9 +406,17 @@ def mean_difference(mean_1: float, sd_1: float, n_1: int, mean_2: float, sd_2: f
     s1 = in_range("sd_1", sd_1, 0, None, low_inclusive=False)
     s2 = in_range("sd_2", sd_2, 0, None, low_inclusive=False)
     for name, n in (("n_1", n_1), ("n_2", n_2)):
-        if isinstance(n, bool) or not isinstance(n, Real) or n != int(n) or n < 2:
-            raise ValueError(f"{name} must be a whole number of participants ≥ 2, got {n!r}")
-    return m1 - m2, math.sqrt(s1 ** 2 / n_1 + s2 ** 2 / n_2)
+        as_int(name, n, 2, None, unit="participants")
+    md = m1 - m2
+    if not math.isfinite(md):
+        raise ValueError(f"mean_1 and mean_2 are too far apart for a finite difference, got {m1:g} and {m2:g}")
+    try:
+        se = math.sqrt(s1 ** 2 / n_1 + s2 ** 2 / n_2)
+    except OverflowError:
+        se = math.inf
+    if not math.isfinite(se):
+        raise ValueError(f"sd_1 and sd_2 are too large for a finite standard error, got {s1:g} and {s2:g}")
+    return md, se
 
 
 def trial_effects() -> pd.DataFrame:
@@ -475,17 +491,32 @@ def _check_inputs(estimates, standard_errors, k_min: int):
         raise ValueError(f"estimates must hold at least {k_min} {'study' if k_min == 1 else 'studies'}, got {y.size}")
     if np.any(se <= 0):
         raise ValueError(f"standard_errors must all be greater than 0, got {se}")
+    with np.errstate(over="ignore", divide="ignore"):
+        w = 1.0 / se ** 2
+    if not (np.all(np.isfinite(w)) and np.all(w > 0) and np.isfinite(np.sum(w))):
+        raise ValueError(f"standard_errors must be between about 1e-150 and 1e150 to give finite inverse-variance "
+                         f"weights, got {se}")
     return y, se
 
 
+def _finite_pool(result: "PooledResult") -> "PooledResult":
+    """Refuse a pooled result that overflowed (estimates too large for their weights)."""
+    if not all(math.isfinite(v) for v in (result.estimate, result.se, result.ci_low, result.ci_high, result.q)):
+        raise ValueError("estimates are too large to pool with these standard_errors: the pooled result is not a "
+                         "finite number")
+    return result
+
+
 def _q_statistic(y, w):
-    fixed = float(np.sum(w * y) / np.sum(w))
-    q = float(np.sum(w * (y - fixed) ** 2))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _finite_pool
+        fixed = float(np.sum(w * y) / np.sum(w))
+        q = float(np.sum(w * (y - fixed) ** 2))
     df = y.size - 1
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     return fixed, q, df, i2
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is refused by _finite_pool
 def pool_fixed(estimates, standard_errors) -> PooledResult:
     """Inverse-variance fixed-effect pooling.
 
@@ -496,10 +527,11 @@ def pool_fixed(estimates, standard_errors) -> PooledResult:
     w = 1.0 / se ** 2
     est, q, df, i2 = _q_statistic(y, w)
     s = float(1.0 / math.sqrt(np.sum(w)))
-    return PooledResult("fixed (inverse variance)", est, s, est - Z95 * s, est + Z95 * s, y.size, q, df, i2,
-                        0.0, tuple(w / w.sum()))
+    return _finite_pool(PooledResult("fixed (inverse variance)", est, s, est - Z95 * s, est + Z95 * s, y.size, q,
+                                     df, i2, 0.0, tuple(w / w.sum())))
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is refused by _finite_pool
 def pool_random(estimates, standard_errors) -> PooledResult:
     """DerSimonian–Laird random-effects pooling (DerSimonian & Laird 1986).
 
@@ -510,25 +542,34 @@ def pool_random(estimates, standard_errors) -> PooledResult:
     y, se = _check_inputs(estimates, standard_errors, 2)
     w = 1.0 / se ** 2
     _, q, df, i2 = _q_statistic(y, w)
-    c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
-    tau2 = max(0.0, (q - df) / c) if c > 0 else 0.0
-    ws = 1.0 / (se ** 2 + tau2)
-    est = float(np.sum(ws * y) / np.sum(ws))
-    s = float(1.0 / math.sqrt(np.sum(ws)))
-    return PooledResult("random (DerSimonian–Laird)", est, s, est - Z95 * s, est + Z95 * s, y.size, q, df, i2,
-                        tau2, tuple(ws / ws.sum()))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _finite_pool
+        c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+        tau2 = max(0.0, (q - df) / c) if c > 0 else 0.0
+        ws = 1.0 / (se ** 2 + tau2)
+        est = float(np.sum(ws * y) / np.sum(ws))
+    total = float(np.sum(ws))
+    s = float(1.0 / math.sqrt(total)) if total > 0 else math.inf  # tau² overflowed: refused by _finite_pool
+    return _finite_pool(PooledResult("random (DerSimonian–Laird)", est, s, est - Z95 * s, est + Z95 * s, y.size, q,
+                                     df, i2, tau2, tuple(ws / ws.sum())))
 
 
 def log_risk_ratio(events_1, total_1, events_2, total_2):
-    """Log risk ratio (arm 1 vs arm 2) and its SE from 2×2 counts: var = 1/a − 1/n1 + 1/c − 1/n2."""
+    """Log risk ratio (arm 1 vs arm 2) and its SE from 2×2 counts: var = 1/a − 1/n1 + 1/c − 1/n2.
+
+    Event counts must be at least 0.5 (no zero cells; add the usual 0.5 correction yourself) and
+    at most the arm's total.
+    """
     a = as_array("events_1", events_1).ravel()
     n1 = as_array("total_1", total_1).ravel()
     c = as_array("events_2", events_2).ravel()
     n2 = as_array("total_2", total_2).ravel()
     if not (a.size == n1.size == c.size == n2.size):
         raise ValueError("events_1, total_1, events_2 and total_2 must have the same length")
-    if np.any(a <= 0) or np.any(c <= 0) or np.any(a > n1) or np.any(c > n2):
-        raise ValueError("events must be > 0 and not exceed the arm totals (no zero cells here)")
+    for name, ev, tot, tname in (("events_1", a, n1, "total_1"), ("events_2", c, n2, "total_2")):
+        if np.any(ev < 0.5) or np.any(ev > tot):
+            raise ValueError(f"{name} must be at least 0.5 (no zero cells here; 0.5 is the usual continuity "
+                             f"correction) and not exceed {tname}, "
+                             f"got {', '.join(f'{v:g}' for v in ev[:6])}")
     return np.log(a / n1) - np.log(c / n2), np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
 
 
@@ -634,9 +675,13 @@ def ols(y, **predictors) -> OLSResult:
     coef, _, rank, _ = np.linalg.lstsq(X, yv, rcond=None)
     if rank < p:
         raise ValueError("the predictors are collinear (the design matrix is rank-deficient)")
-    resid = yv - X @ coef
-    s2 = float(resid @ resid) / (n - p)
-    cov = s2 * np.linalg.inv(X.T @ X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        resid = yv - X @ coef
+        s2 = float(resid @ resid) / (n - p)
+        cov = s2 * np.linalg.inv(X.T @ X)
+    if not (math.isfinite(s2) and np.all(np.isfinite(coef)) and np.all(np.isfinite(cov))):
+        raise ValueError(f"y (or a predictor) is too large for a finite least-squares fit, got y up to "
+                         f"{np.max(np.abs(yv)):g}")
     return OLSResult(names, coef, np.sqrt(np.diag(cov)), math.sqrt(s2), n)
 
 
@@ -645,6 +690,13 @@ def confounding_estimates(cohort: pd.DataFrame, true_effect_log_per_100mg: float
 
     Also as % change in HOMA-IR per +100 mg/day (``100·(e^b − 1)``) and the truth if given.
     """
+    instance_of("cohort", cohort, pd.DataFrame, what="DataFrame from simulate_cohort()")
+    missing = [c for c in ("homa_ir", "mg_intake_mg_day", "bmi_kg_m2", "body_fat_pct") if c not in cohort.columns]
+    if missing:
+        raise ValueError(f"cohort must be the DataFrame returned by simulate_cohort(); it has no column "
+                         f"{', '.join(missing)}")
+    if true_effect_log_per_100mg is not None:
+        true_effect_log_per_100mg = in_range("true_effect_log_per_100mg", true_effect_log_per_100mg, -1, 1)
     y = np.log(cohort["homa_ir"].to_numpy())
     mg100 = cohort["mg_intake_mg_day"].to_numpy() / 100.0
     fits = {"unadjusted": ols(y, mg_per_100=mg100),
@@ -668,6 +720,9 @@ _META_OPTIONS = tuple((get_meta(m).label + f" (RR {get_meta(m).rr_per_100mg:.2f}
 def plot_rr_curves(delta_max_mg: float = 300.0, *, highlight_delta_mg: float | None = None,
                    meta_ids=T2D_META_IDS, ax=None):
     """RR of type 2 diabetes against intake change for each meta-analysis, with 95 % bands."""
+    delta_max_mg = in_range("delta_max_mg", delta_max_mg, 0, DELTA_RANGE_MG[1], low_inclusive=False, unit="mg/day")
+    if highlight_delta_mg is not None:
+        highlight_delta_mg = in_range("highlight_delta_mg", highlight_delta_mg, *DELTA_RANGE_MG, unit="mg/day")
     if ax is None:
         fig, ax = new_figure()
     else:

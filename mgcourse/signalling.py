@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import indices, units
-from ._validate import as_array, in_range
+from ._validate import _fmt, as_array, as_str, in_range, instance_of
 from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
 
@@ -185,20 +185,32 @@ def receptor_activation(insulin_uU_ml: Any, mg_relative: float = 1.0, *, ec50_uU
         raise ValueError(f"insulin_uU_ml must be ≥ 0 µU/mL, got {insulin_uU_ml}")
     ec50 = in_range("ec50_uU_ml", ec50_uU_ml, 0.0, 1e4, low_inclusive=False, unit="µU/mL")
     h = in_range("hill", hill, 0.25, 6.0)
-    frac = i ** h / (ec50 ** h + i ** h)
+    mg_relative = in_range("mg_relative", mg_relative, 0.0, 3.0, unit="(1 = replete)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        frac = i ** h / (ec50 ** h + i ** h)
+    # i**h overflows only for huge insulin (ec50**h ≤ 1e24 stays finite): the Hill term's limit there is 1
+    frac = np.where(np.isnan(frac), 1.0, frac)
     out = frac * mg_factor(mg_relative, k_mg_relative)
     return float(out) if np.ndim(insulin_uU_ml) == 0 else out
 
 
 def insulin_to_match(target: float, mg_relative: float, *, ec50_uU_ml: float = TOY_EC50_UU_ML, hill: float = 1.0,
                      k_mg_relative: float = TOY_K_MG_RELATIVE) -> float:
-    """Insulin (µU/mL) that gives activation ``target`` at ``mg_relative``; ``inf`` if unreachable."""
+    """Insulin (µU/mL) that gives activation ``target`` at ``mg_relative``.
+
+    Raises ``ValueError`` if the target cannot be reached: the activation approaches
+    its maximum f(m) (:func:`mg_factor`) only as insulin grows without bound, so a
+    ``target`` at or above that maximum needs infinite insulin.
+    """
     f = mg_factor(in_range("mg_relative", mg_relative, 0.0, 3.0), k_mg_relative)
     target = in_range("target", target, 0.0, 10.0)
     ec50 = in_range("ec50_uU_ml", ec50_uU_ml, 0.0, 1e4, low_inclusive=False, unit="µU/mL")
     h = in_range("hill", hill, 0.25, 6.0)
     if f <= 0 or target >= f:
-        return math.inf
+        raise ValueError(
+            f"target activation {target:g} is unreachable at mg_relative = {mg_relative:g}: the maximal activation "
+            f"there is {f:.3g} (the magnesium factor lowers the plateau), and activation only approaches that "
+            f"maximum as insulin grows without bound; choose a target below {f:.3g}")
     r = target / f
     return float(ec50 * (r / (1.0 - r)) ** (1.0 / h))
 
@@ -214,7 +226,10 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     a_low = receptor_activation(ins, mg_relative, hill=hill, k_mg_relative=k_mg)
     fmax = mg_factor(mg_relative, k_mg)
     target = receptor_activation(BASAL_INSULIN_UU_ML, 1.0, hill=hill, k_mg_relative=k_mg)
-    need = insulin_to_match(target, mg_relative, hill=hill, k_mg_relative=k_mg)
+    try:
+        need = insulin_to_match(target, mg_relative, hill=hill, k_mg_relative=k_mg)
+    except ValueError:  # the replete activation is above this plateau: explained in the text below
+        need = None
     fig, ax = new_figure()
     ax.plot(ins, a_rep, color=ROLE_COLORS["reference"], linestyle="--", label="replete Mg (1.0)")
     ax.plot(ins, a_low, color=_MG_COLOR, linestyle="-", label=f"Mg = {mg_relative:.2f} × replete")
@@ -228,7 +243,7 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
     ax.set_title("Teaching model (illustrative parameters)")
     ax.legend(loc="upper left")
-    if math.isfinite(need):
+    if need is not None:
         comp = (f"To match the replete activation at basal insulin, insulin must rise to **{need:.1f} µU/mL** "
                 f"({need / BASAL_INSULIN_UU_ML:.1f}× basal): compensation by more insulin.")
     else:
@@ -275,15 +290,25 @@ def _parse_series(name: str, text: Any) -> np.ndarray | None:
     return as_array(name, vals)
 
 
+def _unit(name: str, unit) -> str:
+    """A unit string, normalised. A non-string names the parameter; an unknown string keeps the message
+    of :func:`mgcourse.units.normalise_unit` (quoted value and the known units, as printed in chapter 02)."""
+    as_str(name, unit)
+    return units.normalise_unit(unit)
+
+
 def _glucose_mg_dl(x, unit: str, name: str) -> np.ndarray | float:
-    unit = units.normalise_unit(unit)
+    unit = _unit("glucose_unit", unit)
     if unit not in ("mg/dL", "mmol/L"):
-        raise ValueError(f"glucose unit must be mg/dL or mmol/L, got {unit!r}")
+        raise ValueError(f"glucose_unit: the glucose unit must be mg/dL or mmol/L, got {unit!r}")
     arr = np.atleast_1d(np.asarray(x, dtype=float))
     if np.any(arr <= 0):
         raise ValueError(f"{name} must be greater than 0 {unit}, got {_fmt_vals(arr)}")
-    mmol = np.atleast_1d(units.convert(arr, unit, "mmol/L", substance="glucose"))
     lo, hi = GLUCOSE_PLAUSIBLE_MMOL_L
+    try:
+        mmol = np.atleast_1d(units.convert(arr, unit, "mmol/L", substance="glucose"))
+    except ValueError:  # too large to convert: outside the range below anyway
+        mmol = np.array([math.inf])
     if np.any(mmol < lo) or np.any(mmol > hi):
         raise ValueError(f"{name} must be between {lo:g} and {hi:g} mmol/L ({lo * 18.0156:.0f}–{hi * 18.0156:.0f} "
                          f"mg/dL) in this calculator, got {_fmt_vals(arr)} {unit}; check the number and its unit")
@@ -291,14 +316,17 @@ def _glucose_mg_dl(x, unit: str, name: str) -> np.ndarray | float:
 
 
 def _insulin_uU_ml(x, unit: str, factor: float, name: str) -> np.ndarray:
-    unit = units.normalise_unit(unit)
+    unit = _unit("insulin_unit", unit)
     if unit not in ("µU/mL", "pmol/L"):
-        raise ValueError(f"insulin unit must be µU/mL (= mU/L) or pmol/L, got {unit!r}")
+        raise ValueError(f"insulin_unit: the insulin unit must be µU/mL (= mU/L) or pmol/L, got {unit!r}")
     arr = np.atleast_1d(np.asarray(x, dtype=float))
     if np.any(arr <= 0):
         raise ValueError(f"{name} must be greater than 0 {unit} (an insulin of 0 makes HOMA-IR 0 and QUICKI "
                          f"undefined), got {_fmt_vals(arr)}")
-    uU = np.atleast_1d(units.convert(arr, unit, "µU/mL", substance="insulin", insulin_factor=factor))
+    try:
+        uU = np.atleast_1d(units.convert(arr, unit, "µU/mL", substance="insulin", insulin_factor=factor))
+    except ValueError:  # too large to convert: outside the range below anyway
+        uU = np.array([math.inf])
     lo, hi = INSULIN_PLAUSIBLE_UU_ML
     if np.any(uU < lo) or np.any(uU > hi):
         raise ValueError(f"{name} must be between {lo:g} and {hi:g} µU/mL ({lo * 6:g}–{hi * 6:g} pmol/L) in this "
@@ -376,6 +404,10 @@ def index_table(report: dict):
     """The indices of :func:`index_report` as a small table (pandas DataFrame)."""
     import pandas as pd
 
+    instance_of("report", report, dict, what="dict returned by index_report()")
+    missing = [k for k in ("homa_ir", "quicki") if k not in report]
+    if missing:
+        raise ValueError(f"report must be the dict returned by index_report(); it has no {', '.join(missing)}")
     rows = [("HOMA-IR", f"{report['homa_ir']:.2f}", "G (mmol/L) × I (µU/mL) / 22.5",
              "higher = more resistant; no universal cut-off"),
             ("QUICKI", f"{report['quicki']:.3f}", "1 / (log10 I (µU/mL) + log10 G (mg/dL))",

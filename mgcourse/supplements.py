@@ -466,7 +466,8 @@ def splitting_figure():
                  alt="Elemental magnesium in 500 mg of 'magnesium citrate' for each of the four citrate salts: from "
                      "about 52 mg (trimagnesium dicitrate tetradecahydrate) to 81 mg (anhydrous trimagnesium dicitrate).")
 def citrate_label_figure(salt_mg: float = 500.0):
-    """Elemental Mg in ``salt_mg`` mg of each citrate salt (the label ambiguity)."""
+    """Elemental Mg in ``salt_mg`` mg of each citrate salt (the label ambiguity); ``salt_mg`` > 0 and ≤ 10,000."""
+    salt_mg = in_range("salt_mg", salt_mg, 0, 10_000, low_inclusive=False, unit="mg")
     lo, hi, rows = family_range(salt_mg, "citrate")
     rows = rows.sort_values("mg_percent")
     fig, ax = new_figure(figsize=(8.0, 3.6))

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_array, in_range, scalar_or_array
+from ._validate import as_array, choice, in_range, scalar_or_array
 
 #: Molar mass of magnesium, g/mol (IUPAC abridged standard atomic weight).
 MG_MOLAR_MASS_G_PER_MOL = 24.305
@@ -92,12 +92,11 @@ def _normalise(name: str, unit) -> str:
 
 def units_for(substance: str) -> dict[str, tuple[str, ...]]:
     """The units allowed for a substance, grouped by kind (amount / concentration)."""
-    if substance not in _UNITS:
-        raise ValueError(f"unknown substance {substance!r}; allowed: {', '.join(SUBSTANCES)}")
+    choice("substance", substance, SUBSTANCES)
     return {kind: tuple(table) for kind, table in _UNITS[substance].items()}
 
 
-def _kind_and_factor(unit: str, substance: str, insulin_factor: float) -> tuple[str, float]:
+def _kind_and_factor(unit: str, substance: str, insulin_factor: float, name: str = "unit") -> tuple[str, float]:
     for kind, table in _UNITS[substance].items():
         if unit in table:
             factor = table[unit]
@@ -105,7 +104,7 @@ def _kind_and_factor(unit: str, substance: str, insulin_factor: float) -> tuple[
                 factor = insulin_factor
             return kind, factor
     allowed = "; ".join(f"{kind}: {', '.join(t)}" for kind, t in _UNITS[substance].items())
-    raise ValueError(f"unit {unit!r} is not a unit of {substance} (allowed for {substance}: {allowed})")
+    raise ValueError(f"{name} {unit!r} is not a unit of {substance} (allowed for {substance}: {allowed})")
 
 
 def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
@@ -138,12 +137,11 @@ def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
     >>> convert(1, "mmol", "mEq", substance="magnesium")
     2.0
     """
-    if substance not in _UNITS:
-        raise ValueError(f"unknown substance {substance!r}; allowed: {', '.join(SUBSTANCES)}")
+    choice("substance", substance, SUBSTANCES)
     f_unit, t_unit = _normalise("from_unit", from_unit), _normalise("to_unit", to_unit)
     insulin_factor = in_range("insulin_factor", insulin_factor, 5.0, 8.0, unit="pmol/L per µU/mL")
-    f_kind, f_factor = _kind_and_factor(f_unit, substance, insulin_factor)
-    t_kind, t_factor = _kind_and_factor(t_unit, substance, insulin_factor)
+    f_kind, f_factor = _kind_and_factor(f_unit, substance, insulin_factor, "from_unit")
+    t_kind, t_factor = _kind_and_factor(t_unit, substance, insulin_factor, "to_unit")
     if f_kind != t_kind:
         raise ValueError(
             f"cannot convert {'an' if f_kind[0] in 'aeiou' else 'a'} {f_kind} ({f_unit}) into "
@@ -152,7 +150,11 @@ def convert(value: Any, from_unit: str, to_unit: str, *, substance: str,
     arr = as_array("value", value)
     if np.any(arr < 0):
         raise ValueError(f"value must be ≥ 0 {f_unit} (amounts and concentrations cannot be negative), got {value}")
-    out = arr * f_factor / t_factor
+    with np.errstate(over="ignore"):
+        out = arr * f_factor / t_factor
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"value is too large to convert from {f_unit} to {t_unit} (the result is not a finite "
+                         f"number), got {value if np.ndim(value) == 0 else 'an array with a maximum of ' + format(arr.max(), 'g')}")
     return scalar_or_array(out, value)
 
 
@@ -171,7 +173,11 @@ def parse_number(text: Any, name: str = "value") -> float:
     if isinstance(text, bool):
         raise ValueError(f"{name} must be a number such as 5.5, got {text!r}")
     if isinstance(text, (int, float, np.integer, np.floating)):
-        x = float(text)
+        try:
+            x = float(text)
+        except OverflowError:  # an integer beyond the float range, e.g. 10**400
+            raise ValueError(f"{name} must be a finite number such as 5.5, got an integer of "
+                             f"{len(str(abs(int(text))))} digits") from None
     else:
         s = str(text).strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
         if not s:
@@ -197,6 +203,7 @@ def parse_number(text: Any, name: str = "value") -> float:
 
 def converter_text(value: float, substance: str, from_unit: str, to_unit: str) -> str:
     """One line of text for the unit-converter widget: ``"100 mg/dL glucose = 5.551 mmol/L"``."""
+    value = in_range("value", value, 0, None, unit=from_unit if isinstance(from_unit, str) else "")
     result = convert(value, from_unit, to_unit, substance=substance)
     return f"{value:g} {normalise_unit(from_unit)} of {substance} = **{result:.4g} {normalise_unit(to_unit)}**"
 

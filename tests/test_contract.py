@@ -195,6 +195,23 @@ def _regressions():
         ("checks.value(expected=nan)", lambda: checks.value(nan), "expected"),
         ("as_float(10**400)", lambda: indices.fasting_glucose_category(10 ** 400), "glucose_mg_dl"),
         ("cycle.si_factor(params=0)", lambda: cycle.si_factor(1.0, params=0), "params"),
+        # closed KNOWN_GAPS whose hostile values lie beyond the registry's (unbounded) domains
+        ("units.convert(1e308 mmol/L → mg/dL)", lambda: units.convert(1e308, "mmol/L", "mg/dL", substance="glucose"), "value"),
+        ("units.convert(to_unit='pmol/L' for glucose)",
+         lambda: units.convert(5.5, "mmol/L", "pmol/L", substance="glucose"), "to_unit"),
+        ("insulin_to_match(unreachable)", lambda: signalling.insulin_to_match(0.9, 0.1), "unreachable"),
+        ("index_report(insulin=1e308)", lambda: signalling.index_report(5.5, "mmol/L", 1e308, "µU/mL"), "insulin"),
+        ("pool_fixed(estimates=1e308)", lambda: evidence.pool_fixed([1e308] * 4, [0.01] * 4), "estimates"),
+        ("pool_random(estimates=±1e300)",
+         lambda: evidence.pool_random([1e300, -1e300, 3.0, 4.0], [1e-100] * 4), "estimates"),
+        ("pool_fixed(standard_errors=1e308)", lambda: evidence.pool_fixed([1.0] * 4, [1e308] * 4), "standard_errors"),
+        ("ols(y=±1e308)", lambda: evidence.ols([1e308, -1e308, 1e308, 1, 2, 3], x=[0, 1, 2, 3, 4, 6]), "y"),
+        ("mean_difference(means ±1e308)", lambda: evidence.mean_difference(1e308, 1, 10, -1e308, 1, 10), "mean_1"),
+        ("mean_difference(sd_1=1e308)", lambda: evidence.mean_difference(1, 1e308, 10, 1, 1, 10), "sd_1"),
+        ("log_risk_ratio(events_2=5e-324)",
+         lambda: evidence.log_risk_ratio([1, 1], [100, 100], [1, 5e-324], [100, 100]), "events_2"),
+        ("diet.spinach_cups(28)", lambda: diet.spinach_cups(28), "cups"),
+        ("minimal_model.euler_step(X=500)", lambda: minimal_model.euler_step([200.0, 500.0, 50.0], 0.0, 0.5), "state"),
     ]
 
 
@@ -229,3 +246,51 @@ def test_wilson_interval_is_ordered_and_within_0_1():
     for cases in (0, 1, 50, 99, 100):
         lo, hi = balance.wilson_interval(cases, 100)
         assert 0.0 <= lo <= cases / 100 <= hi <= 1.0
+
+
+def test_no_known_gaps_remain():
+    assert cd.KNOWN_GAPS == {}, f"functions whose bad input is not refused: {sorted(cd.KNOWN_GAPS)}"
+
+
+def test_wilson_interval_has_exact_ends():
+    from mgcourse.models import balance
+
+    assert balance.wilson_interval(100, 100)[1] == 1.0
+    assert balance.wilson_interval(0, 100)[0] == 0.0
+    assert balance.wilson_interval(7, 7)[1] == 1.0
+
+
+def test_spinach_range_agrees_with_the_single_food_limit():
+    """diet.spinach_cups's stated range ends where grams_for's 5000 g limit would refuse a cup count."""
+    from mgcourse import diet
+
+    table = diet.spinach_cups(diet.SPINACH_MAX_CUPS)
+    assert (table["grams"] <= diet.MAX_ITEM_G).all()
+    assert table["magnesium_mg"].gt(0).all()
+
+
+def test_receptor_activation_is_finite_for_huge_insulin():
+    from mgcourse import signalling
+
+    a = signalling.receptor_activation([1e308, 1e6], 0.5)
+    assert np.all(np.isfinite(a))
+    assert a[0] == pytest.approx(signalling.mg_factor(0.5))
+
+
+def test_unreachable_target_message_says_why():
+    from mgcourse import signalling
+
+    with pytest.raises(ValueError) as info:
+        signalling.insulin_to_match(0.9, 0.1)
+    msg = str(info.value)
+    assert "unreachable" in msg and "maximal activation" in msg and "target" in msg
+
+
+def test_receptor_widget_explains_an_unreachable_target():
+    from mgcourse import signalling
+    from mgcourse.widgets import safe_call
+
+    view = safe_call(signalling.receptor_toy_view, mg_relative=0.1, hill=1.0, k_mg=2.0)
+    plt.close("all")
+    assert not view.error and "cannot be reached at any insulin level" in view.text
+    assert view.data["insulin_to_match_uU_ml"] is None

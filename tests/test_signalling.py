@@ -135,7 +135,8 @@ def test_insulin_to_match_compensation():
     need = sig.insulin_to_match(target, 0.3)
     assert sig.receptor_activation(need, 0.3) == pytest.approx(target)
     assert need > sig.BASAL_INSULIN_UU_ML
-    assert math.isinf(sig.insulin_to_match(0.9, 0.1))
+    with pytest.raises(ValueError, match=r"unreachable at mg_relative = 0\.1: the maximal activation there is 0\.2"):
+        sig.insulin_to_match(0.9, 0.1)
 
 
 @pytest.mark.parametrize("bad", [dict(insulin_uU_ml=-1), dict(mg_relative=-0.1), dict(hill=0), dict(ec50_uU_ml=0)])

@@ -210,6 +210,25 @@ def _check_equation(insulin_equation: str) -> str:
     return choice("insulin_equation", insulin_equation, INSULIN_EQUATIONS)
 
 
+#: Time range of the model, min (an IVGTT lasts 180 min; simulate accepts up to 1440).
+T_RANGE_MIN = (0.0, 1440.0)
+#: Admissible state (G mg/dL, X 1/min, I µU/mL) for derivatives and euler_step.
+STATE_RANGES = (("G", 0.0, 1000.0, "mg/dL"), ("X", -1.0, 1.0, "min⁻¹"), ("I", 0.0, 2000.0, "µU/mL"))
+
+
+def _check_t(t_min) -> float:
+    return in_range("t_min", t_min, *T_RANGE_MIN, unit="min")
+
+
+def _check_state(state) -> np.ndarray:
+    s = as_array("state", state, ndim=1, length=3)
+    for v, (sym, lo, hi, unit) in zip(s, STATE_RANGES):
+        if not lo <= v <= hi:
+            allowed = ", ".join(f"{k} between {a:g} and {b:g} {u}" for k, a, b, u in STATE_RANGES)
+            raise ValueError(f"state must be (G, X, I) with {allowed}; got {sym} = {v:g} {unit}")
+    return s
+
+
 def derivatives(t_min: float, state: Any, params: Parameters | None = None, *,
                 insulin_equation: str = "basal-corrected") -> np.ndarray:
     """Right-hand side (dG/dt, dX/dt, dI/dt) of the model at time ``t_min`` for ``state`` = (G, X, I).
@@ -218,8 +237,8 @@ def derivatives(t_min: float, state: Any, params: Parameters | None = None, *,
     """
     p = _params(params)
     _check_equation(insulin_equation)
-    t_min = as_float("t_min", t_min)
-    g, x, i = (float(v) for v in as_array("state", state, ndim=1, length=3))
+    t_min = _check_t(t_min)
+    g, x, i = (float(v) for v in _check_state(state))
     return np.array(_rhs(t_min, g, x, i, p, insulin_equation == "as-published"))
 
 
@@ -248,8 +267,9 @@ def euler_step(state: Any, t_min: float, dt_min: float, params: Parameters | Non
     s = as_array("state", state).ravel()
     if s.size != 3:
         raise ValueError(f"state must hold 3 numbers (G, X, I), got {s.size}")
+    s = _check_state(s)
     dt = in_range("dt_min", dt_min, 0.0, 60.0, low_inclusive=False, unit="min")
-    return s + dt * derivatives(as_float("t_min", t_min), s, params)
+    return s + dt * derivatives(_check_t(t_min), s, params)
 
 
 def euler_simulate(params: Parameters | None = None, *, minutes: float = 180.0, dt_min: float = 0.1) -> MinimalModelResult:
@@ -376,7 +396,8 @@ def simulate_cached(si_e4: float, sg_per_min: float, minutes: float = 180.0) -> 
     """:func:`simulate` with S_I (in 10⁻⁴ min⁻¹ per µU/mL) and S_G, cached on rounded values (read-only arrays)."""
     si_e4 = in_range("si_e4", si_e4, 0.0, 100.0, unit="× 10⁻⁴ min⁻¹ per µU/mL")
     sg = in_range("sg_per_min", sg_per_min, 0.0, 0.5, unit="min⁻¹")
-    return _cached(round(si_e4, 4), round(sg, 5), round(float(minutes), 3))
+    minutes = in_range("minutes", minutes, 1.0, 1440.0, unit="min")
+    return _cached(round(si_e4, 4), round(sg, 5), round(minutes, 3))
 
 
 # --------------------------------------------------------------------------- synthetic data and fitting
@@ -410,6 +431,7 @@ def synthetic_ivgtt(seed: int = 0, si: float = 5.07e-4, noise_sd_mg_dl: float = 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     noise = in_range("noise_sd_mg_dl", noise_sd_mg_dl, 0.0, 50.0, unit="mg/dL")
+    si = in_range("si", si, 0.0, 1e-2, unit="min⁻¹ per µU/mL")  # not optional here (None is not the default)
     p = _params(params).with_si_sg(si=si, sg=sg)
     ts = as_array("sample_times_min", sample_times_min).ravel()
     if ts[0] < 0 or np.any(np.diff(ts) <= 0) or ts[-1] > 1440:
@@ -438,8 +460,9 @@ class FitResult:
 
 def model_glucose(t_min: Any, params: Parameters, insulin_input: tuple | None = None) -> np.ndarray:
     """Model glucose (mg/dL) at the sample times ``t_min`` (which must start at or after 0)."""
-    t = as_array("t_min", t_min).ravel()
-    if t[0] < 0 or np.any(np.diff(t) <= 0):
+    instance_of("params", params, Parameters, what="minimal_model.Parameters")
+    t = as_array("t_min", t_min, low=T_RANGE_MIN[0], high=T_RANGE_MIN[1], unit="min").ravel()
+    if np.any(np.diff(t) <= 0):
         raise ValueError("t_min must be increasing times ≥ 0 min")
     grid = np.unique(np.concatenate(([0.0], t)))
     res = _solve(params, grid, params.g0_mg_dl, params.insulin0, "basal-corrected", insulin_input, 1e-10, 1e-10)
