@@ -13,7 +13,7 @@ def test_apply_sets_accessible_defaults():
     assert rc["font.size"] >= 11 and rc["xtick.labelsize"] >= 11 and rc["legend.fontsize"] >= 11
     assert rc["figure.facecolor"] == "white" and rc["savefig.transparent"] is False
     cycle = rc["axes.prop_cycle"].by_key()
-    assert cycle["color"][:4] == ["#0072B2", "#E69F00", "#009E73", "#D55E00"]
+    assert cycle["color"][:4] == [style.OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion")]
     assert len(set(map(str, cycle["linestyle"]))) == len(cycle["linestyle"]), "each colour has its own line style"
 
 
