@@ -72,7 +72,8 @@ JS_AXE_CONTENT = """async ([scope, impacts]) => {
   const root = scope ? document.querySelector(scope) : window.__mgcourseNotebook.content.node;
   const include = Array.from(root.querySelectorAll('.jp-MarkdownOutput, .jp-OutputArea-output'))
                        .filter(n => !n.parentElement.closest('.jp-OutputArea-output'));
-  const r = await axe.run({include: include.map(n => [n])}, {resultTypes: ['violations']});
+  if (!include.length) return {checked: 0, violations: []};
+  const r = await axe.run({include: include}, {resultTypes: ["violations"]});
   return {checked: include.length,
           violations: r.violations.filter(v => impacts.includes(v.impact)).map(v =>
               `${v.id} (${v.impact}) x${v.nodes.length}: ${v.help}; e.g. ${v.nodes[0].html.slice(0, 200)}`)};
