@@ -62,8 +62,9 @@ JS_PANELS_READY = """() => {
   const boxes = Array.from(nb.querySelectorAll('.jp-OutputArea-output .widget-vbox'));
   if (!boxes.length) return false;
   // every panel shows its output (a figure, a table or text), and every slider handle has its name
+  // (a box without an output widget is a plain demo of a control, not a course panel)
   const filled = boxes.every(b => { const o = b.querySelector('.widget-output');
-                                    return o && (o.querySelector('img, canvas') || o.innerText.trim()); });
+                                    return !o || o.querySelector('img, canvas') || o.innerText.trim(); });
   const handles = Array.from(nb.querySelectorAll('.noUi-handle[role="slider"]'));
   return filled && handles.every(h => (h.getAttribute('aria-label') || '').trim());
 }"""
@@ -174,7 +175,7 @@ def test_main_panel_works_from_the_keyboard(nb_path: Path, lab, page, axe_source
         label = (handle.get_attribute("aria-label") or "").strip()
         assert label, f"{widget}: the focused slider handle has no accessible name"
         assert label == slider.locator(".widget-label").first.inner_text().strip()
-        before = {"now": handle.get_attribute("aria-valuenow"), "readout": readout.inner_text().strip(),
+        before = {"readout": readout.inner_text().strip(),
                   "output": cell.evaluate(JS_PANEL_SIGNATURE)}
         assert handle.get_attribute("aria-valuetext") == before["readout"], \
             f"{widget}: a screen reader would announce {handle.get_attribute('aria-valuetext')!r}, " \
@@ -183,8 +184,8 @@ def test_main_panel_works_from_the_keyboard(nb_path: Path, lab, page, axe_source
         key = "ArrowLeft" if at_max else "ArrowRight"
         for _ in range(3):
             page.keyboard.press(key)
-        page.wait_for_function("""([h, old]) => h.getAttribute('aria-valuenow') !== old""",
-                               arg=[handle.element_handle(), before["now"]], timeout=WAIT_S * 1000)
+        # (aria-valuenow is rounded to one decimal by noUiSlider, so a 0.005 step may not move it: the
+        # readout and aria-valuetext are what change and what is read aloud)
         page.wait_for_function("""([r, old]) => r.textContent.trim() !== old""",
                                arg=[readout.element_handle(), before["readout"]], timeout=WAIT_S * 1000)
         # the kernel answers: the figure (or, without a figure, the output text) changes
