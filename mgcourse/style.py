@@ -2,7 +2,14 @@
 
 * Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal
   Design"), each colour paired with its own line style, so that lines stay
-  distinguishable in greyscale and for every colour-vision type.
+  distinguishable in greyscale and for every colour-vision type. Two of its
+  colours are darkened so that every line and marker colour reaches 3:1
+  contrast against white (WCAG 2.1, 1.4.11 non-text contrast): orange
+  #E69F00 (2.25:1) becomes #8F5800 and sky blue #56B4E9 (2.31:1) becomes
+  #3A8CC4, chosen so that every pair of line colours stays apart (CIELAB
+  ΔE ≥ 9) for normal vision and simulated deuteranopia, protanopia and
+  tritanopia (``tests/test_style.py`` checks both). Yellow (1.3:1) is kept for
+  fills with a dark edge only and is not in the line cycle.
 * Fonts of 11 pt and more, an opaque white background (readable in dark mode),
   light grid, constrained layout.
 
@@ -17,6 +24,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import contextvars
+import html
 import io
 from pathlib import Path
 
@@ -27,17 +35,23 @@ from matplotlib.figure import Figure
 #: Okabe–Ito palette (hex), in the order the course uses it.
 OKABE_ITO = {
     "blue": "#0072B2",
-    "orange": "#E69F00",
+    "orange": "#8F5800",  # darkened from #E69F00 (2.25:1) to 5.9:1 on white
     "bluish_green": "#009E73",
     "vermillion": "#D55E00",
-    "sky_blue": "#56B4E9",
+    "sky_blue": "#3A8CC4",  # darkened from #56B4E9 (2.31:1) to 3.7:1 on white
     "reddish_purple": "#CC79A7",
     "yellow": "#F0E442",
     "black": "#000000",
 }
-#: Colour cycle (yellow last: low contrast on white).
+#: The published Okabe–Ito values of the two darkened colours (for reference; below 3:1 on white).
+OKABE_ITO_ORIGINAL = {"orange": "#E69F00", "sky_blue": "#56B4E9"}
+#: Colours that may be used only as fills with a dark edge (below 3:1 on white).
+FILL_ONLY = {"yellow": OKABE_ITO["yellow"]}
+#: Dark grey, the eighth line colour (in place of yellow).
+DARK_GREY = "#5E5E5E"
+#: Colour cycle for lines and markers: every colour at least 3:1 against white.
 COLORS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
-                                 "reddish_purple", "sky_blue", "black", "yellow")]
+                                 "reddish_purple", "sky_blue", "black")] + [DARK_GREY]
 #: Line styles paired one-to-one with :data:`COLORS`.
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (5, 5))]
 #: Markers paired with :data:`COLORS`, for scatter plots and sparse lines.
@@ -89,8 +103,17 @@ RC_PARAMS = {
 
 
 def apply() -> None:
-    """Apply the course style to matplotlib (call once, in a notebook's setup cell)."""
+    """Apply the course style to matplotlib (call once, in a notebook's setup cell).
+
+    In a Jupyter kernel it also makes ``plt.show()`` figures carry an HTML ``alt``
+    (:func:`install_figure_formatter`) and gives the notebook's sliders
+    accessible names (:func:`mgcourse.a11y.enable_control_names`).
+    """
     matplotlib.rcParams.update(RC_PARAMS)
+    if install_figure_formatter():
+        from .a11y import enable_control_names
+
+        enable_control_names()
 
 
 #: A figure that the next :func:`new_figure` call clears and reuses (see :func:`reuse_figure`).
@@ -149,18 +172,115 @@ def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
     return buf.getvalue()
 
 
+def figure_html(png: bytes, alt: str) -> str:
+    """``<img src="data:image/png;base64,…" alt="…">``: a PNG with its description in the HTML ``alt`` attribute.
+
+    JupyterLab's image renderer (``image/png`` outputs, JupyterLab 4.6) sets no
+    ``alt`` and ignores output metadata, so the course's figures are displayed as
+    this HTML instead; the sanitiser of an untrusted notebook keeps both ``src``
+    (data URI) and ``alt``.
+    """
+    b64 = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{b64}" alt="{html.escape(" ".join(alt.split()), quote=True)}"/>'
+
+
+def figure_bundle(fig: Figure, alt: str) -> dict:
+    """The display bundle of a course figure: ``text/html`` (image + ``alt``) and ``text/plain`` (``[Figure] alt``).
+
+    The PNG is stored once (inside the HTML, not also as ``image/png``); the
+    plain text keeps the description for text-only front ends, nbval and the site build.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a one-sentence description of the figure")
+    return {"text/html": figure_html(png_bytes(fig), alt), "text/plain": f"[Figure] {' '.join(alt.split())}"}
+
+
 def show(fig: Figure, alt: str) -> None:
     """Display ``fig`` in a notebook with ``alt`` (one sentence) as its text alternative.
 
-    The text alternative is the plain-text form of the output, so screen readers,
-    text-only front ends and nbval all see the sentence.
+    The sentence reaches the HTML ``alt`` attribute of the image (see
+    :func:`figure_bundle`) and is the plain-text form of the output, so screen
+    readers, text-only front ends and nbval all see it.
     """
-    if not alt or not alt.strip():
-        raise ValueError("alt must be a one-sentence description of the figure")
+    bundle = figure_bundle(fig, alt)
     from IPython.display import display
 
-    data = {"image/png": base64.b64encode(png_bytes(fig)).decode("ascii"), "text/plain": f"[Figure] {alt.strip()}"}
-    display(data, raw=True)
+    display(bundle, raw=True)
+
+
+def describe(fig: Figure, alt: str) -> Figure:
+    """Attach ``alt`` (one sentence) to a pyplot figure, for a plain ``plt.show()``; returns ``fig``.
+
+    With :func:`apply` run in a Jupyter kernel, ``plt.show()`` then displays the
+    figure like :func:`show` does. Without a description the alt text is built
+    from the figure's titles and axis labels (:func:`auto_alt`).
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a one-sentence description of the figure")
+    fig._mgcourse_alt = " ".join(alt.split())
+    return fig
+
+
+def auto_alt(fig: Figure) -> str:
+    """A description built from the figure's title(s) and axis labels (fallback for undescribed figures)."""
+    parts = []
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        parts.append(sup.get_text().strip())
+    for ax in fig.axes:
+        if not ax.axison:
+            continue
+        bits = [t for t in (ax.get_title(),) if t.strip()]
+        if ax.get_xlabel().strip():
+            bits.append(f"x axis: {ax.get_xlabel().strip()}")
+        if ax.get_ylabel().strip():
+            bits.append(f"y axis: {ax.get_ylabel().strip()}")
+        if bits:
+            parts.append("; ".join(bits))
+    text = ". ".join(parts)
+    return f"Figure. {text}." if text else "Figure (described in the text below)."
+
+
+def _figure_alt(fig: Figure) -> str:
+    return getattr(fig, "_mgcourse_alt", None) or auto_alt(fig)
+
+
+def _html_formatter(fig: Figure):
+    if not fig.axes and not fig.texts and not fig.images:
+        return None
+    return figure_html(png_bytes(fig), _figure_alt(fig))
+
+
+def install_figure_formatter(shell=None) -> bool:
+    """Make the notebook display of a matplotlib Figure (``plt.show()``, a figure as a cell's value) an
+    ``<img>`` with an ``alt`` attribute instead of a bare ``image/png``.
+
+    The figure is stored once (``text/html``; its ``image/png`` formatter is
+    switched off). Returns False outside an IPython kernel. Called by :func:`apply`.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    # the inline backend registers its own Figure formatters (image/png) when its module is first imported,
+    # which pyplot does lazily, at the first figure: import it now so that ours come after and stay
+    import matplotlib.pyplot  # noqa: F401
+
+    try:
+        import matplotlib_inline.backend_inline  # noqa: F401  (configures itself only if it is the backend)
+    except ImportError:  # pragma: no cover - another front end without the inline backend
+        pass
+
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(Figure, _html_formatter)
+    for mime in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        if mime in formatters:
+            formatters[mime].for_type(Figure, lambda fig: None)
+    return True
 
 
 def save(fig: Figure, name: str, *, folder: Path | None = None) -> Path:

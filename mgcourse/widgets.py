@@ -55,6 +55,16 @@ from mgcourse.data import DataFileError, DataUnavailable
 
 
 # --------------------------------------------------------------------------- controls
+def step_format(step: float) -> str:
+    """The readout format that shows a value to the precision of ``step`` (0.1 -> ``.1f``, 0.005 -> ``.3f``, 5 -> ``.0f``)."""
+    if not step > 0:
+        raise ValueError(f"step must be > 0, got {step!r}")
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > 1e-9 * max(1.0, abs(step)):
+        decimals += 1
+    return f".{decimals}f"
+
+
 @dataclass(frozen=True)
 class Slider:
     """A numeric slider. ``label`` must carry the unit, e.g. ``"Dose (mg/day)"``."""
@@ -101,8 +111,9 @@ class Slider:
         kw = dict(value=self.default, min=self.min, max=self.max, step=self.step, description=self.label,
                   continuous_update=self.continuous_update, style={"description_width": "initial"},
                   layout=W.Layout(width="95%"))
-        if self.readout_format and not self.integer:
-            kw["readout_format"] = self.readout_format
+        if not self.integer:
+            # readouts (and, through mgcourse.a11y, what a screen reader says) rounded to the step: "5.07"
+            kw["readout_format"] = self.readout_format or step_format(self.step)
         return cls(**kw)
 
 

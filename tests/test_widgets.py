@@ -152,3 +152,31 @@ def test_table_has_no_index_readable_headers_and_no_nan():
     assert "Mg per 100 g" in html and "NaN" not in html and "nan" not in html.lower().replace("nan ", "")
     assert "–" in html and "12.3" in html
     assert "<th></th>" not in html  # no index column
+
+
+
+
+@pytest.mark.parametrize("step, fmt", [(0.1, ".1f"), (0.05, ".2f"), (0.005, ".3f"), (0.0005, ".4f"), (1, ".0f"),
+                                       (5.0, ".0f"), (0.25, ".2f")])
+def test_slider_readout_rounds_to_the_step(step, fmt):
+    from mgcourse.widgets import Slider, step_format
+
+    assert step_format(step) == fmt
+    w = Slider("x (mg)", 0, 10, 0, step).make()
+    assert w.readout_format == fmt
+    assert format(0.1 + 0.2, w.readout_format) in {"0", "0.3", "0.30", "0.300", "0.3000"}
+
+
+def test_every_registered_slider_reads_out_rounded_and_exact():
+    """Readouts (and what a screen reader says) have at most 4 decimals and still show the default exactly."""
+    from mgcourse import widgets
+
+    problems = []
+    for spec in widgets.discover().values():
+        for control in spec.controls.values():
+            if isinstance(control, widgets.Slider) and not control.integer:
+                fmt = control.make().readout_format
+                shown = format(control.default, fmt)
+                if int(fmt[1:-1]) > 4 or abs(float(shown) - control.default) > 1e-9:
+                    problems.append(f"{spec.name} {control.label!r}: default {control.default} shown as {shown}")
+    assert not problems, "\n".join(problems)

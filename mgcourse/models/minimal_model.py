@@ -618,7 +618,7 @@ from .._registry import register_benchmark  # noqa: E402  (after the pure functi
 from ..style import ROLE_COLORS, new_figure, register_figure  # noqa: E402
 from ..widgets import Checkbox, Slider, View, register  # noqa: E402
 
-_GROUP_STYLES = {"normal": ("#0072B2", "--"), "IGT": ("#E69F00", "-."), "type 2 diabetes": ("#CC79A7", ":")}
+_GROUP_STYLES = {"normal": ("#0072B2", "--"), "IGT": ("#8F5800", "-."), "type 2 diabetes": ("#CC79A7", ":")}
 
 
 def _plot_ivgtt(axes, res: MinimalModelResult, *, label: str, color: str, ls: str = "-", lw: float = 2.2):

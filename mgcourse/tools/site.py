@@ -277,7 +277,11 @@ def _plain(markdown: str) -> str:
 
 
 def figure_alt(nb, cell_index: int, output) -> str:
-    """The description of an image output: ``[Figure] …`` plain text, else the next ``**Figure N.M.**`` cell."""
+    """The description of an image output: ``[Figure] …`` plain text, else the next ``**Figure N.M.**`` cell.
+
+    (A ``plt.show()`` figure shown as HTML also carries an ``alt`` built from its titles and axis labels;
+    :func:`prepare_notebook` falls back to it when there is neither.)
+    """
     plain = output.get("data", {}).get("text/plain", "")
     plain = "".join(plain) if isinstance(plain, list) else plain
     if plain.startswith("[Figure]"):
@@ -289,6 +293,23 @@ def figure_alt(nb, cell_index: int, output) -> str:
         if cell.cell_type == "code":
             return ""
     return ""
+
+
+#: A course figure as HTML (``mgcourse.style.figure_html``): one PNG data URI and its alt text.
+_HTML_FIGURE = re.compile(r'^\s*<img src="data:image/png;base64,([A-Za-z0-9+/=\s]+)" alt="([^"]*)"\s*/?>\s*$')
+
+
+def html_figure(data: dict) -> tuple[bytes, str] | None:
+    """``(png bytes, alt)`` of a ``text/html`` output that is a single course figure, else None."""
+    raw = data.get("text/html")
+    if raw is None:
+        return None
+    m = _HTML_FIGURE.match("".join(raw) if isinstance(raw, list) else raw)
+    if not m:
+        return None
+    import html as _html
+
+    return base64.b64decode("".join(m.group(1).split())), _html.unescape(m.group(2))
 
 
 def _escape_alt(alt: str) -> str:
@@ -313,15 +334,19 @@ def prepare_notebook(src: Path, dest: Path) -> dict:
             data = out.get("data")
             if out.get("output_type") not in ("display_data", "execute_result") or not data:
                 continue
-            if "image/png" not in data:
+            html_img = html_figure(data)
+            if "image/png" not in data and html_img is None:
                 continue
             counts["figures"] += 1
-            alt = figure_alt(nb, i, out)
+            alt = figure_alt(nb, i, out) or (html_img[1] if html_img else "")
             if not alt:
                 counts["without_alt"] += 1
                 continue  # rendered by myst-nb as it is (and reported by the site test)
-            png = base64.b64decode("".join(data["image/png"]) if isinstance(data["image/png"], list)
-                                   else data["image/png"])
+            if "image/png" in data:
+                png = base64.b64decode("".join(data["image/png"]) if isinstance(data["image/png"], list)
+                                       else data["image/png"])
+            else:
+                png = html_img[0]
             name = hashlib.sha256(png).hexdigest()[:20] + ".png"
             fig_dir.mkdir(parents=True, exist_ok=True)
             (fig_dir / name).write_bytes(png)
