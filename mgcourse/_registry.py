@@ -13,7 +13,7 @@ BENCHMARKS: dict[str, Callable[[], object]] = {}
 
 
 def register_benchmark(name: str):
-    """Decorator: time a zero-argument function under ``name`` (e.g. ``"05.simulate_3_years"``)."""
+    """Decorator: time a zero-argument function under ``name`` (e.g. ``"04.simulate_3_years"``)."""
 
     def deco(func):
         BENCHMARKS[name] = func

@@ -52,7 +52,7 @@ from .widgets import Dropdown, Slider, View, register
 REFERENCES = {
     "IOM1997": "Institute of Medicine (US) Standing Committee on the Scientific Evaluation of Dietary Reference "
                "Intakes. *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, Vitamin D, and Fluoride.* "
-               "Washington (DC): National Academies Press; 1997. Chapter 7, Magnesium. doi:10.17226/5776",
+               "Washington (DC): National Academies Press; 1997. Chapter 6, Magnesium. doi:10.17226/5776",
     "EFSA2015": "EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA). Scientific opinion on dietary "
                 "reference values for magnesium. *EFSA Journal.* 2015;13(7):4186.",
     "SR28": "U.S. Department of Agriculture, Agricultural Research Service, Nutrient Data Laboratory. USDA National "
@@ -98,7 +98,7 @@ REFERENCES = {
     "Shechter2012": "Shechter M, et al. *Magnes Res.* 2012;25:28–39. (Crossover trial in 41 healthy adults: magnesium "
                     "oxide vs citrate, intracellular magnesium.)",
 }
-#: Reference numbers as printed in notebook 07 (the order of :data:`REFERENCES`).
+#: Reference numbers as printed in notebook 09 (the order of :data:`REFERENCES`).
 REF_NUMBER = {key: k for k, key in enumerate(REFERENCES, 1)}
 
 
@@ -822,7 +822,7 @@ def evidence_table(case: Case) -> pd.DataFrame:
 
 
 def evidence_markdown(case: Case) -> str:
-    """:func:`evidence_summary` as a Markdown list (grades in bold, reference numbers as in notebook 07)."""
+    """:func:`evidence_summary` as a Markdown list (grades in bold, reference numbers as in notebook 09)."""
     _check_case(case)
     return "\n".join(f"- **{c.grade}.** {c.statement} {cite(*c.refs)}" for c in evidence_summary(case))
 

@@ -1,6 +1,6 @@
 """Fasting and OGTT surrogate indices of insulin resistance and sensitivity.
 
-Formulas (sources in notebook 01's references):
+Formulas (sources in notebook 02's references):
 
 * HOMA-IR (Matthews et al. 1985, Diabetologia 28:412): glucose (mmol/L) × insulin
   (µU/mL) / 22.5, equivalently glucose (mg/dL) × insulin / 405.

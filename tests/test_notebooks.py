@@ -48,7 +48,7 @@ def test_chapter_anatomy(path: Path):
         assert f"## {heading}" in md, f"missing section '## {heading}'"
     assert "Think!" in md or path.name.startswith("00_"), "no Think! question"
     assert "<details>" in md, "no folded answer"
-    assert "Interactive demo" in md or path.name.startswith("07_"), "no interactive demo"
+    assert "Interactive demo" in md or path.name.startswith("09_"), "no interactive demo"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))

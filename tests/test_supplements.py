@@ -1,4 +1,4 @@
-"""mgcourse.supplements: forms table, label reading, UL placement, chapter-5 widgets and figures."""
+"""mgcourse.supplements: forms table, label reading, UL placement, chapter-6 widgets and figures."""
 
 import re
 

@@ -1,6 +1,6 @@
 """Exercises of chapter 03 (magnesium in the body).
 
-Numbers used (sources in notebook 02): serum reference range 0.75–0.95 mmol/L
+Numbers used (sources in notebook 03): serum reference range 0.75–0.95 mmol/L
 (IOM 1997); hypomagnesaemia < 0.70 mmol/L (Gommers 2016); GFR 180 L/day and a
 filterable fraction of 70 % (Merck: 70–80 %); prevalence of hypomagnesaemia in
 type 2 diabetes 30.6 % in a hospital cohort (Kurstjens 2017) and 9.6 % in primary

@@ -103,7 +103,7 @@ def _softplus(x):
 class Parameters:
     """Parameters of the balance model. Units are in the field names.
 
-    Sourced (fact sheet sections 3 and 7; primary sources in notebook 02's references)
+    Sourced (fact sheet sections 3 and 7; primary sources in notebook 03's references)
     ------------------------------------------------------------------------------------
     total_body_mg : 25,000 mg ≈ 1,000 mmol (IOM 1997; Medscape).
     bone_fraction : 0.59 of body Mg in bone (IOM 1997: 50–60 %; chosen so that the
@@ -143,7 +143,7 @@ class Parameters:
         Mg-free diet at ≈12.5 mg/day (Merck); otherwise they are not constrained by data.
     cell_hill : 2, exponent of the cells' equilibrium content in c: cell Mg responds
         more than proportionally to extracellular Mg (the assumption behind
-        "cells fall before serum"; notebook 02 shows what changes with 1).
+        "cells fall before serum"; notebook 03 shows what changes with 1).
     bone_hill : 1, bone surface Mg in linear equilibrium with c.
     """
 
@@ -607,7 +607,7 @@ def depletion_summary(sim: Simulation) -> dict:
             "cells_below_80pct_day": sim.first_day("intracellular_pct", 80.0)}
 
 
-# ====================================================================== figures and widgets (notebook 02)
+# ====================================================================== figures and widgets (notebook 03)
 from .._registry import register_benchmark  # noqa: E402  (after the pure model on purpose)
 from ..style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402

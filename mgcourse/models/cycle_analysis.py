@@ -1,6 +1,6 @@
 """Analysis of the vicious-cycle model: bifurcation, folds, phase plane, outcome map, sensitivity.
 
-Plus the chapter-3 figures (``figures/ch04_*.png``) and widget callbacks (``03.*``).
+Plus the chapter-4 figures (``figures/ch04_*.png``) and widget callbacks (``04.*``).
 
 **Quasi-steady-state (QSS) reduction.** Glucose (time constant ≈ 1/18.7 day ≈ 1.3 h)
 and insulin (1/432 day ≈ 3.3 min) relax within hours; β-cell mass and the Mg pool
