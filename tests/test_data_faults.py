@@ -216,12 +216,7 @@ def test_widget_shows_a_damaged_file_as_a_message(data_copy):
 
 
 def _notebook_module():
-    for name in ("mgcourse.tools.notebooks", "mgcourse.notebooks"):
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    pytest.skip("no notebook runner module")
+    return importlib.import_module("mgcourse.tools.runner")
 
 
 @pytest.mark.parametrize("relpath", ["notebooks/00_welcome.ipynb", "exercises/00_welcome_exercises.ipynb"])
@@ -234,3 +229,32 @@ def test_chapter_00_runs_without_data(tmp_path, monkeypatch, relpath):
     problems = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
                 if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")]
     assert problems == []
+
+
+@pytest.mark.parametrize("relpath", ["notebooks/05_food_sources.ipynb", "notebooks/08_real_survey_data.ipynb"])
+def test_data_chapter_without_data_shows_one_message_not_tracebacks(tmp_path, monkeypatch, relpath):
+    """Issue 15: with data/ removed, a chapter that needs data stops at its setup cell with one clear line
+    (``Course data problem: …``), not a traceback, and no later cell runs (Run All stops at the first error)."""
+    from nbclient.exceptions import CellExecutionError
+
+    runner = _notebook_module()
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(tmp_path / "no-data-here"))
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    path = REPO_ROOT / relpath
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # start from a notebook that has never run
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    with pytest.raises(CellExecutionError):
+        runner.execute(nb, path.parent)
+    errors = [(i, out) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+              for out in cell.get("outputs", []) if out.output_type == "error"]
+    assert len(errors) == 1, f"expected one error output, got {len(errors)}"
+    index, err = errors[0]
+    assert "setup" in nb.cells[index].metadata.get("tags", []), "the message must come from the setup cell"
+    shown = "\n".join(err.traceback)
+    assert err.traceback and shown.startswith("Course data problem:"), shown[:300]
+    assert "Traceback" not in shown and "File " not in shown, "a traceback was shown instead of a message"
+    assert "data" in shown and "restore" in shown
+    later = [c for c in nb.cells[index + 1:] if c.cell_type == "code" and c.get("outputs")]
+    assert later == [], "cells after the setup cell must not have run"
