@@ -170,8 +170,8 @@ exercise(
     hints=("Select the rows of one food group first, or let groupby split the table for you.",
            "df[df['food_group'] == name] keeps the rows of one group; df.groupby('food_group')[column].median() "
            "computes one median per group, and you can pick your group from the result by its name.",
-           "Concept: a summary of one group is a filter followed by a summary. First step: load the table with "
-           "data.load_foods() and count the rows whose food group is the one asked (a few hundred); then "
+           "Concept: a summary of one group is a filter followed by a summary. First step: load the foods table "
+           "and count the rows whose food group is the one asked (a few hundred); then "
            "summarise their magnesium column with the middle value, not the average."),
 )
 

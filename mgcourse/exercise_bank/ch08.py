@@ -181,7 +181,7 @@ exercise(
            "Regress ln HOMA-IR on intake per 100 mg/day with energy, age and waist as covariates; sex is constant "
            "among women, so it is not a covariate. The slope b is a change on the log scale.",
            "Concept: adjusting means adding the covariates to the same regression; the slope stays on the log "
-           "scale until you convert it. First step: start from nhanes.analysis_sample() (the chapter's adults), "
+           "scale until you convert it. First step: start from the chapter's adults (BMI and waist both measured), "
            "keep the women, and name the three covariate columns; the conversion to % is the last step."),
 )
 
