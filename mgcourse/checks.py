@@ -26,9 +26,9 @@ file (``~/.mgcourse/progress.jsonl``, or the path in the environment variable
 ``MGCOURSE_PROGRESS``; ``off`` disables it); :func:`progress_summary` reads it back.
 
 Exercises are defined in ``mgcourse/exercise_bank/chNN.py`` with :func:`exercise` and
-the grader helpers :func:`value`, :func:`function`, :func:`choice` and
-:func:`explanation`. :func:`exercise_specs` lists them in machine-readable form (kind,
-points, precision, reference answer, rubric, model answer) for a classroom build.
+the grader helpers :func:`value` (:func:`deferred` when the reference comes from data files),
+:func:`function`, :func:`choice` and :func:`explanation`. :func:`exercise_specs` lists them in
+machine-readable form (kind, points, precision, reference answer, rubric, model answer) for a classroom build.
 """
 
 from __future__ import annotations
@@ -204,12 +204,17 @@ class Exercise:
     kind: str  # compute | implement | explore | explain
     grader: Callable[[Any], Iterable[Result]]
     hints: tuple[str, str, str]
-    secrets: tuple = ()  # values that must never appear in feedback (used by tests)
     precision: Precision | None = None
     points: int = 1
     model_answer: str = ""
     rubric: tuple[str, ...] = ()
     library: tuple[str, ...] = ()  # "module:attr" of library functions an implement exercise must not use
+
+    @property
+    def secrets(self) -> tuple:
+        """Values that must never appear in feedback (used by tests); read from the grader when asked, so a
+        :func:`deferred` grader computes them (and reads data) only then."""
+        return tuple(getattr(self.grader, "secrets", ()))
 
     @property
     def chapter(self) -> str:
@@ -294,17 +299,20 @@ def exercise(id: str, *, name: str, title: str, kind: str, grader, hints: tuple[
     for target in library:
         if ":" not in target:
             raise ValueError(f"exercise {id!r}: library entries look like 'mgcourse.indices:quicki', got {target!r}")
-    ex = Exercise(id, name, title, kind, grader, tuple(hints), tuple(getattr(grader, "secrets", ())), precision,
+    ex = Exercise(id, name, title, kind, grader, tuple(hints), precision,
                   int(points), model_answer.strip(), tuple(rubric), library)
     _EXERCISES[id] = ex
     return ex
 
 
 def _load_bank() -> dict[str, Exercise]:
+    """Import every chapter's bank. A bank that still reads data when imported and finds it missing or damaged is
+    left out (its chapter's checks say "cannot be checked"); the other chapters are unaffected."""
     import mgcourse.exercise_bank as bank
 
     for mod in pkgutil.iter_modules(bank.__path__, "mgcourse.exercise_bank."):
-        importlib.import_module(mod.name)
+        with contextlib.suppress(DataUnavailable, DataFileError):
+            importlib.import_module(mod.name)
     return _EXERCISES
 
 
@@ -446,6 +454,37 @@ def value(expected: float, *, sig: int | None = None, decimals: int | None = Non
     grade.mistake_values = tuple(mistakes)
     grade.precision = precision
     return grade
+
+
+class deferred:
+    """A :func:`value` grader whose reference is computed on first use, never when the bank is imported.
+
+    ``build()`` returns the keyword arguments of :func:`value` (``expected`` and, e.g., ``mistakes`` and
+    ``what``) and may read data files; the precision (``sig`` or ``decimals``) is stated here, so the exercise
+    states it without reading anything. ``expected``, ``secrets`` and ``mistake_values`` build the grader when
+    asked; an untouched stub is "not attempted" without building. A missing data file surfaces when the
+    learner checks an answer (the checker reports "cannot be checked").
+    """
+
+    def __init__(self, build: Callable[[], dict], *, sig: int | None = None, decimals: int | None = None):
+        self.precision = Precision(sig=sig, decimals=decimals)
+        self._build = build
+        self._grader = None
+
+    def built(self):
+        """The real :func:`value` grader (built on the first call)."""
+        if self._grader is None:
+            self._grader = value(sig=self.precision.sig, decimals=self.precision.decimals, **self._build())
+        return self._grader
+
+    def __call__(self, answer):
+        if is_stub(answer):
+            raise NotAttempted
+        return self.built()(answer)
+
+    expected = property(lambda self: self.built().expected)
+    secrets = property(lambda self: self.built().secrets)
+    mistake_values = property(lambda self: self.built().mistake_values)
 
 
 def _originals(targets: Iterable[str]) -> list[tuple[str, Any]]:
@@ -920,7 +959,7 @@ class Checker:
 #: The checker every notebook imports.
 check = Checker()
 
-__all__ = ["check", "exercise", "value", "function", "choice", "explanation", "Feedback", "Result", "Precision",
+__all__ = ["check", "exercise", "value", "deferred", "function", "choice", "explanation", "Feedback", "Result", "Precision",
            "Checker", "NotAttempted", "all_exercises", "exercise_specs", "is_stub", "mentions", "assess_text",
            "parse_number", "progress_summary", "read_progress", "progress_path", "refusing_library",
            "CORRECT", "NOT_YET", "NOT_ATTEMPTED", "SUBMITTED", "CANNOT_CHECK"]

@@ -19,6 +19,8 @@ IMPLEMENT = sorted(i for i, e in EXERCISES.items() if e.kind == "implement")
 NO_LIBRARY_VERSION = {
     "03.serum-units": "the exercise allows mgcourse.units.convert; the task is the unit dispatch and the guards",
     "04.unstable-directions": "the library has no eigenvalue-counting function",
+    "01.labelled-figure": "the library has no function that plots intake series; the check inspects the learner's "
+                          "own Figure (labels with units, legend, the arrays passed in)",
 }
 SOLUTIONS = sorted((REPO_ROOT / "exercises" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
 
