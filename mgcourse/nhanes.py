@@ -23,6 +23,8 @@ the extract (the supplement files were not included), so "intake" here means foo
 
 from __future__ import annotations
 
+import functools
+import io
 from dataclasses import dataclass, field
 from numbers import Real
 from pathlib import Path
@@ -31,7 +33,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mgcourse import DATA_DIR
 
 EXTRACT_NAME = "nhanes_2017_2018.csv"
 #: Participants in DEMO_J (all ages), for the first inclusion step.
@@ -48,20 +49,53 @@ EXTRACT_COLUMNS = (
 
 # --------------------------------------------------------------------------- loading
 def load_extract(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate the tidy extract (adults aged ≥ 20 in NHANES 2017–2018)."""
-    path = Path(path) if path is not None else DATA_DIR / EXTRACT_NAME
-    frame = pd.read_csv(path, dtype={"sex": "string"})
+    """Read and validate the tidy extract (adults aged ≥ 20 in NHANES 2017–2018).
+
+    The default is ``nhanes_2017_2018.csv`` in the course's data folder (``$MGCOURSE_DATA_DIR`` if set), checked
+    against the size and sha256 its manifest records, like every other data file: a missing folder raises
+    :class:`mgcourse.data.DataUnavailable`, a truncated or edited file :class:`mgcourse.data.DataFileError`
+    (both name the file and shown as one line in a notebook). Read once per file version, then copied.
+    """
+    from mgcourse import data as _data
+
+    path = Path(path) if path is not None else _data.data_dir() / EXTRACT_NAME
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise _data._unavailable(path, exc) from None
+    return _read_extract(str(path.resolve()), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _read_extract(path_str: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    from mgcourse import data as _data
+
+    path = Path(path_str)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _data._unavailable(path, exc) from None
+    listed = _data.manifest_checksums(path.parent)
+    if path.name in listed:
+        _data._verify_checksum(raw, path, listed[path.name])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise _data.DataFileError(f"{path.name}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})") from None
+    frame = pd.read_csv(io.StringIO(text), dtype={"sex": "string"})
     if tuple(frame.columns) != EXTRACT_COLUMNS:
-        raise ValueError(f"{path}: columns {list(frame.columns)} differ from the expected {list(EXTRACT_COLUMNS)}")
+        raise _data.DataFileError(f"{path.name}: columns {list(frame.columns)} differ from the expected "
+                                  f"{list(EXTRACT_COLUMNS)}")
     if not frame["seqn"].is_unique:
-        raise ValueError(f"{path}: duplicate seqn")
+        raise _data.DataFileError(f"{path.name}: duplicate seqn")
     if not frame["sex"].isin(["male", "female"]).all():
-        raise ValueError(f"{path}: column sex must be 'male' or 'female'")
+        raise _data.DataFileError(f"{path.name}: column sex must be 'male' or 'female'")
     if (frame["age_years"] < 20).any() or (frame["age_years"] > 80).any():
-        raise ValueError(f"{path}: age_years outside 20–80")
+        raise _data.DataFileError(f"{path.name}: age_years outside 20–80")
     for col in ("pregnant", "recall_reliable"):
         if not frame[col].isin([0, 1]).all():
-            raise ValueError(f"{path}: column {col} must be 0 or 1")
+            raise _data.DataFileError(f"{path.name}: column {col} must be 0 or 1")
     frame["sex"] = frame["sex"].astype(str)
     return frame
 
