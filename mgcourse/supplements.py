@@ -230,7 +230,7 @@ def _compare_forms_text(form_id: str, basis: str, amount_per_tablet_mg: float, t
     reading = read_label(amount_per_tablet_mg, form_id, basis)
     tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
     if portions > tablets:
-        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet(s) cannot be taken "
+        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet{'s' if tablets != 1 else ''} cannot be taken "
                          f"in {portions} portions; got portions={portions}")
     daily_mg = reading.elemental_mg * tablets
     absorbed = absorption.absorbed_mg(daily_mg, portions)
