@@ -99,8 +99,8 @@ class Slider:
         kw = dict(value=self.default, min=self.min, max=self.max, step=self.step, description=self.label,
                   continuous_update=self.continuous_update, style={"description_width": "initial"},
                   layout=W.Layout(width="95%"))
-        if self.readout_format and not self.integer:
-            kw["readout_format"] = self.readout_format
+        if not self.integer:  # as many decimals as the step has: "320", not "320.00"; "0.05"; "0.0308"
+            kw["readout_format"] = self.readout_format or f".{_decimals(self.step, self.default)}f"
         return cls(**kw)
 
 
@@ -179,6 +179,14 @@ class Text:
 
 
 Control = Slider | Dropdown | Checkbox | Text
+
+
+def _decimals(*values: float) -> int:
+    """Decimals needed to show every value exactly (at most 6): 10 -> 0, 0.05 -> 2, 0.0308 -> 4."""
+    for d in range(7):
+        if all(abs(round(v, d) - v) < 1e-9 for v in values):
+            return d
+    return 6
 
 
 def _fmt(x: float) -> str:

@@ -187,3 +187,9 @@ def test_in_place_update_shows_what_a_fresh_build_shows(name):
         assert _figure_data(new.figure) == _figure_data(fresh.figure), (name, params)
         view, fig = new, new.figure
     assert in_place, f"{name}: no step was updated in the figure already on screen"
+
+
+def test_slider_readouts_round_to_their_step():
+    assert widgets.Slider("Dose (mg/day)", 0, 1200, 300, 10).make().readout_format == ".0f"
+    assert widgets.Slider("Pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05).make().readout_format == ".2f"
+    assert widgets.Slider("S_G (min⁻¹)", 0.005, 0.05, 0.0308, 0.0002).make().readout_format == ".4f"
