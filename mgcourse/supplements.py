@@ -225,12 +225,12 @@ def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
         line(eu, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label=f"EU {eu:g} mg/day")
 
 
-def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
-                   age_years: float) -> View:
+def _compare_forms_text(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int,
+                        portions: int, age_years: float):
     reading = read_label(amount_per_tablet_mg, form_id, basis)
     tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
     if portions > tablets:
-        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet(s) cannot be taken "
+        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet{'s' if tablets != 1 else ''} cannot be taken "
                          f"in {portions} portions; got portions={portions}")
     daily_mg = reading.elemental_mg * tablets
     absorbed = absorption.absorbed_mg(daily_mg, portions)
@@ -249,43 +249,66 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
         lines.append(f"*Different method:* {rep.source} reported ≈{100 * rep.fraction:.0f} % for MgO "
                      f"(≈{rep.fraction * daily_mg:.0f} mg/day at this dose); not comparable with the model line above.")
     lines.append(placement.markdown())
+    return reading, tablets, daily_mg, absorbed, placement, "\n\n".join(lines)
 
+
+def _compare_values(form_id, basis, reading, tablets, daily_mg, portions):
+    """Bar values of both panels (left: by form; right: absorbed for 1 to 6 portions) and the right bars' colours."""
     table = _forms_table_cached()
     ids = list(table.sort_values("mg_percent").index)
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
-    colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
-    labels = [short_name(i) for i in ids]
     if basis == "salt":
         vals = [reading.amount_mg * table.loc[i, "mg_fraction"] * tablets for i in ids]
-        ax1.barh(labels, vals, color=colors)
-        _draw_ul_lines(ax1, age_years)
-        ax1.set_xlabel("elemental Mg (mg/day)")
-        ax1.set_title(f"{tablets} × {reading.amount_mg:.0f} mg of salt: elemental Mg by form", loc="left", fontsize=11)
-        ax1.legend(loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
     else:
         vals = [reading.amount_mg / table.loc[i, "mg_fraction"] for i in ids]
-        ax1.barh(labels, vals, color=colors)
-        ax1.set_xlabel("salt mass per tablet (mg)")
-        ax1.set_title(f"Tablet mass for {reading.amount_mg:.0f} mg of elemental Mg, by form", loc="left", fontsize=11)
-    ax1.tick_params(axis="y", labelsize=8)
-    ax1.grid(axis="y", visible=False)
     ps = list(range(1, 7))
     abs_vals = [absorption.absorbed_mg(daily_mg, p) for p in ps]
     # chosen schedule: green; other feasible schedules: grey; schedules needing split tablets: pale, outlined
-    ax2.bar([str(p) for p in ps], abs_vals,
-            color=[ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee")
-                   for p in ps],
-            edgecolor=["none" if p <= tablets else "#777777" for p in ps])
+    faces = [ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee") for p in ps]
+    edges = ["none" if p <= tablets else "#777777" for p in ps]
+    return ids, vals, ps, abs_vals, faces, edges
+
+
+def _compare_titles(basis, reading, tablets, daily_mg):
+    left = (f"{tablets} × {reading.amount_mg:.0f} mg of salt: elemental Mg by form" if basis == "salt"
+            else f"Tablet mass for {reading.amount_mg:.0f} mg of elemental Mg, by form")
+    return left, f"{daily_mg:.0f} mg/day split"
+
+
+def _compare_alt(basis, n_forms, daily_mg):
+    return (f"Left: bars for all {n_forms} forms, the chosen form highlighted, "
+            + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
+               if basis == "salt" else "salt mass needed for the same elemental Mg; ")
+            + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model "
+            "(pale outlined bars would need more tablets than chosen).")
+
+
+def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
+                   age_years: float) -> View:
+    reading, tablets, daily_mg, absorbed, placement, text = _compare_forms_text(
+        form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years)
+    ids, vals, ps, abs_vals, faces, edges = _compare_values(form_id, basis, reading, tablets, daily_mg, portions)
+    t_left, t_right = _compare_titles(basis, reading, tablets, daily_mg)
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
+    colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
+    labels = [short_name(i) for i in ids]
+    bars1 = ax1.barh(labels, vals, color=colors)
+    if basis == "salt":
+        _draw_ul_lines(ax1, age_years)
+        ax1.set_xlabel("elemental Mg (mg/day)")
+        ax1.legend(loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
+    else:
+        ax1.set_xlabel("salt mass per tablet (mg)")
+    title1 = ax1.set_title(t_left, loc="left", fontsize=11)
+    ax1.tick_params(axis="y", labelsize=8)
+    ax1.grid(axis="y", visible=False)
+    bars2 = ax2.bar([str(p) for p in ps], abs_vals, color=faces, edgecolor=edges)
     ax2.set_xlabel("equal portions per day")
     ax2.set_ylabel("absorbed Mg (mg/day)\nteaching model")
-    ax2.set_title(f"{daily_mg:.0f} mg/day split", loc="left", fontsize=11)
+    title2 = ax2.set_title(t_right, loc="left", fontsize=11)
     ax2.grid(axis="x", visible=False)
-    alt = (f"Left: bars for all {len(ids)} forms, the chosen form highlighted, "
-           + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
-              if basis == "salt" else "salt mass needed for the same elemental Mg; ")
-           + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model "
-           "(pale outlined bars would need more tablets than chosen).")
-    return View(text="\n\n".join(lines), figure=fig, alt=alt,
+    artists = {"key": (form_id, basis, _limits(age_years)), "bars1": bars1, "bars2": bars2, "axes": (ax1, ax2),
+               "titles": (title1, title2)}
+    return View(text=text, figure=fig, alt=_compare_alt(basis, len(ids), daily_mg), artists=artists,
                 data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
                       "above_us_ul": placement.above_us_ul})
 
@@ -306,6 +329,37 @@ def compare_forms_view(form_id, basis, amount_per_tablet_mg, tablets_per_day, po
     amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
     age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
     return _compare_forms(form_id, choice("basis", basis, LABEL_BASES), amount, tablets, portions, age)
+
+
+@compare_forms_view.updater
+def _compare_forms_update(view, form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years):
+    """In place for the amount, tablets and portions (bar lengths, colours, titles); a new form, label basis or
+    age group (other upper-limit lines) redraws the figure."""
+    portions = absorption._portions(portions)
+    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
+    amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    basis = choice("basis", basis, LABEL_BASES)
+    a = view.artists
+    if (form_id, basis, _limits(age)) != a["key"]:
+        return None
+    reading, tablets, daily_mg, absorbed, placement, text = _compare_forms_text(
+        form_id, basis, amount, tablets, portions, age)
+    ids, vals, ps, abs_vals, faces, edges = _compare_values(form_id, basis, reading, tablets, daily_mg, portions)
+    for bar, v in zip(a["bars1"], vals):
+        bar.set_width(v)
+    for bar, v, f, e in zip(a["bars2"], abs_vals, faces, edges):
+        bar.set_height(v)
+        bar.set_facecolor(f)
+        bar.set_edgecolor(e)
+    for ax in a["axes"]:
+        ax.relim()
+        ax.autoscale_view()
+    for title, t in zip(a["titles"], _compare_titles(basis, reading, tablets, daily_mg)):
+        title.set_text(t)
+    return View(text=text, figure=view.figure, alt=_compare_alt(basis, len(ids), daily_mg), artists=a,
+                data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
+                      "above_us_ul": placement.above_us_ul})
 
 
 # --------------------------------------------------------------------------- widget: dose response

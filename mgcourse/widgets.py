@@ -200,6 +200,14 @@ class Text:
 Control = Slider | Dropdown | Checkbox | Text
 
 
+def _decimals(*values: float) -> int:
+    """Decimals needed to show every value exactly (at most 6): 10 -> 0, 0.05 -> 2, 0.0308 -> 4."""
+    for d in range(7):
+        if all(abs(round(v, d) - v) < 1e-9 for v in values):
+            return d
+    return 6
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -341,6 +349,32 @@ class WidgetSpec:
                     options = control.test_values(rng)
                     p[key] = options[rng.integers(len(options))]
             points.append(p)
+        return points
+
+    def walk(self, n: int, seed: int = 0) -> list[dict]:
+        """``n`` parameter sets as a learner produces them: from the defaults, each step moves one slider by a
+        few steps or picks another option of one dropdown/checkbox (text boxes keep their default)."""
+        rng = np.random.default_rng(seed)
+        keys = [k for k, c in self.controls.items() if not isinstance(c, Text)]
+        p, points = self.defaults(), []
+        for _ in range(n):
+            if not keys:
+                points.append(dict(p))
+                continue
+            key = keys[rng.integers(len(keys))]
+            c = self.controls[key]
+            if isinstance(c, Slider):
+                k = int(rng.integers(1, 4)) * (1 if rng.random() < 0.5 else -1)
+                v = p[key] + k * c.step
+                if not c.min <= v <= c.max:
+                    v = p[key] - k * c.step
+                v = min(max(v, c.min), c.max)
+                p[key] = int(round(v)) if c.integer else float(round(v, 10))
+            else:
+                options = [o for o in c.test_values(rng) if o != p[key]]
+                if options:
+                    p[key] = options[rng.integers(len(options))]
+            points.append(dict(p))
         return points
 
     def sweep(self, seed: int = 0, n_random: int = 2) -> list[dict]:

@@ -127,3 +127,26 @@ def test_control_names_helper():
     assert "aria-label" in js and "aria-valuetext" in js and "MutationObserver" in js
     assert bundle["text/plain"].strip()
     assert a11y.enable_control_names() is False  # outside a kernel nothing is displayed
+
+
+def test_reuse_figure_redraws_into_the_same_figure_but_never_a_shared_one():
+    from mgcourse import style
+
+    fig, _ = style.new_figure()
+    with style.reuse_figure(fig):
+        again, ax = style.new_figure(1, 2, figsize=(9.0, 3.0))
+        other, _ = style.new_figure()  # only the first new_figure call reuses
+    assert again is fig and len(fig.axes) == 2 and tuple(fig.get_size_inches()) == (9.0, 3.0)
+    assert other is not fig
+    fig._mgcourse_shared = True  # a cached figure: never redrawn in place
+    with style.reuse_figure(fig):
+        third, _ = style.new_figure()
+    assert third is not fig and len(fig.axes) == 2
+
+
+def test_legends_are_framed():
+    from mgcourse import style
+
+    fig, ax = style.new_figure()
+    ax.plot([0, 1], [0, 1], label="a line")
+    assert ax.legend().get_frame_on()

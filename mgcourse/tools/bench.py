@@ -13,7 +13,8 @@ controls (what moving a slider to a new value does), so caches keyed on the
 parameters do not hide the cost; an input the callback rejects is timed too (the
 learner then waits for the message). 2 warm-up calls, then at least 5 and up to
 ``--repeats`` calls, or about 2 s per callback. ``median_ms`` times the callback alone.
-``update_*_ms`` time what a learner waits for in the kernel when a control moves in a live panel: the
+``update_*_ms`` time what a learner waits for in the kernel when a control moves in a live panel (a seeded
+walk from the defaults, one control changed per step, as a learner moves them): the
 panel's update (the spec's in-place updater, or the callback redrawn into the same figure) plus
 ``canvas.draw()`` of that figure on the Agg canvas that ipympl uses (the browser then only decodes the new
 image). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
@@ -80,7 +81,7 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
         row = {"min_ms": min(times), "median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95),
                "calls": len(times)}
         if getattr(view, "figure", None) is not None:
-            utimes = time_live_updates(spec, points)
+            utimes = time_live_updates(spec, spec.walk(repeats + 2, seed=2026))
             row.update(update_min_ms=min(utimes), update_median_ms=statistics.median(utimes),
                        update_p95_ms=_percentile(utimes, 0.95), in_place=spec.update is not None)
         out[name] = row
