@@ -12,6 +12,12 @@ Its ``aria-valuetext`` is the raw float ("5.069999999999999").
 JavaScript that give every slider handle on the page the text of its
 widget's label as ``aria-label`` and the formatted readout (e.g. "5.07") as
 ``aria-valuetext``, and keep them up to date (a ``MutationObserver``).
+A live figure (an ipympl canvas, ``.jupyter-matplotlib-canvas-div``) in a panel
+gets ``role="img"`` and, as ``aria-label``, the text of the element with class
+``mgcourse-figure-alt`` in the same panel (e.g. a ``W.HTML`` caption with
+``_dom_classes=("mgcourse-figure-alt",)`` holding the view's ``alt`` sentence);
+canvases have no ``alt`` of their own.
+
 JupyterLab runs ``application/javascript`` outputs of trusted notebooks only
 (a notebook's outputs are trusted once you run it); in an untrusted notebook
 nothing runs and the output shows its plain-text line.
@@ -33,6 +39,15 @@ CONTROL_NAMES_JS = r"""(() => {
       const readout = box.querySelector('.widget-readout');
       const value = readout ? readout.textContent.trim() : '';
       if (value && handle.getAttribute('aria-valuetext') !== value) { handle.setAttribute('aria-valuetext', value); }
+    }
+    // a live (ipympl) figure: its canvas becomes an image named by the panel's figure description
+    for (const fig of document.querySelectorAll('.jupyter-matplotlib-canvas-div')) {
+      const panel = fig.closest('.widget-vbox');
+      const alt = panel ? panel.querySelector('.mgcourse-figure-alt') : null;
+      const text = alt ? alt.textContent.replace(/\s+/g, ' ').trim() : '';
+      if (!text) { continue; }
+      if (fig.getAttribute('role') !== 'img') { fig.setAttribute('role', 'img'); }
+      if (fig.getAttribute('aria-label') !== text) { fig.setAttribute('aria-label', text); }
     }
   };
   let queued = false;

@@ -1175,10 +1175,11 @@ def build_meal_builder(age_years: float = 30, sex: str = "female", initial: str 
 
     query = W.Text(description="Search food", placeholder="e.g. spinach boiled", continuous_update=False,
                    style={"description_width": "initial"})
-    results = W.Select(options=[], rows=7, layout=W.Layout(width="95%"))
+    results = W.Select(options=[], rows=7, description="Matching foods", style={"description_width": "initial"},
+                       layout=W.Layout(width="95%"))  # the description is the list's accessible name
     amount = W.FloatText(value=1.0, description="Amount", style={"description_width": "initial"}, layout=W.Layout(width="180px"))
     unit = W.Dropdown(options=["g"], description="Unit", style={"description_width": "initial"})
-    add = W.Button(description="Add to meal", button_style="success")
+    add = W.Button(description="Add to meal")  # no "success" green: white on it is below 4.5:1
     clear = W.Button(description="Clear meal")
     meal = W.Textarea(value=initial, description="Meal", layout=W.Layout(width="95%", height="70px"),
                       style={"description_width": "initial"})

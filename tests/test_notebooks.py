@@ -53,19 +53,33 @@ def test_chapter_anatomy(path: Path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
 def test_every_figure_has_a_description(path: Path):
-    """A displayed image is followed by a '**Figure' sentence, or carries its own text alternative."""
+    """Every figure is an ``<img>`` with its description in ``alt`` (so JupyterLab and the site read it out),
+    stored once (no ``image/png`` copy), and is followed by a '**Figure' sentence or carries ``[Figure] …``."""
+    from mgcourse.tools.site import html_figure
+
     nb = nbformat.read(path, as_version=4)
     cells = nb.cells
+    n_figures = 0
     for k, c in enumerate(cells):
         if c.cell_type != "code":
             continue
-        images = [o for o in c.outputs if o.output_type in ("display_data", "execute_result") and "image/png" in o.data]
+        shown = [o for o in c.outputs if o.output_type in ("display_data", "execute_result")]
+        bare = [o for o in shown if "image/png" in o.data]
+        assert not bare, (f"cell {k + 1}: a figure stored as image/png, whose description cannot reach the HTML alt "
+                          "in JupyterLab: show it with style.show(fig, alt=...) or plt.show() after style.apply()")
+        images = [(o, html_figure(o.data)) for o in shown if "<img" in str(o.data.get("text/html", ""))]
         if not images or "nbval-ignore-output" in c.metadata.get("tags", []):
             continue
-        described = all(o.data.get("text/plain", "").startswith("[Figure]") for o in images)
+        n_figures += len(images)
+        for o, parsed in images:
+            assert parsed is not None, f"cell {k + 1}: an <img> output that is not a course figure (style.figure_html)"
+            assert parsed[1].strip(), f"cell {k + 1}: a figure with an empty alt"
+        described = all(o.data.get("text/plain", "").startswith("[Figure]") for o, _ in images)
         nxt = next((d for d in cells[k + 1:] if d.cell_type == "markdown"), None)
         followed = nxt is not None and nxt.source.lstrip().startswith("**Figure")
         assert described or followed, f"cell {k + 1}: a figure without a one-sentence description"
+    if any("style.show(" in c.source or "plt.show(" in c.source for c in cells if c.cell_type == "code"):
+        assert n_figures, "the notebook shows figures but none is stored: re-execute it"
 
 
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
