@@ -370,7 +370,7 @@ def build_source(solution_path: Path, *, capstone_case=None) -> tuple[nbformat.N
         test = nbformat.v4.new_code_cell(
             f"# Autograder test for {ex_id} ({points} point{'s' if points != 1 else ''}), hidden until grading."
             + ("\n" if ref else " The check(...) line in the cell above gives feedback while you work.\n")
-            f"{BEGIN_TESTS}\nfrom mgcourse.tools.classroom import assert_close, assert_correct\n{test_body}\n{END_TESTS}")
+            + f"{BEGIN_TESTS}\nfrom mgcourse.tools.classroom import assert_close, assert_correct\n{test_body}\n{END_TESTS}")
         test.metadata["nbgrader"] = _meta(f"{slug}-test", solution=False, grade=True, points=points, locked=True)
         cells.append(test)
     for k, c in enumerate(cells):
