@@ -148,6 +148,17 @@ def test_released_notebooks_hold_no_test_code_or_answer(course):
 
 
 # --------------------------------------------------------------------------- without nbgrader: the source itself
+def test_instructor_requirements_pin_nbgrader_on_top_of_the_learners():
+    lines = [ln.split("#")[0].strip() for ln in (REPO_ROOT / "requirements-instructor.txt").read_text().splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert "-r requirements.txt" in lines
+    pins = [ln for ln in lines if ln.startswith("nbgrader")]
+    assert len(pins) == 1 and re.fullmatch(r"nbgrader==0\.9\.\d+", pins[0]), pins
+    learner = (REPO_ROOT / "requirements.txt").read_text()
+    assert "nbgrader" not in learner  # learners do not need it
+
+
+
 def test_source_notebook_structure():
     from mgcourse.checks import all_exercises
 
