@@ -375,6 +375,11 @@ def build_source(solution_path: Path, *, capstone_case=None) -> tuple[nbformat.N
         cells.append(test)
     for k, c in enumerate(cells):
         c["id"] = f"cell-{k:03d}"
+        tags = [t for t in c.metadata.get("tags", []) if t != "solution"]  # nbgrader's metadata says it now
+        if tags:
+            c.metadata["tags"] = tags
+        else:
+            c.metadata.pop("tags", None)
     meta = copy.deepcopy(nb.metadata)
     meta.pop("widgets", None)
     meta["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
