@@ -319,6 +319,8 @@ CASES: dict[str, Case] = {
 CASE_IDS = tuple(CASES)
 
 _ACTIVE = {"case_id": "A"}
+#: The case the chapter works through in full; the other cases are exercise cases whose results the widgets hide.
+WORKED_CASE = "A"
 
 
 def _check_case(case) -> None:
@@ -856,17 +858,6 @@ def pipeline(case_id: str) -> CaseResult:
     return _pipeline_cached(get_case(case_id).case_id)
 
 
-def reference_answers(case_id: str) -> dict:
-    """The numbers the chapter 9 exercises ask for, for one case (used by the checks and the tests)."""
-    r = pipeline(case_id)
-    return {"homa": r.indices.homa_ir, "quicki": r.indices.quicki, "food_total_mg": r.intake.total_mg,
-            "gap_to_rda_mg": r.intake.gap_to_rda_mg, "rda_mg": r.intake.rda_mg,
-            "elemental_mg_per_day": r.supplement.elemental_mg_per_day if r.supplement else 0.0,
-            "above_us_ul": bool(r.supplement and r.supplement.ul.above_us_ul),
-            "above_eu_ul": bool(r.supplement and r.supplement.ul.above_eu_ul),
-            "current_pool": r.scenarios[0].mg_pool}
-
-
 def summary_markdown(case_id: str) -> str:
     """A one-screen summary of every step for one case."""
     r = pipeline(case_id)
@@ -1068,12 +1059,30 @@ def case_figure_alt(case_id: str) -> str:
             f"{r.plan.planned_total_mg:.0f} mg/day with the plan against the RDA of {r.intake.rda_mg:.0f} mg/day,{supp}.")
 
 
+def exercise_case_markdown(case: Case) -> str:
+    """The inputs of an exercise case (story, lab report, supplement label, food log), without any result."""
+    _check_case(case)
+    log = "; ".join(f"{e.amount:g} {e.unit} of NDB {e.ndb_no} ({e.meal})" for e in case.food_log)
+    return "\n".join([
+        f"### {case.fictional_label}", f"*{case.story}*", "",
+        f"**Lab report, as printed.** Glucose {case.glucose[0]:g} {case.glucose[1]}; insulin {case.insulin[0]:g} "
+        f"{case.insulin[1]}; serum Mg {case.serum_mg[0]:g} {case.serum_mg[1]}.", "",
+        f"**Supplement label.** {case.supplement.label_text if case.supplement else 'none'}", "",
+        f"**Food log ({len(case.food_log)} items).** {log}.", "",
+        f"Case {case.case_id} is an **exercise case**: its indices, intake, gap to the RDA, supplement dose and model "
+        f"result are yours to compute in the capstone exercises, so this summary shows every step only for the "
+        f"worked case {WORKED_CASE}.", "",
+        f"**Safety.** {SAFETY_NOTE} Fictional case; not medical advice."])
+
+
 @register("09.case_summary", title="Capstone: the pipeline for one fictional case",
           case_id=Dropdown("Case", (("A: 45-y man, refined diet", "A"), ("B: 34-y vegetarian woman", "B"),
                                     ("C: 62-y woman with T2D", "C")), "A"))
 def case_summary_view(case_id):
-    """Every step of the capstone for the chosen case: summary text, four-panel figure, evidence table."""
+    """Every step of the capstone for the worked case; for an exercise case only its inputs (no graded number)."""
     case = get_case(case_id)
+    if case.case_id != WORKED_CASE:
+        return View(text=exercise_case_markdown(case), data={"case_id": case.case_id})
     return View(text=summary_markdown(case.case_id), figure=_case_figure_cached(case.case_id),
                 alt=case_figure_alt(case.case_id), table=evidence_table(case), data={"case_id": case.case_id})
 
@@ -1150,5 +1159,5 @@ __all__ = ["CASES", "CASE_IDS", "Case", "FoodLogEntry", "SupplementLabel", "get_
            "active_case_id", "cases_table", "lab_values", "indices_report", "serum_mg_category", "food_log_table",
            "food_log_total_mg", "intake_comparison", "apply_swaps", "food_plan", "supplement_report",
            "run_scenario", "model_scenarios", "pool_category", "model_limits", "evidence_summary",
-           "evidence_table", "evidence_markdown", "pipeline", "reference_answers", "summary_markdown",
+           "evidence_table", "evidence_markdown", "pipeline", "summary_markdown", "WORKED_CASE",
            "REFERENCES", "cite", "references_markdown", "GRADES"]

@@ -445,7 +445,7 @@ DOMAINS: dict[str, Spec] = {
     "capstone.evidence_table": Spec({"case": CASE}, check_output=False),
     "capstone.evidence_markdown": Spec({"case": CASE}),
     "capstone.pipeline": Spec({"case_id": CASE_ID}, slow=True, check_output=False),
-    "capstone.reference_answers": Spec({"case_id": CASE_ID}, slow=True),
+    "capstone.exercise_case_markdown": Spec({"case": CASE}),
     "capstone.summary_markdown": Spec({"case_id": CASE_ID}, slow=True),
     "capstone.case_figure": Spec({"case_id": CASE_ID}, slow=True, check_output=False),
     "capstone.food_log_figure": Spec({"case_id": CASE_ID}, slow=True, check_output=False),

@@ -2,7 +2,7 @@
 
 Every grader reads the case chosen in the notebook with
 ``mgcourse.capstone.select_case(CASE)`` and compares the learner's answer with the
-reference value *for that case* (:func:`mgcourse.capstone.reference_answers`). An
+reference value *for that case* (computed here; not part of the student-facing API). An
 answer that equals another case's value gets a targeted message ("that is the value
 for case B") instead of a bare "not yet". The expected values of all three cases are
 registered as secrets, so the course tests check that no feedback or hint shows them.
@@ -265,7 +265,8 @@ exercise(
     "09.ul", name="capstone_ul", kind="explore",
     title="Where does your case's supplement stand against the US UL and the EU level?",
     grader=_ul_grader,
-    hints=("Use your answer to exercise 5 (elemental Mg per day), or the case_summary widget, panel (d).",
+    hints=("Use your answer to exercise 5 (elemental Mg per day); the case_summary widget shows how the worked case "
+           "A is placed (panel d).",
            "US UL for supplemental Mg: 350 mg/day from age 9 (IOM 1997). EU (SCF/EFSA): 250 mg/day for readily "
            "dissociable salts. Both count elemental Mg from supplements, not food.",
            "Place your elemental dose on a line with the two marks 250 and 350 mg/day; the options name the three "
@@ -278,7 +279,8 @@ _POOL_LETTERS = {"replete": "A", "mildly depleted": "B", "clearly depleted": "C"
 
 
 def _model_letter(cid: str) -> str:
-    cat = capstone.pool_category(capstone.reference_answers(cid)["current_pool"])
+    pool = capstone.run_scenario("current food log", _cheap(cid)["food_total_mg"]).mg_pool
+    cat = capstone.pool_category(pool)
     return next(letter for word, letter in _POOL_LETTERS.items() if cat.startswith(word))
 
 
