@@ -24,7 +24,6 @@ the extract (the supplement files were not included), so "intake" here means foo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -354,6 +353,8 @@ def survey_regression(df: pd.DataFrame, outcome: str, exposure: str, covariates=
             raise TypeError(f"{name} must be a column name (str), got {type(col).__name__}")
         if col not in df.columns:
             raise ValueError(f"{name}={col!r} is not a column of df")
+    if exposure == outcome:
+        raise ValueError(f"exposure={exposure!r} must differ from the outcome")
     covariates = _column_names("covariates", covariates, df)
     for col in covariates:
         if col in (outcome, exposure):

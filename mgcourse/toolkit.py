@@ -29,6 +29,7 @@ GB_EXAMPLE_MG_DL = 90.0
 
 #: Ranges accepted by the chapter's functions (glucose as in the minimal model; times up to a week).
 MAX_GLUCOSE_MG_DL = 1000.0
+MIN_K_PER_MIN = 1e-6  # a half-life of about 1.3 years: slower is no clearance at all
 MAX_K_PER_MIN = 10.0
 MAX_T_MIN = 10_080.0
 #: Largest matrix entry eigen_stability accepts (beyond it the eigenvalues overflow).
@@ -36,7 +37,7 @@ MAX_MATRIX_ENTRY = 1e100
 
 
 def _k(k_per_min) -> float:
-    return in_range("k_per_min", k_per_min, 0.0, MAX_K_PER_MIN, low_inclusive=False, unit="per min")
+    return in_range("k_per_min", k_per_min, MIN_K_PER_MIN, MAX_K_PER_MIN, unit="per min")
 
 
 def _glucose(name: str, value) -> float:
