@@ -65,6 +65,27 @@ def test_registry_covers_every_public_function():
         assert required <= set(spec.params), f"{qual}: required parameters without a domain: {required - set(spec.params)}"
 
 
+def test_every_module_is_registered_or_excluded():
+    """A new learner-facing module must join MODULES (or EXCLUDED_MODULES with a reason)."""
+    import pkgutil
+
+    import mgcourse
+
+    found = set()
+    for info in pkgutil.walk_packages(mgcourse.__path__, "mgcourse."):
+        name = info.name.removeprefix("mgcourse.")
+        if any(part.startswith("_") for part in name.split(".")):
+            continue  # private modules (_validate, _registry)
+        if name.split(".")[0] in ("tools", "exercise_bank") and name not in ("tools", "exercise_bank"):
+            continue  # covered by their package's entry
+        found.add(name)
+    unregistered = sorted(found - set(cd.MODULES) - set(cd.EXCLUDED_MODULES))
+    assert not unregistered, f"modules in neither MODULES nor EXCLUDED_MODULES: {unregistered}"
+    stale = sorted((set(cd.MODULES) | set(cd.EXCLUDED_MODULES)) - found)
+    assert not stale, f"registered modules that do not exist: {stale}"
+    assert not set(cd.MODULES) & set(cd.EXCLUDED_MODULES)
+
+
 # ----------------------------------------------------------------------------- output checks
 def _numbers(obj, path="result"):
     """Yield (path, number) for every number inside a result."""
