@@ -23,6 +23,7 @@ the extract (the supplement files were not included), so "intake" here means foo
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mgcourse import DATA_DIR
 from mgcourse._validate import ArgumentTypeError, as_array, in_range, instance_of
 
 EXTRACT_NAME = "nhanes_2017_2018.csv"
@@ -50,12 +50,30 @@ EXTRACT_COLUMNS = (
 
 # --------------------------------------------------------------------------- loading
 def load_extract(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate the tidy extract (adults aged ≥ 20 in NHANES 2017–2018)."""
+    """Read and validate the tidy extract (adults aged ≥ 20 in NHANES 2017–2018).
+
+    Default: ``nhanes_2017_2018.csv`` in :func:`mgcourse.data.data_dir`. Like the other loaders, the file is
+    checked against its folder's manifest (size and sha256), so a truncated or edited file fails with the
+    file name and the reason; a missing file raises :class:`mgcourse.data.DataUnavailable`.
+    """
     if path is not None and (not isinstance(path, (str, Path)) or (isinstance(path, str) and not path.strip())):
         raise TypeError(f"path must be a file path (text or pathlib.Path) or None for the course's extract, "
                         f"got {path!r} ({type(path).__name__})")
-    path = Path(path) if path is not None else DATA_DIR / EXTRACT_NAME
-    frame = pd.read_csv(path, dtype={"sex": "string"})
+    from mgcourse import data as _data
+
+    path = Path(path) if path is not None else _data.data_dir() / EXTRACT_NAME
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a missing file or folder: one sentence for the learner, no traceback
+        raise _data._unavailable(path, exc) from None
+    text = _data._decode(raw, path.name)  # a non-UTF-8 byte names the file and line
+    expected = _data.manifest_checksums(path.parent).get(path.name)
+    if expected is not None:  # a truncated or edited extract fails with the file name and the reason
+        _data._verify_checksum(raw, path, expected)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype={"sex": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise _data.DataFileError(f"{path.name}: not a readable CSV table ({exc})") from None
     if tuple(frame.columns) != EXTRACT_COLUMNS:
         raise ValueError(f"{path}: columns {list(frame.columns)} differ from the expected {list(EXTRACT_COLUMNS)}")
     if not frame["seqn"].is_unique:

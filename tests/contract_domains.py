@@ -482,7 +482,7 @@ DOMAINS: dict[str, Spec] = {
                                  w in d.lower() for d in r["description"] for w in kw["query"].lower().replace(",", " ").split())),
     "data.food_by_ndb": Spec({"ndb_no": Choice(("09040", 9040, "12061", "9040"), bad_examples=("99999", "abc", "123456", -5, " "))}),
     # nhanes (small constructed frames; None = the course's extract, which loads in well under a second)
-    "nhanes.load_extract": Spec({"path": PathArg(lambda: __import__("mgcourse.nhanes").nhanes.DATA_DIR / "nhanes_2017_2018.csv",
+    "nhanes.load_extract": Spec({"path": PathArg(_data_file("nhanes_2017_2018.csv"),
                                                  none_ok=True)}, slow=True, **TABLE),
     "nhanes.intake_sample": Spec({"data": Obj(_extract, none_ok=True, extra_bad=(EMPTY_FRAME,))}, **SAMPLE),
     "nhanes.fasting_sample": Spec({"data": Obj(_extract, none_ok=True, extra_bad=(EMPTY_FRAME,))}, **SAMPLE),
