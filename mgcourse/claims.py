@@ -44,6 +44,9 @@ def ledger() -> pd.DataFrame:
 
 def grade_text(row) -> str:
     """The grade as printed in a box: ``likely`` or ``false: efficacy likely, safety false``."""
+    if not isinstance(row, (pd.Series, dict)) or not isinstance(row.get("verdict"), str):
+        raise TypeError(f"row must be a row of the claims ledger (a Series or dict with a 'verdict'), "
+                        f"got {type(row).__name__}")
     if isinstance(row.get("verdict_efficacy"), str):
         return f"{row['verdict']}: efficacy {row['verdict_efficacy']}, safety {row['verdict_safety']}"
     return row["verdict"]

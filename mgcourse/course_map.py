@@ -79,11 +79,21 @@ N_CHAPTERS = len(CHAPTERS)
 
 def chapter(number: str | int) -> Chapter:
     """The chapter with this number (``"04"`` or ``4``)."""
+    allowed = [c.number for c in CHAPTERS]
+    if isinstance(number, bool) or not isinstance(number, (str, int)):
+        raise TypeError(f"number must be a chapter number such as '04' or 4, got {number!r} "
+                        f"({type(number).__name__}); allowed: {allowed}")
     key = f"{int(number):02d}" if not isinstance(number, str) or number.isdigit() else number
     for ch in CHAPTERS:
         if ch.number == key:
             return ch
-    raise ValueError(f"chapter={number!r}: no such chapter; allowed: {[c.number for c in CHAPTERS]}")
+    raise ValueError(f"number={number!r}: no such chapter; allowed: {allowed}")
+
+
+def _chapter_arg(ch) -> "Chapter":
+    if not isinstance(ch, Chapter):
+        raise TypeError(f"ch must be a Chapter (from course_map.chapter()), got {ch!r} ({type(ch).__name__})")
+    return ch
 
 
 def total_minutes() -> tuple[int, int]:
@@ -93,16 +103,19 @@ def total_minutes() -> tuple[int, int]:
 
 def badge_time(ch: Chapter) -> str:
     """The time part of a chapter's badge row, e.g. ``about 90 minutes + 60 for the exercises``."""
+    ch = _chapter_arg(ch)
     return f"about {ch.chapter_min} minutes + {ch.exercises_min} for the exercises"
 
 
 def badge_number(ch: Chapter) -> str:
     """``Chapter 4 of 10``."""
+    ch = _chapter_arg(ch)
     return f"Chapter {int(ch.number)} of {N_CHAPTERS}"
 
 
 def estimated_time_line(ch: Chapter) -> str:
     """The start of the *Estimated time* line in a chapter's prerequisites."""
+    ch = _chapter_arg(ch)
     return (f"**Estimated time:** about {ch.chapter_min} minutes for the chapter, "
             f"plus {ch.exercises_min} minutes for the exercises")
 
@@ -114,6 +127,13 @@ def markdown_table(link_prefix: str = "", *, available: set[str] | None = None) 
     chapter 00, which sits next to the other chapters). With ``available`` (a set of notebook file names),
     chapters whose notebook is not in it are listed without a link, marked *in preparation*.
     """
+    if not isinstance(link_prefix, str):
+        raise TypeError(f"link_prefix must be a string such as 'notebooks/', got {link_prefix!r}")
+    if available is not None:
+        if not isinstance(available, (set, frozenset, list, tuple)) or \
+                not all(isinstance(a, str) for a in available):
+            raise TypeError(f"available must be a set of notebook file names (or None), got {available!r}")
+        available = set(available)
     rows = ["| # | notebook | what you learn | time (chapter + exercises) |", "|---|---|---|---:|"]
     for c in CHAPTERS:
         if available is None or c.notebook in available:

@@ -61,6 +61,17 @@ class DataUnavailable(_LearnerMessage, OSError):
 DATA_DIR_ENV = "MGCOURSE_DATA_DIR"
 
 
+def _as_path(name: str, value, *, none_ok: bool = False) -> Path | None:
+    """A file or folder path given as text or a path object (``None`` only where documented)."""
+    if value is None and none_ok:
+        return None
+    if not isinstance(value, (str, os.PathLike)) or (isinstance(value, str) and not value.strip()):
+        extra = " (or None for the course's data folder)" if none_ok else ""
+        raise TypeError(f"{name} must be a file path (text or pathlib.Path){extra}, got {value!r} "
+                        f"({type(value).__name__})")
+    return Path(value)
+
+
 def data_dir() -> Path:
     """The folder the loaders read: ``$MGCOURSE_DATA_DIR`` if set, else ``DATA_DIR`` (the repository's ``data/``)."""
     return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
@@ -93,7 +104,7 @@ def _decode(raw: bytes, name: str) -> str:
 
 def manifest_checksums(folder: str | Path) -> dict[str, tuple[int, str]]:
     """``{file name: (bytes, sha256)}`` from the checksum table of ``folder/README.md`` (empty if absent)."""
-    manifest = Path(folder) / "README.md"
+    manifest = _as_path("folder", folder) / "README.md"
     try:
         text = manifest.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -223,7 +234,9 @@ def read_validated_csv(path: str | Path, schema: Schema) -> pd.DataFrame:
     extra columns as text. Raises :class:`DataFileError` with
     ``"<file>, line <N>: <column> <reason> (got <value>; allowed <range>)"``.
     """
-    path = Path(path)
+    path = _as_path("path", path)
+    if not isinstance(schema, Schema):
+        raise TypeError(f"schema must be a data.Schema (e.g. data.FOODS_SCHEMA), got {type(schema).__name__}")
     name = path.name
     try:
         raw = path.read_bytes()
@@ -440,7 +453,8 @@ def _load(path: str | Path | None, default: str, schema: Schema) -> pd.DataFrame
     ``path`` elsewhere is checked against its folder's manifest if it has one.
     """
     folder = data_dir()
-    path = Path(path) if path is not None else folder / default
+    path = _as_path("path", path, none_ok=True)
+    path = path if path is not None else folder / default
     try:
         stat = path.stat()  # the key includes mtime and size, so an edited file is re-read
     except OSError as exc:

@@ -528,10 +528,20 @@ _SR28_WORDS = {
 
 def readable_food_name(description: str, max_len: int | None = None) -> str:
     """A learner-facing name from an SR28 description: "SPINACH,CKD,BLD,DRND,WO/SALT" ->
-    "Spinach, cooked, boiled, drained, without salt" (abbreviations expanded, sentence case)."""
+    "Spinach, cooked, boiled, drained, without salt" (abbreviations expanded, sentence case).
+
+    A missing description (None, NaN or blank text) gives "–"; ``max_len`` (≥ 2 characters, or None)
+    shortens the name at a word boundary with "…"."""
     import re as _re
 
-    if not isinstance(description, str) or not description.strip():
+    if max_len is not None:
+        max_len = as_int("max_len", max_len, 2, 10_000, unit="characters")
+    if description is None or (isinstance(description, float) and math.isnan(description)):
+        return "–"  # a missing description in a table (None/NaN): shown as a dash
+    if not isinstance(description, str):
+        raise ArgumentTypeError(f"description must be a food description (text), got {description!r} "
+                                f"({type(description).__name__})")
+    if not description.strip():
         return "–"
     parts = []
     for part in description.replace("&", " and ").split(","):

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_array, in_range, scalar_or_array
+from ._validate import as_array, choice, in_range, scalar_or_array
 
 #: HOMA-IR denominator with glucose in mmol/L (4.5 mmol/L × 5 µU/mL).
 HOMA_DENOMINATOR_MMOL = 22.5
@@ -54,6 +54,7 @@ FASTING_GLUCOSE_CATEGORIES_MG_DL = (
 MAX_GLUCOSE_MMOL_L = 100.0
 MAX_GLUCOSE_MG_DL = 1800.0
 MAX_INSULIN_UU_ML = 10_000.0
+MAX_OGTT_MIN = 1440.0  # sampling times of one OGTT lie within a day
 
 
 def _arg(name, value, high, unit):
@@ -114,16 +115,19 @@ def ogtt_mean(values: Any, times_min: Any = None, *, mean: str = "trapezoidal") 
     ``times_min=None`` means equally spaced samples (0, 30, …, 120 min for five), for which the
     trapezoidal mean is (x0/2 + x1 + … + x(n−2) + x(n−1)/2) / (n − 1) whatever the spacing.
     """
-    x = np.asarray(values, dtype=float).ravel()
-    if mean not in MATSUDA_MEANS:
-        raise ValueError(f"mean must be one of {', '.join(MATSUDA_MEANS)}, got {mean!r}")
+    x = as_array("values", values, low=0.0, high=max(MAX_GLUCOSE_MG_DL, MAX_INSULIN_UU_ML), ndim=1,
+                 min_length=2)
+    choice("mean", mean, MATSUDA_MEANS)
     if mean == "arithmetic":
+        if times_min is not None:
+            as_array("times_min", times_min, low=0.0, high=MAX_OGTT_MIN, ndim=1, unit="min")
         return float(x.mean())
-    t = np.arange(x.size, dtype=float) if times_min is None else np.asarray(times_min, dtype=float).ravel()
+    t = (np.arange(x.size, dtype=float) if times_min is None
+         else as_array("times_min", times_min, low=0.0, high=MAX_OGTT_MIN, ndim=1, unit="min"))
     if t.size != x.size:
         raise ValueError(f"times_min has {t.size} values but the series has {x.size}; they must match")
-    if not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
-        raise ValueError(f"times_min must be finite and strictly increasing (min), got {t.tolist()}")
+    if np.any(np.diff(t) <= 0):
+        raise ValueError(f"times_min must be strictly increasing (min), got {t.tolist()}")
     return float(np.trapezoid(x, t) / (t[-1] - t[0]))
 
 

@@ -23,20 +23,21 @@ the extract (the supplement files were not included), so "intake" here means foo
 
 from __future__ import annotations
 
-import functools
 import io
 from dataclasses import dataclass, field
-from numbers import Real
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from mgcourse._validate import ArgumentTypeError, as_array, in_range, instance_of
 
 EXTRACT_NAME = "nhanes_2017_2018.csv"
 #: Participants in DEMO_J (all ages), for the first inclusion step.
 N_DEMO_ALL_AGES = 9254
+#: Oldest age accepted by ear_mg_per_day (years).
+MAX_AGE_YEARS = 120.0
 #: HOMA-IR denominator for glucose in mg/dL and insulin in µU/mL (Matthews et al. 1985).
 HOMA_DENOMINATOR_MG_DL = 405.0
 
@@ -51,51 +52,39 @@ EXTRACT_COLUMNS = (
 def load_extract(path: str | Path | None = None) -> pd.DataFrame:
     """Read and validate the tidy extract (adults aged ≥ 20 in NHANES 2017–2018).
 
-    The default is ``nhanes_2017_2018.csv`` in the course's data folder (``$MGCOURSE_DATA_DIR`` if set), checked
-    against the size and sha256 its manifest records, like every other data file: a missing folder raises
-    :class:`mgcourse.data.DataUnavailable`, a truncated or edited file :class:`mgcourse.data.DataFileError`
-    (both name the file and shown as one line in a notebook). Read once per file version, then copied.
+    Default: ``nhanes_2017_2018.csv`` in :func:`mgcourse.data.data_dir`. Like the other loaders, the file is
+    checked against its folder's manifest (size and sha256), so a truncated or edited file fails with the
+    file name and the reason; a missing file raises :class:`mgcourse.data.DataUnavailable`.
     """
+    if path is not None and (not isinstance(path, (str, Path)) or (isinstance(path, str) and not path.strip())):
+        raise TypeError(f"path must be a file path (text or pathlib.Path) or None for the course's extract, "
+                        f"got {path!r} ({type(path).__name__})")
     from mgcourse import data as _data
 
     path = Path(path) if path is not None else _data.data_dir() / EXTRACT_NAME
     try:
-        stat = path.stat()
-    except OSError as exc:
-        raise _data._unavailable(path, exc) from None
-    return _read_extract(str(path.resolve()), stat.st_mtime_ns, stat.st_size).copy()
-
-
-@functools.lru_cache(maxsize=4)
-def _read_extract(path_str: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    from mgcourse import data as _data
-
-    path = Path(path_str)
-    try:
         raw = path.read_bytes()
-    except OSError as exc:
+    except OSError as exc:  # a missing file or folder: one sentence for the learner, no traceback
         raise _data._unavailable(path, exc) from None
-    listed = _data.manifest_checksums(path.parent)
-    if path.name in listed:
-        _data._verify_checksum(raw, path, listed[path.name])
+    text = _data._decode(raw, path.name)  # a non-UTF-8 byte names the file and line
+    expected = _data.manifest_checksums(path.parent).get(path.name)
+    if expected is not None:  # a truncated or edited extract fails with the file name and the reason
+        _data._verify_checksum(raw, path, expected)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise _data.DataFileError(f"{path.name}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})") from None
-    frame = pd.read_csv(io.StringIO(text), dtype={"sex": "string"})
+        frame = pd.read_csv(io.StringIO(text), dtype={"sex": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise _data.DataFileError(f"{path.name}: not a readable CSV table ({exc})") from None
     if tuple(frame.columns) != EXTRACT_COLUMNS:
-        raise _data.DataFileError(f"{path.name}: columns {list(frame.columns)} differ from the expected "
-                                  f"{list(EXTRACT_COLUMNS)}")
+        raise ValueError(f"{path}: columns {list(frame.columns)} differ from the expected {list(EXTRACT_COLUMNS)}")
     if not frame["seqn"].is_unique:
-        raise _data.DataFileError(f"{path.name}: duplicate seqn")
+        raise ValueError(f"{path}: duplicate seqn")
     if not frame["sex"].isin(["male", "female"]).all():
-        raise _data.DataFileError(f"{path.name}: column sex must be 'male' or 'female'")
+        raise ValueError(f"{path}: column sex must be 'male' or 'female'")
     if (frame["age_years"] < 20).any() or (frame["age_years"] > 80).any():
-        raise _data.DataFileError(f"{path.name}: age_years outside 20–80")
+        raise ValueError(f"{path}: age_years outside 20–80")
     for col in ("pregnant", "recall_reliable"):
         if not frame[col].isin([0, 1]).all():
-            raise _data.DataFileError(f"{path.name}: column {col} must be 0 or 1")
+            raise ValueError(f"{path}: column {col} must be 0 or 1")
     frame["sex"] = frame["sex"].astype(str)
     return frame
 
@@ -169,7 +158,8 @@ def inclusion_steps(sample: pd.DataFrame | str) -> pd.DataFrame:
             raise ValueError(f"sample must be 'intake' or 'fasting' (or a sample DataFrame), got {sample!r}")
         sample = builders[sample]()
     if not isinstance(sample, pd.DataFrame) or "steps" not in sample.attrs:
-        raise TypeError("sample must be a DataFrame returned by intake_sample() or fasting_sample(), or its name")
+        raise TypeError("sample must be a DataFrame returned by intake_sample() or fasting_sample(), or its name "
+                        f"'intake' or 'fasting'; got {type(sample).__name__}")
     return _steps_frame(sample.attrs["steps"])
 
 
@@ -182,16 +172,23 @@ def ear_mg_per_day(age_years, sex, intakes: pd.DataFrame | None = None) -> np.nd
     """
     from mgcourse.data import load_intakes
 
-    age = np.asarray(age_years, dtype=float)
+    age = as_array("age_years", age_years, low=19.0, high=MAX_AGE_YEARS, unit="years (adult EARs only)")
+    if isinstance(sex, pd.Series):
+        sex = sex.to_numpy(dtype=object)
+    if not isinstance(sex, (str, list, tuple, np.ndarray)):
+        raise ArgumentTypeError(f"sex must be 'male' or 'female' (or a sequence of them), got {sex!r} "
+                                f"({type(sex).__name__})")
     sex = np.asarray(sex, dtype=object)
     if age.shape != sex.shape:
         raise ValueError(f"age_years and sex must have the same length, got {age.shape} and {sex.shape}")
-    if np.any(~np.isfinite(age)) or np.any(age < 19):
-        raise ValueError("age_years must be finite and at least 19 (adult EARs only)")
-    bad = set(sex.tolist()) - {"male", "female"}
+    bad = [v for v in sex.ravel().tolist() if not isinstance(v, str) or v not in ("male", "female")]
     if bad:
-        raise ValueError(f"sex must be 'male' or 'female', got {sorted(map(str, bad))}")
+        raise ValueError(f"sex must be 'male' or 'female', got {sorted(map(repr, bad))[:3]}")
     table = load_intakes() if intakes is None else intakes
+    instance_of("intakes", table, pd.DataFrame, what="DataFrame from data.load_intakes()")
+    needed = ["measure", "life_stage", "sex", "age_min_years", "age_max_years", "value_mg_per_day"]
+    if any(c not in table.columns for c in needed):
+        raise ValueError(f"intakes must be the table of data.load_intakes() (columns {needed})")
     ear = table[(table["measure"] == "EAR") & (table["life_stage"] == "general")]
     out = np.full(age.shape, np.nan)
     for row in ear.itertuples(index=False):
@@ -200,21 +197,26 @@ def ear_mg_per_day(age_years, sex, intakes: pd.DataFrame | None = None) -> np.nd
         inside = (age >= lo) & (age < hi) & (sex == row.sex) & np.isnan(out)
         out[inside] = float(row.value_mg_per_day)
     if np.isnan(out).any():
-        raise ValueError("no EAR found for some ages (the EAR table must cover ages 19 and above)")
+        raise ValueError("intakes: no EAR found for some ages (the EAR table must cover ages 19 and above)")
     return out
 
 
 # --------------------------------------------------------------------------- weighted quantile
 def _as_1d(name: str, x) -> np.ndarray:
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of numbers, got {type(x).__name__}")
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a sequence of numbers ({exc})") from None
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    return arr
+    return as_array(name, x, ndim=1)
+
+
+def _values_weights(values, weights) -> tuple[np.ndarray, np.ndarray]:
+    """Finite values and weights ≥ 0 (not all zero) of equal length; the weights rescaled to sum to 1
+    (quantiles and means do not change; huge weights cannot overflow)."""
+    x = _as_1d("values", values)
+    w = as_array("weights", weights, low=0.0, ndim=1)
+    if w.size != x.size:
+        raise ValueError(f"weights must have the same length as values ({x.size}), got {w.size}")
+    if not np.any(w > 0):
+        raise ValueError("weights must not all be zero")
+    w = w / w.max()
+    return x, w / w.sum()
 
 
 def weighted_quantile(values, weights, q):
@@ -225,22 +227,9 @@ def weighted_quantile(values, weights, q):
     and an even count the median is the lower of the two middle values. ``q`` may be a number
     (returns a float) or a sequence (returns an array).
     """
-    x = _as_1d("values", values)
-    w = _as_1d("weights", weights)
-    if x.size == 0:
-        raise ValueError("values must not be empty")
-    if w.size != x.size:
-        raise ValueError(f"weights must have the same length as values ({x.size}), got {w.size}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("values must be finite (drop missing values first)")
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("weights must be finite, ≥ 0 and not all zero")
-    scalar = isinstance(q, Real) and not isinstance(q, bool)
-    if isinstance(q, bool) or isinstance(q, (str, bytes)):
-        raise TypeError(f"q must be a number or a sequence of numbers in [0, 1], got {q!r}")
-    qs = np.atleast_1d(np.asarray(q, dtype=float))
-    if np.any(~np.isfinite(qs)) or np.any(qs < 0) or np.any(qs > 1):
-        raise ValueError(f"q must lie in [0, 1], got {q!r}")
+    x, w = _values_weights(values, weights)
+    scalar = np.ndim(q) == 0
+    qs = np.atleast_1d(as_array("q", q, low=0.0, high=1.0))
     order = np.argsort(x, kind="stable")
     xs, ws = x[order], w[order]
     keep = ws > 0
@@ -255,15 +244,11 @@ def weighted_quantile(values, weights, q):
 
 def weighted_mean(values, weights) -> float:
     """Σ w x / Σ w, validated like :func:`weighted_quantile`."""
-    x = _as_1d("values", values)
-    w = _as_1d("weights", weights)
-    if x.size == 0 or w.size != x.size:
-        raise ValueError("values and weights must be non-empty and of equal length")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("values must be finite (drop missing values first)")
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("weights must be finite, ≥ 0 and not all zero")
-    return float(np.sum(w * x) / np.sum(w))
+    x, w = _values_weights(values, weights)
+    mean = float(np.sum(w * x))
+    if not np.isfinite(mean):  # only for values near the float limit (±1.8e308)
+        raise ValueError("values are too large for a weighted mean (the sum overflows)")
+    return mean
 
 
 # --------------------------------------------------------------------------- design-based regression
@@ -291,12 +276,47 @@ class SurveyFit:
         return float(2 * stats.t.sf(abs(self.estimate / self.se), self.df))
 
 
+def _column_names(name: str, columns, df: pd.DataFrame) -> tuple[str, ...]:
+    """A sequence of column names of ``df`` (a single name is accepted as a one-element sequence)."""
+    if isinstance(columns, str):
+        columns = (columns,)
+    if not isinstance(columns, (list, tuple, pd.Index)):
+        raise ArgumentTypeError(f"{name} must be a sequence of column names, got {columns!r} "
+                                f"({type(columns).__name__})")
+    for col in columns:
+        if not isinstance(col, str) or col not in df.columns:
+            raise ValueError(f"{name}: {col!r} is not a column of df")
+    return tuple(columns)
+
+
+def _labels(name: str, value, n: int) -> np.ndarray:
+    """Stratum or PSU labels: a 1-D sequence of n numbers or strings, none missing."""
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        raise ArgumentTypeError(f"{name} must be a sequence of labels (one per row), got {value!r} "
+                                f"({type(value).__name__})")
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim != 1 or arr.size != n:
+        raise ValueError(f"{name} must hold one label per row of scores ({n}), got shape {arr.shape}")
+    for v in arr.tolist():
+        ok = isinstance(v, str) or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                                    and np.isfinite(v))
+        if not ok:
+            raise ValueError(f"{name} must hold numbers or text, none missing; got {v!r}")
+    return arr
+
+
 def design_matrix(df: pd.DataFrame, columns) -> pd.DataFrame:
     """Intercept plus ``columns``; text or categorical columns become 0/1 indicators (first level dropped)."""
+    instance_of("df", df, pd.DataFrame, what="pandas DataFrame")
+    columns = _column_names("columns", columns, df)
     parts = [pd.Series(1.0, index=df.index, name="intercept")]
     for col in columns:
         s = df[col]
         if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            if not np.all(np.isfinite(s.to_numpy(dtype=float, na_value=np.nan))):
+                raise ValueError(f"df: column {col!r} has missing or non-finite values (drop incomplete rows first)")
             parts.append(s.astype(float).rename(col))
         else:
             levels = sorted(s.astype(str).unique())
@@ -311,15 +331,17 @@ def design_scores_variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarr
     ``scores`` is (n, p); z_hj is the total of the scores in PSU j of stratum h (PSUs sampled with
     replacement within strata). Raises ``ValueError`` for a stratum with a single PSU.
     """
-    scores = np.asarray(scores, dtype=float)
+    scores = as_array("scores", scores, ndim=2)
     frame = pd.DataFrame(scores)
-    frame["_h"], frame["_j"] = strata, psu
+    frame["_h"] = _labels("strata", strata, len(scores))
+    frame["_j"] = _labels("psu", psu, len(scores))
     totals = frame.groupby(["_h", "_j"], sort=True).sum()
     h = totals.index.get_level_values("_h")
     n_h = pd.Series(h).groupby(h).transform("size").to_numpy()
     if (n_h < 2).any():
         lonely = sorted(set(np.asarray(h)[n_h < 2].tolist()))
-        raise ValueError(f"strata with a single PSU cannot give a variance: {lonely}")
+        raise ValueError(f"strata with a single PSU cannot give a variance: {lonely} (each stratum needs 2 or more "
+                         "psu labels)")
     z = totals.to_numpy()
     z_bar = totals.groupby(level="_h").transform("mean").to_numpy()
     centred = (z - z_bar) * np.sqrt(n_h / (n_h - 1.0))[:, None]
@@ -349,21 +371,15 @@ def survey_regression(df: pd.DataFrame, outcome: str, exposure: str, covariates=
             raise TypeError(f"{name} must be a column name (str), got {type(col).__name__}")
         if col not in df.columns:
             raise ValueError(f"{name}={col!r} is not a column of df")
-    if isinstance(covariates, str):
-        covariates = (covariates,)
-    try:
-        covariates = tuple(covariates)
-    except TypeError:
-        raise TypeError(f"covariates must be a sequence of column names, got {type(covariates).__name__}") from None
+    if exposure == outcome:
+        raise ValueError(f"exposure={exposure!r} must differ from the outcome")
+    covariates = _column_names("covariates", covariates, df)
     for col in covariates:
-        if not isinstance(col, str) or col not in df.columns:
-            raise ValueError(f"covariates: {col!r} is not a column of df")
         if col in (outcome, exposure):
             raise ValueError(f"covariates: {col!r} is already the outcome or the exposure")
     if len(set(covariates)) != len(covariates):
         raise ValueError(f"covariates must not repeat a column, got {covariates}")
-    if not isinstance(level, Real) or not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level!r}")
+    level = in_range("level", level, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     for name, col in (("outcome", outcome), ("exposure", exposure), ("weight", weight)):
         if not pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]):
             raise TypeError(f"{name}={col!r} must be a numeric column")
@@ -382,7 +398,7 @@ def survey_regression(df: pd.DataFrame, outcome: str, exposure: str, covariates=
     Xa = X.to_numpy()
     y = d[outcome].to_numpy(dtype=float)
     if not np.all(np.isfinite(y)) or not np.all(np.isfinite(Xa)):
-        raise ValueError("outcome, exposure and covariates must be finite")
+        raise ValueError("outcome, exposure and covariates must be finite numbers")
     A = Xa.T @ (w[:, None] * Xa)
     if np.linalg.matrix_rank(A) < p:
         raise ValueError(f"the design matrix is singular (collinear columns among {list(X.columns)})")
@@ -395,6 +411,9 @@ def survey_regression(df: pd.DataFrame, outcome: str, exposure: str, covariates=
     n_strata = int(d[strata].nunique())
     n_psu = int(d.groupby([strata, psu]).ngroups)
     ddf = n_psu - n_strata
+    if ddf < 1:
+        raise ValueError(f"psu={psu!r}: {n_psu} PSUs in {n_strata} strata leave no design degrees of freedom "
+                         "(each stratum needs 2 or more PSUs)")
     k = 1  # the exposure is the first column after the intercept
     se = float(np.sqrt(V[k, k]))
     t = float(stats.t.ppf(0.5 + level / 2, ddf))
@@ -418,10 +437,18 @@ ADJUSTMENT_SETS: dict[str, tuple[str, ...]] = {
 ADIPOSITY_COLUMNS = ("bmi_kg_m2", "waist_cm")
 
 
+def _sample_arg(sample, columns) -> pd.DataFrame:
+    instance_of("sample", sample, pd.DataFrame, what="DataFrame from fasting_sample()", none_ok=True)
+    missing = [c for c in columns if c not in sample.columns]
+    if missing:
+        raise ValueError(f"sample lacks the columns {missing} (pass fasting_sample() or analysis_sample())")
+    return sample
+
+
 def analysis_sample(sample: pd.DataFrame | None = None) -> pd.DataFrame:
     """The fasting sample restricted to rows with both BMI and waist, so that every adjustment set is
     fitted to the same people (the estimates then move only because the adjustment changes)."""
-    s = fasting_sample() if sample is None else sample
+    s = fasting_sample() if sample is None else _sample_arg(sample, ADIPOSITY_COLUMNS)
     out = s.dropna(subset=list(ADIPOSITY_COLUMNS)).reset_index(drop=True)
     out.attrs = {**s.attrs, "steps": [*s.attrs.get("steps", []), ("BMI and waist both measured", len(out))]}
     return out
@@ -430,7 +457,18 @@ def analysis_sample(sample: pd.DataFrame | None = None) -> pd.DataFrame:
 def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = None) -> pd.DataFrame:
     """ln HOMA-IR on Mg intake (per 100 mg/day) for each adjustment set, on :func:`analysis_sample`:
     estimate, SE, CI, % change in HOMA-IR per +100 mg/day with its CI, n and design df."""
-    s = analysis_sample() if sample is None else sample
+    s = analysis_sample() if sample is None else _sample_arg(sample, ("log_homa_ir", "mg_intake_100mg_per_day"))
+    if sets is not None:
+        if not isinstance(sets, dict) or not sets:
+            raise ArgumentTypeError(f"sets must be a non-empty dict {{label: covariate columns}} (or None for the "
+                                    f"chapter's sets), got {sets!r}")
+        for label, covs in sets.items():
+            if not isinstance(label, str):
+                raise ArgumentTypeError(f"sets: labels must be text, got {label!r}")
+            try:
+                _column_names("covariates", covs, s)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"sets[{label!r}]: {exc}") from None
     rows = []
     for label, covs in (ADJUSTMENT_SETS if sets is None else sets).items():
         fit = survey_regression(s, "log_homa_ir", "mg_intake_100mg_per_day", covs)
@@ -443,7 +481,7 @@ def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = Non
 
 
 # --------------------------------------------------------------------------- widget
-from .style import COLORS, new_figure  # noqa: E402
+from .style import new_figure  # noqa: E402
 from .widgets import Checkbox, Dropdown, View, register  # noqa: E402  (after the pure functions on purpose)
 
 _ADJ_CACHE: dict[tuple, tuple] = {}
@@ -483,7 +521,7 @@ def adjustment_view(energy, age_sex, adiposity):
     labels = ["crude", "your adjustment set"]
     for i, (vals, marker) in enumerate(((pct0, "o"), (pct, "s"))):
         ax.errorbar(vals[0], i, xerr=[[vals[0] - vals[1]], [vals[2] - vals[0]]], fmt=marker, capsize=5,
-                    color=COLORS[i % len(COLORS)], markersize=8)
+                    color=f"C{i}", markersize=8)
     ax.axvline(0, color="0.3", linestyle="--", linewidth=1, label="no association")
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.6, 1.6)

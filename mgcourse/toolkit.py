@@ -17,6 +17,7 @@ import functools
 
 import numpy as np
 
+from ._validate import as_array, in_range
 from .style import ROLE_COLORS, new_figure
 from .widgets import Slider, View, register
 
@@ -26,41 +27,52 @@ K_ILLUSTRATIVE_PER_MIN = 0.03
 GB_EXAMPLE_MG_DL = 90.0
 
 
-def _positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    x = float(value)
-    if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        bound = "≥ 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return x
+#: Ranges accepted by the chapter's functions (glucose as in the minimal model; times up to a week).
+MAX_GLUCOSE_MG_DL = 1000.0
+MIN_K_PER_MIN = 1e-6  # a half-life of about 1.3 years: slower is no clearance at all
+MAX_K_PER_MIN = 10.0
+MAX_T_MIN = 10_080.0
+#: Largest matrix entry eigen_stability accepts (beyond it the eigenvalues overflow).
+MAX_MATRIX_ENTRY = 1e100
+
+
+def _k(k_per_min) -> float:
+    return in_range("k_per_min", k_per_min, MIN_K_PER_MIN, MAX_K_PER_MIN, unit="per min")
+
+
+def _glucose(name: str, value) -> float:
+    return in_range(name, value, 0.0, MAX_GLUCOSE_MG_DL, unit="mg/dL")
 
 
 def clearance_rhs(t_min: float, g_mg_dl, k_per_min: float, gb_mg_dl: float):
     """Right-hand side of dG/dt = −k (G − G_b), in mg/dL per minute (the form ``solve_ivp`` expects)."""
-    return -k_per_min * (np.asarray(g_mg_dl, dtype=float) - gb_mg_dl)
+    in_range("t_min", t_min, 0.0, MAX_T_MIN, unit="min")
+    g = as_array("g_mg_dl", g_mg_dl, low=0.0, high=MAX_GLUCOSE_MG_DL, unit="mg/dL")
+    k = _k(k_per_min)
+    gb = _glucose("gb_mg_dl", gb_mg_dl)
+    return -k * (g - gb)
 
 
 def clearance_glucose_mg_dl(t_min, k_per_min: float, g0_mg_dl: float, gb_mg_dl: float = GB_EXAMPLE_MG_DL):
     """Exact solution G(t) = G_b + (G_0 − G_b) e^{−k t} (mg/dL) at times ``t_min`` (minutes, ≥ 0)."""
-    k = _positive("k_per_min", k_per_min)
-    g0 = _positive("g0_mg_dl", g0_mg_dl, allow_zero=True)
-    gb = _positive("gb_mg_dl", gb_mg_dl, allow_zero=True)
-    t = np.asarray(t_min, dtype=float)
-    if np.any(~np.isfinite(t)) or np.any(t < 0):
-        raise ValueError(f"t_min must be finite and ≥ 0, got {t_min!r}")
+    k = _k(k_per_min)
+    g0 = _glucose("g0_mg_dl", g0_mg_dl)
+    gb = _glucose("gb_mg_dl", gb_mg_dl)
+    t = as_array("t_min", t_min, low=0.0, high=MAX_T_MIN, unit="min")
     return gb + (g0 - gb) * np.exp(-k * t)
 
 
 def time_to_reach_min(target_mg_dl: float, k_per_min: float, g0_mg_dl: float,
                       gb_mg_dl: float = GB_EXAMPLE_MG_DL) -> float:
     """Minutes until G(t) reaches ``target_mg_dl``; the target must lie between G_b and G_0 (exclusive of G_b)."""
-    k = _positive("k_per_min", k_per_min)
-    g0 = _positive("g0_mg_dl", g0_mg_dl, allow_zero=True)
-    gb = _positive("gb_mg_dl", gb_mg_dl, allow_zero=True)
-    target = float(target_mg_dl)
+    k = _k(k_per_min)
+    g0 = _glucose("g0_mg_dl", g0_mg_dl)
+    gb = _glucose("gb_mg_dl", gb_mg_dl)
+    target = _glucose("target_mg_dl", target_mg_dl)
     if target == g0:
         return 0.0
     lo, hi = sorted((gb, g0))
-    if not (np.isfinite(target) and lo < target < hi):
+    if not (lo < target < hi):
         raise ValueError(f"target_mg_dl must lie strictly between gb_mg_dl={gb:g} and g0_mg_dl={g0:g} "
                          f"(or equal g0_mg_dl), got {target_mg_dl!r}")
     return float(np.log((g0 - gb) / (target - gb)) / k)
@@ -71,12 +83,11 @@ def eigen_stability(a) -> tuple[np.ndarray, str]:
 
     All real parts < 0: stable (deviations die out; oscillating on the way if the eigenvalues are complex).
     Any real part > 0: unstable. A real part of exactly 0 (to 1e-12) is the borderline case.
+    Entries must be finite numbers of magnitude ≤ 1e100.
     """
-    m = np.asarray(a, dtype=float)
+    m = as_array("a", a, low=-MAX_MATRIX_ENTRY, high=MAX_MATRIX_ENTRY)
     if m.shape != (2, 2):
         raise ValueError(f"a must be a 2×2 matrix, got shape {m.shape}")
-    if not np.all(np.isfinite(m)):
-        raise ValueError("a must contain finite numbers only")
     lam = np.linalg.eigvals(m)
     re = lam.real
     if np.all(re < -1e-12):

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_array, choice, in_range, scalar_or_array
+from ._validate import ArgumentTypeError, as_array, choice, in_range, scalar_or_array
 
 #: Molar mass of magnesium, g/mol (IUPAC abridged standard atomic weight).
 MG_MOLAR_MASS_G_PER_MOL = 24.305
@@ -170,8 +170,13 @@ def parse_number(text: Any, name: str = "value") -> float:
     ValueError asking for one of the two forms; ``"1,234.5"`` and ``"12,345,678"`` are read
     as thousands separators. Numbers pass through; non-finite values raise ValueError.
     """
-    if isinstance(text, bool):
-        raise ValueError(f"{name} must be a number such as 5.5, got {text!r}")
+    if not isinstance(name, str) or not name.strip():
+        raise ArgumentTypeError(f"name must be a non-empty string (the label used in messages), got {name!r}")
+    if isinstance(text, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be a number such as 5.5, got {text!r}")
+    if not isinstance(text, (str, int, float, np.integer, np.floating)):
+        shown = "None" if text is None else type(text).__name__
+        raise ArgumentTypeError(f"{name} must be a number such as 5.5 (or text such as '5,5'), got {shown}")
     if isinstance(text, (int, float, np.integer, np.floating)):
         try:
             x = float(text)

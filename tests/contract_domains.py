@@ -219,6 +219,23 @@ class Obj:
 
 
 @dataclass
+class PathArg:
+    """A file path (text or pathlib.Path); ``build`` gives the valid one, ``None`` only if ``none_ok``."""
+    build: Callable[[], Any]
+    none_ok: bool = False
+
+    def base(self):
+        return self.build()
+
+    def valid(self):
+        s = st.builds(self.build)
+        return (s | st.none()) if self.none_ok else s
+
+    def invalid(self) -> list:
+        return [1.0, True, ["data"], object(), "", b"data"] + ([] if self.none_ok else [None])
+
+
+@dataclass
 class Fixed:
     """A parameter held at one value (not tested for bad input, e.g. a matplotlib ``ax``)."""
     value: Any
@@ -299,6 +316,106 @@ def _food_log():
     return _case("A").food_log
 
 
+def _extract(n_per_psu=6):
+    """A small constructed frame with the NHANES extract's columns: 3 strata × 2 PSUs, a pregnant row, an
+    unreliable recall and a missing insulin (so every inclusion step drops something). Not real data."""
+    from mgcourse import nhanes
+
+    rng = np.random.default_rng(15)
+    rows = []
+    seqn = 1
+    for h in (1, 2, 3):
+        for j in (1, 2):
+            for _ in range(n_per_psu):
+                mg = float(rng.uniform(150, 450))
+                rows.append({"seqn": seqn, "age_years": int(rng.integers(20, 81)),
+                             "sex": "female" if seqn % 2 else "male", "pregnant": 0, "recall_reliable": 1,
+                             "mg_intake_mg_per_day": mg, "energy_kcal_per_day": float(rng.uniform(1200, 3000)),
+                             "weight_dietary_day1": float(rng.uniform(5e3, 5e4)),
+                             "weight_fasting": float(rng.uniform(1e4, 1e5)), "strata": h, "psu": j,
+                             "glucose_mg_dl": float(rng.uniform(80, 140)), "insulin_uU_ml": float(rng.uniform(3, 30)),
+                             "hba1c_percent": float(rng.uniform(4.8, 7.0)), "bmi_kg_m2": float(rng.uniform(19, 40)),
+                             "waist_cm": float(rng.uniform(70, 130))})
+                seqn += 1
+    rows[0]["pregnant"] = 1
+    rows[1]["recall_reliable"] = 0
+    rows[2]["insulin_uU_ml"] = math.nan
+    rows[3]["bmi_kg_m2"] = math.nan
+    import pandas as pd
+    return pd.DataFrame(rows, columns=list(nhanes.EXTRACT_COLUMNS))
+
+
+def _intake_sample():
+    from mgcourse import nhanes
+    return nhanes.intake_sample(_extract())
+
+
+def _fasting_sample():
+    from mgcourse import nhanes
+    return nhanes.fasting_sample(_extract())
+
+
+def _analysis_sample():
+    from mgcourse import nhanes
+    return nhanes.analysis_sample(_fasting_sample())
+
+
+def _scores():
+    return np.random.default_rng(3).normal(size=(6, 2))
+
+
+def _intakes_table():
+    from mgcourse import data
+    return data.load_intakes()
+
+
+def _data_file(name):
+    def build():
+        from mgcourse import data
+        return data.data_dir() / name
+    return build
+
+
+def _schema():
+    from mgcourse import data
+    return data.FSIGT_SCHEMA
+
+
+def _chapter():
+    from mgcourse import course_map
+    return course_map.chapter("04")
+
+
+def _claim_row():
+    from mgcourse import claims
+    return claims.ledger().reset_index().iloc[0]
+
+
+def _fsigt(column):
+    def build():
+        from mgcourse import data
+        return data.load_fsigt()[column].to_numpy()
+    return build
+
+
+import pandas as _pd  # noqa: E402
+
+EMPTY_FRAME = _pd.DataFrame()
+def _finite_columns(frame, columns) -> bool:
+    return all(np.all(np.isfinite(frame[c].to_numpy(dtype=float))) for c in columns if c in frame.columns)
+
+
+def _sample_ok(kw, frame) -> bool:
+    """A survey sample: non-empty, weights finite and > 0, the analysis columns finite (missing values are
+    NaN by design in the other columns, so those are not walked)."""
+    cols = ("weight", "mg_intake_mg_per_day", "mg_intake_100mg_per_day", "log_homa_ir", "homa_ir")
+    return len(frame) > 0 and bool((frame["weight"] > 0).all()) and _finite_columns(frame, cols)
+
+
+#: Data tables hold missing values as NaN by design ("empty numbers become NaN, never 0"): their
+#: output check is a non-empty table, not a walk over every cell.
+TABLE = dict(check_output=False, output_check=lambda kw, r: len(r) > 0)
+SAMPLE = dict(check_output=False, output_check=_sample_ok)
 P_BAL = Obj(_balance_params, none_ok=True)
 P_CYC = Obj(_cycle_params, none_ok=True)
 P_MM = Obj(_mm_params, none_ok=True)
@@ -311,6 +428,95 @@ MG_INTAKE = Num(0, 5000)
 
 # ----------------------------------------------------------------------------- registry
 DOMAINS: dict[str, Spec] = {
+    # functions added since the first registry (issue #15, contract3)
+    "indices.ogtt_mean": Spec({"values": Arr(0, 10_000, length=5, strategy=st.lists(_floats(0, 1800), min_size=5, max_size=5)),
+                               "times_min": Arr(0, 1440, length=5, none_ok=True, only=None,
+                                                strategy=st.sampled_from((None, [0.0, 30.0, 60.0, 90.0, 120.0], [0.0, 15.0, 30.0, 60.0, 120.0]))),
+                               "mean": Choice(("trapezoidal", "arithmetic"))}, nonneg=True),
+    "units.parse_number": Spec({"text": Num(None, None, text_ok=True, strategy=_floats(-1e6, 1e6) | st.sampled_from(("5,5", "0,85", "-3.2", "1,234.5", "12,345,678", " 7 "))),
+                                "name": Text(("text", "fasting glucose"), bad=("", "  "))}),
+    "diet.readable_food_name": Spec({"description": Text(("SPINACH,CKD,BLD,DRND,WO/SALT", "NUTS,ALMONDS", "SEEDS,PUMPKIN&SQUASH SD KRNLS,DRIED", ""), none_ok=True),
+                                     "max_len": Num(2, 10_000, integer=True, none_ok=True, strategy=st.none() | st.integers(2, 60))}),
+    "models.minimal_model.fit_fsigt": Spec({"t_min": Obj(_fsigt("time_min"),
+                                                         extra_bad=(np.array([0.0, math.nan]),)),
+                                            "glucose_mg_dl": Obj(_fsigt("glucose_mg_dl"), extra_bad=(np.full(24, -1.0), np.full(24, math.inf))),
+                                            "insulin_uU_ml": Obj(_fsigt("insulin_uU_ml"), extra_bad=(np.full(24, math.nan), np.ones(23))),
+                                            "gb_mg_dl": Num(40, 400, only=90.0), "ib_uU_ml": Num(0, 300, only=7.0),
+                                            "min_time_min": Num(0, 600, only=8.0), "p2": Num(1e-4, 1.0, only=0.02093),
+                                            "start": Arr(None, None, length=3, only=(3.0, 0.03, 280.0))}, slow=True, check_output=False),
+    # toolkit (chapter 01)
+    "toolkit.clearance_rhs": Spec({"t_min": Num(0, 10_080), "g_mg_dl": Arr(0, 1000), "k_per_min": Num(1e-6, 10),
+                                   "gb_mg_dl": Num(0, 1000)}),
+    "toolkit.clearance_glucose_mg_dl": Spec({"t_min": Arr(0, 10_080), "k_per_min": Num(1e-6, 10),
+                                             "g0_mg_dl": Num(0, 1000), "gb_mg_dl": Num(0, 1000)}, nonneg=True),
+    "toolkit.time_to_reach_min": Spec({"target_mg_dl": Num(0, 1000, only=120.0), "k_per_min": Num(1e-6, 10),
+                                       "g0_mg_dl": Num(0, 1000, strategy=_floats(121, 1000)), "gb_mg_dl": Num(0, 1000, strategy=_floats(0, 119))},
+                                      nonneg=True),
+    "toolkit.eigen_stability": Spec({"a": Obj(lambda: [[-1.0, 2.0], [-3.0, -0.5]],
+                                              strategy=st.lists(st.lists(_floats(-1e6, 1e6), min_size=2, max_size=2), min_size=2, max_size=2),
+                                              extra_bad=([[1.0, math.nan], [0.0, 1.0]], [[math.inf, 0.0], [0.0, 1.0]], [[1e308, 0.0], [0.0, 1.0]],
+                                                         [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [], RAGGED, OBJECT_ARRAY, [[True, False], [False, True]]))}),
+    # course_map
+    "course_map.chapter": Spec({"number": Choice(tuple(f"{i:02d}" for i in range(10)) + tuple(range(10)),
+                                                 bad_examples=("not-an-option", "10", 42, -1, "4.0", ""))}),
+    "course_map.badge_time": Spec({"ch": Obj(_chapter)}),
+    "course_map.badge_number": Spec({"ch": Obj(_chapter)}),
+    "course_map.estimated_time_line": Spec({"ch": Obj(_chapter)}),
+    "course_map.markdown_table": Spec({"link_prefix": Text(("", "notebooks/")),
+                                       "available": Obj(lambda: {"00_welcome.ipynb", "04_vicious_cycle.ipynb"}, none_ok=True)}),
+    # claims
+    "claims.grade_text": Spec({"row": Obj(_claim_row, extra_bad=({"claim": "x"},))}),
+    "claims.claim_box": Spec({"claim_id": Text(("article-05", "article-01"), bad=("nonsense", ""))}),
+    # data loaders
+    "data.manifest_checksums": Spec({"folder": PathArg(lambda: __import__("mgcourse.data").data.data_dir())}),
+    "data.read_validated_csv": Spec({"path": PathArg(_data_file("fsigt_pacini_bergman_1986.csv")), "schema": Obj(_schema)}),
+    "data.load_foods": Spec({"path": PathArg(_data_file("foods.csv"), none_ok=True)}, slow=True, **TABLE),
+    "data.load_ods_food_table": Spec({"path": PathArg(_data_file("ods_food_table.csv"), none_ok=True)}, **TABLE),
+    "data.load_intakes": Spec({"path": PathArg(_data_file("intakes.csv"), none_ok=True)}, **TABLE),
+    "data.load_supplement_forms": Spec({"path": PathArg(_data_file("supplement_forms.csv"), none_ok=True)}, **TABLE),
+    "data.load_fsigt": Spec({"path": PathArg(_data_file("fsigt_pacini_bergman_1986.csv"), none_ok=True)}, nonneg=True),
+    "data.load_claims": Spec({"path": PathArg(_data_file("claims.csv"), none_ok=True)}, **TABLE),
+    "data.food_search": Spec({"query": Text(("spinach", "pumpkin seeds", "ALMONDS", "zzz-no-match"), bad=("", "  ", ",")),
+                              "limit": Num(1, None, integer=True, strategy=st.integers(1, 50))},
+                             check_output=False, output_check=lambda kw, r: len(r) <= kw["limit"] and all(
+                                 w in d.lower() for d in r["description"] for w in kw["query"].lower().replace(",", " ").split())),
+    "data.food_by_ndb": Spec({"ndb_no": Choice(("09040", 9040, "12061", "9040"), bad_examples=("99999", "abc", "123456", -5, " "))}),
+    # nhanes (small constructed frames; None = the course's extract, which loads in well under a second)
+    "nhanes.load_extract": Spec({"path": PathArg(_data_file("nhanes_2017_2018.csv"),
+                                                 none_ok=True)}, slow=True, **TABLE),
+    "nhanes.intake_sample": Spec({"data": Obj(_extract, none_ok=True, extra_bad=(EMPTY_FRAME,))}, **SAMPLE),
+    "nhanes.fasting_sample": Spec({"data": Obj(_extract, none_ok=True, extra_bad=(EMPTY_FRAME,))}, **SAMPLE),
+    "nhanes.inclusion_steps": Spec({"sample": Obj(_intake_sample, strategy=st.sampled_from((_intake_sample, _fasting_sample)).map(lambda f: f()),
+                                                  extra_bad=("nonsense", EMPTY_FRAME))}, nonneg=True),
+    "nhanes.ear_mg_per_day": Spec({"age_years": Arr(19, 120, length=3),
+                                   "sex": Choice((("female", "male", "male"), ("male", "male", "female")),
+                                                 bad_examples=(("female", "x", "male"), ("female", "male"), ("female", None, "male"), "female")),
+                                   "intakes": Obj(_intakes_table, none_ok=True, extra_bad=(EMPTY_FRAME,))}, nonneg=True,
+                                  output_check=lambda kw, r: set(np.ravel(r)) <= {255.0, 265.0, 330.0, 350.0}),  # IOM 1997 adult EARs
+    "nhanes.weighted_quantile": Spec({"values": Arr(None, None, length=4), "weights": Arr(0, None, length=4, strategy=st.lists(_floats(0.1, 1e300), min_size=4, max_size=4)),
+                                      "q": Arr(0, 1)},
+                                     output_check=lambda kw, r: bool(np.all(np.isin(np.atleast_1d(r), kw["values"])))),
+    "nhanes.weighted_mean": Spec({"values": Arr(None, None, length=4), "weights": Arr(0, None, length=4, strategy=st.lists(_floats(0.1, 1e300), min_size=4, max_size=4))},
+                                 output_check=lambda kw, r: min(kw["values"]) - 1e-9 * max(map(abs, kw["values"])) <= r
+                                 <= max(kw["values"]) + 1e-9 * max(map(abs, kw["values"]))),
+    "nhanes.design_matrix": Spec({"df": Obj(_analysis_sample, extra_bad=(EMPTY_FRAME,)),
+                                  "columns": Choice((("age_years", "sex"), ("mg_intake_100mg_per_day",), ()), bad_examples=(("nope",), "nope", (1,)))}),
+    "nhanes.design_scores_variance": Spec({"scores": Obj(_scores, extra_bad=(np.full((6, 2), math.nan), np.ones((5, 2)), np.ones(6), OBJECT_ARRAY, RAGGED)),
+                                           "strata": Choice(((1, 1, 1, 2, 2, 2),), bad_examples=("nope", (1, 1, 1, 2, 2), (1, 1, 1, 2, 2, None), (1, 1, 1, 2, 2, math.nan))),
+                                           "psu": Choice(((1, 2, 2, 1, 2, 1),), bad_examples=("nope", (1, 2, 2, 1, 2), (1, 2, 2, 1, 2, None), (1, 1, 1, 1, 1, 1)))}),
+    "nhanes.survey_regression": Spec({"df": Obj(_analysis_sample, extra_bad=(EMPTY_FRAME,)),
+                                      "outcome": Choice(("log_homa_ir",), bad_examples=("nope", "sex")),
+                                      "exposure": Choice(("mg_intake_100mg_per_day",), bad_examples=("nope", "log_homa_ir")),
+                                      "covariates": Choice(((), ("age_years", "sex"), ("energy_kcal_per_day", "age_years", "sex", "waist_cm")),
+                                                           bad_examples=("nope", ("nope",), ("log_homa_ir",), ("age_years", "age_years"))),
+                                      "weight": Choice(("weight",), bad_examples=("nope", "sex")),
+                                      "strata": Choice(("strata",), bad_examples=("nope",)),
+                                      "psu": Choice(("psu",), bad_examples=("nope", "strata")),
+                                      "level": Num(0, 1, lo_incl=False, hi_incl=False, strategy=_floats(0.5, 0.999))}),
+    "nhanes.analysis_sample": Spec({"sample": Obj(_fasting_sample, none_ok=True, extra_bad=(EMPTY_FRAME,))}, **SAMPLE),
+    "nhanes.adjustment_table": Spec({"sample": Obj(_analysis_sample, none_ok=True, extra_bad=(EMPTY_FRAME,)),
+                                     "sets": Obj(lambda: {"crude": (), "age, sex": ("age_years", "sex")}, none_ok=True,
+                                                 extra_bad=({}, {"x": ("nope",)}, {1: ()}, {"x": 1.0}))}),
     # units
     "units.normalise_unit": Spec({"unit": Text(("mg/dL", "mmol/L", "pmol/L", "µU/mL", "mU/L"), bad=("furlongs", ""))}),
     "units.units_for": Spec({"substance": Choice(("glucose", "insulin", "magnesium"))}),
@@ -580,14 +786,30 @@ NOT_TESTED = {
     "models.cycle_analysis.bifurcation_view": "widget callback: control ranges are the job of tests/test_widgets.py",
     "models.cycle_analysis.intervention_view": "widget callback: control ranges are the job of tests/test_widgets.py",
     "models.cycle_analysis.phase_plane_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "claims.fact_check_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "toolkit.clearance_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "nhanes.adjustment_view": "widget callback: control ranges are the job of tests/test_widgets.py",
+    "data.require": "takes *names (no named parameter); bad names are a regression case in test_contract.py",
     "models.minimal_model.fit_si": "fits a model (seconds per call); its array checks are tested in test_minimal_model.py",
     "models.minimal_model.minimal_model_view": "widget callback: control ranges are the job of tests/test_widgets.py",
 }
 
 #: Modules of the learner-facing library.
 MODULES = ("units", "indices", "intakes", "chemistry", "signalling", "supplements", "diet", "evidence", "capstone",
-           "welcome", "models.absorption", "models.balance", "models.cycle", "models.cycle_analysis",
+           "welcome", "toolkit", "course_map", "claims", "data", "nhanes", "models.absorption", "models.balance", "models.cycle", "models.cycle_analysis",
            "models.minimal_model")
+
+#: Modules of the package that are not in MODULES, and why (every other module must be in MODULES:
+#: test_contract.py checks that a new module is registered one way or the other).
+EXCLUDED_MODULES = {
+    "widgets": "widget machinery (panels, controls, safe_call); control ranges are tested in tests/test_widgets.py",
+    "style": "figure style and saving (no learner input)",
+    "checks": "exercise-check machinery; hostile answers are tested in tests/test_checks.py and "
+              "tests/test_feedback_gaming.py (checks.value(nan) is a regression case in test_contract.py)",
+    "models": "package of the model modules, which are listed one by one",
+    "tools": "maintainers' command-line tooling (mgcourse.tools.*), not learner-facing",
+    "exercise_bank": "exercise definitions (mgcourse.exercise_bank.*), graded through checks",
+}
 
 #: Functions whose bad-input handling is still open (issue #15): their invalid-input test is an expected
 #: failure. Empty since every gap was closed; test_contract.py asserts that it stays empty.

@@ -65,6 +65,27 @@ def test_registry_covers_every_public_function():
         assert required <= set(spec.params), f"{qual}: required parameters without a domain: {required - set(spec.params)}"
 
 
+def test_every_module_is_registered_or_excluded():
+    """A new learner-facing module must join MODULES (or EXCLUDED_MODULES with a reason)."""
+    import pkgutil
+
+    import mgcourse
+
+    found = set()
+    for info in pkgutil.walk_packages(mgcourse.__path__, "mgcourse."):
+        name = info.name.removeprefix("mgcourse.")
+        if any(part.startswith("_") for part in name.split(".")):
+            continue  # private modules (_validate, _registry)
+        if name.split(".")[0] in ("tools", "exercise_bank") and name not in ("tools", "exercise_bank"):
+            continue  # covered by their package's entry
+        found.add(name)
+    unregistered = sorted(found - set(cd.MODULES) - set(cd.EXCLUDED_MODULES))
+    assert not unregistered, f"modules in neither MODULES nor EXCLUDED_MODULES: {unregistered}"
+    stale = sorted((set(cd.MODULES) | set(cd.EXCLUDED_MODULES)) - found)
+    assert not stale, f"registered modules that do not exist: {stale}"
+    assert not set(cd.MODULES) & set(cd.EXCLUDED_MODULES)
+
+
 # ----------------------------------------------------------------------------- output checks
 def _numbers(obj, path="result"):
     """Yield (path, number) for every number inside a result."""
@@ -212,6 +233,64 @@ def _regressions():
          lambda: evidence.log_risk_ratio([1, 1], [100, 100], [1, 5e-324], [100, 100]), "events_2"),
         ("diet.spinach_cups(28)", lambda: diet.spinach_cups(28), "cups"),
         ("minimal_model.euler_step(X=500)", lambda: minimal_model.euler_step([200.0, 500.0, 50.0], 0.0, 0.5), "state"),
+    ] + _regressions_contract3()
+
+
+def _regressions_contract3():
+    """Functions and modules added to the registry by contract3 (issue #15, items 1-2)."""
+    from mgcourse import claims, course_map, data, diet, indices, nhanes, toolkit, units
+    from mgcourse.models import minimal_model
+
+    nan, inf = float("nan"), float("inf")
+    frame = cd._analysis_sample()
+    fit = dict(outcome="log_homa_ir", exposure="mg_intake_100mg_per_day")
+    fsigt = data.load_fsigt()
+    return [
+        ("ogtt_mean(values with NaN)", lambda: indices.ogtt_mean([90.0, nan, 100.0]), "values"),
+        ("ogtt_mean(times_min with NaN)", lambda: indices.ogtt_mean([90.0, 150.0, 100.0], [0, nan, 60]), "times_min"),
+        ("ogtt_mean(mean=None)", lambda: indices.ogtt_mean([90.0, 150.0, 100.0], mean=None), "mean"),
+        ("parse_number(None)", lambda: units.parse_number(None), "value"),
+        ("parse_number([5.5])", lambda: units.parse_number([5.5]), "value"),
+        ("parse_number(name=1.0)", lambda: units.parse_number("5,5", 1.0), "name"),
+        ("readable_food_name(12061)", lambda: diet.readable_food_name(12061), "description"),
+        ("readable_food_name(max_len=0)", lambda: diet.readable_food_name("NUTS,ALMONDS", 0), "max_len"),
+        ("fit_fsigt(glucose NaN)", lambda: minimal_model.fit_fsigt(fsigt["time_min"], np.full(len(fsigt), nan),
+                                                                   fsigt["insulin_uU_ml"]), "glucose_mg_dl"),
+        ("fit_fsigt(start outside bounds)", lambda: minimal_model.fit_fsigt(
+            fsigt["time_min"], fsigt["glucose_mg_dl"], fsigt["insulin_uU_ml"], start=(3.0, 0.03, -1.0)), "start"),
+        ("clearance_glucose_mg_dl(t_min=[nan])", lambda: toolkit.clearance_glucose_mg_dl([nan], 0.03, 300.0), "t_min"),
+        ("clearance_rhs(g=10**400)", lambda: toolkit.clearance_rhs(0.0, 10 ** 400, 0.03, 90.0), "g_mg_dl"),
+        ("time_to_reach_min(k=5e-324) overflow", lambda: toolkit.time_to_reach_min(120.0, 5e-324, 121.0, 0.0), "k_per_min"),
+        ("eigen_stability(1e308 entries)", lambda: toolkit.eigen_stability([[1e308, 1e308], [1e308, 1e308]]), "a"),
+        ("course_map.chapter(nan)", lambda: course_map.chapter(nan), "number"),
+        ("course_map.chapter(True)", lambda: course_map.chapter(True), "number"),
+        ("course_map.badge_time(None)", lambda: course_map.badge_time(None), "ch"),
+        ("course_map.markdown_table(available='x')", lambda: course_map.markdown_table(available="x"), "available"),
+        ("claims.grade_text(None)", lambda: claims.grade_text(None), "row"),
+        ("data.load_foods(path=1.0)", lambda: data.load_foods(1.0), "path"),
+        ("data.read_validated_csv(schema=None)",
+         lambda: data.read_validated_csv(data.data_dir() / "intakes.csv", None), "schema"),
+        ("data.require(1.0)", lambda: data.require(1.0), "names"),
+        ("nhanes.load_extract(path=1.0)", lambda: nhanes.load_extract(1.0), "path"),
+        ("weighted_quantile(q=True)", lambda: nhanes.weighted_quantile([1.0, 2.0], [1.0, 1.0], True), "q"),
+        ("weighted_quantile(values with NaN)", lambda: nhanes.weighted_quantile([1.0, nan], [1.0, 1.0], 0.5), "values"),
+        ("weighted_mean(weights all 0)", lambda: nhanes.weighted_mean([1.0, 2.0], [0.0, 0.0]), "weights"),
+        ("weighted_mean(weights inf)", lambda: nhanes.weighted_mean([1.0, 2.0], [inf, 1.0]), "weights"),
+        ("ear_mg_per_day(nan)", lambda: nhanes.ear_mg_per_day(nan, "male"), "age_years"),
+        ("ear_mg_per_day(sex=None)", lambda: nhanes.ear_mg_per_day([30.0], None), "sex"),
+        ("ear_mg_per_day(intakes='x')", lambda: nhanes.ear_mg_per_day(30.0, "male", "x"), "intakes"),
+        ("design_matrix(NaN column)", lambda: nhanes.design_matrix(frame.assign(age_years=nan), ["age_years"]), "df"),
+        ("design_scores_variance(strata='abc')",
+         lambda: nhanes.design_scores_variance(np.ones((6, 2)), "abc", [1, 2, 1, 2, 1, 2]), "strata"),
+        ("survey_regression(level=True)", lambda: nhanes.survey_regression(frame, **fit, level=True), "level"),
+        ("survey_regression(exposure == outcome)",
+         lambda: nhanes.survey_regression(frame, "log_homa_ir", "log_homa_ir"), "exposure"),
+        ("survey_regression(no design df)",
+         lambda: nhanes.survey_regression(frame.assign(psu=frame["strata"]), **fit), "psu"),
+        ("survey_regression(covariates=1.0)", lambda: nhanes.survey_regression(frame, **fit, covariates=1.0), "covariates"),
+        ("analysis_sample(empty frame)", lambda: nhanes.analysis_sample(pd.DataFrame()), "sample"),
+        ("adjustment_table(sets={})", lambda: nhanes.adjustment_table(frame, sets={}), "sets"),
+        ("adjustment_table(sets=[1, 2])", lambda: nhanes.adjustment_table(frame, sets=[1, 2]), "sets"),
     ]
 
 
@@ -294,3 +373,20 @@ def test_receptor_widget_explains_an_unreachable_target():
     plt.close("all")
     assert not view.error and "cannot be reached at any insulin level" in view.text
     assert view.data["insulin_to_match_uU_ml"] is None
+
+
+def test_weighted_mean_and_quantile_do_not_overflow_with_huge_weights():
+    """Survey weights are only relative: scaling them (even to 1e308) changes neither the mean nor a quantile."""
+    from mgcourse import nhanes
+
+    values, weights = [1.0, 2.0, 4.0, 8.0], [1.0, 3.0, 3.0, 1.0]
+    huge = [w * 1e307 for w in weights]
+    assert nhanes.weighted_mean(values, huge) == pytest.approx(nhanes.weighted_mean(values, weights)) == pytest.approx(27 / 8)
+    assert nhanes.weighted_quantile(values, huge, 0.5) == nhanes.weighted_quantile(values, weights, 0.5) == 2.0
+
+
+def test_readable_food_name_keeps_missing_descriptions_as_a_dash():
+    from mgcourse import diet
+
+    assert diet.readable_food_name(None) == diet.readable_food_name(float("nan")) == diet.readable_food_name(" ") == "–"
+    assert diet.readable_food_name("SPINACH,CKD,BLD,DRND,WO/SALT") == "Spinach, cooked, boiled, drained, without salt"

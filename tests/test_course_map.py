@@ -43,7 +43,7 @@ def test_table_is_complete_and_ordered():
 def test_chapter_lookup_rejects_unknown_numbers():
     assert chapter(4).notebook == "04_vicious_cycle.ipynb"
     assert chapter("01").number == "01"
-    with pytest.raises(ValueError, match="chapter=42"):
+    with pytest.raises(ValueError, match="number=42"):
         chapter(42)
 
 

@@ -30,6 +30,7 @@ LOADERS = {
     "intakes.csv": data.load_intakes,
     "ods_food_table.csv": data.load_ods_food_table,
     "supplement_forms.csv": data.load_supplement_forms,
+    "nhanes_2017_2018.csv": importlib.import_module("mgcourse.nhanes").load_extract,
 }
 
 

@@ -567,9 +567,9 @@ def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: f
     92 mg/dL and 11 µU/mL. Standard errors: s²·(JᵀJ)⁻¹ from the Jacobian at the optimum,
     with s² = RSS/(n − 3).
     """
-    t = as_array("t_min", t_min).ravel()
-    g = as_array("glucose_mg_dl", glucose_mg_dl).ravel()
-    ins = as_array("insulin_uU_ml", insulin_uU_ml).ravel()
+    t = as_array("t_min", t_min, low=0.0, high=1440.0, ndim=1, unit="min")
+    g = as_array("glucose_mg_dl", glucose_mg_dl, low=0.0, high=1000.0, low_inclusive=False, ndim=1, unit="mg/dL")
+    ins = as_array("insulin_uU_ml", insulin_uU_ml, low=0.0, high=2000.0, ndim=1, unit="µU/mL")
     if not (t.size == g.size == ins.size):
         raise ValueError(f"t_min, glucose_mg_dl and insulin_uU_ml must have the same length, got "
                          f"{t.size}, {g.size} and {ins.size}")
@@ -579,6 +579,11 @@ def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: f
     ib = in_range("ib_uU_ml", ib_uU_ml, 0.0, 300.0, unit="µU/mL")
     tmin = in_range("min_time_min", min_time_min, 0.0, 600.0, unit="min")
     p2 = in_range("p2", p2, 1e-4, 1.0, unit="min⁻¹")
+    start = as_array("start", start, length=3)
+    lo_b, hi_b = np.array([1e-3, 1e-4, 50.0]), np.array([100.0, 0.5, 1000.0])
+    if np.any(start < lo_b) or np.any(start > hi_b):
+        raise ValueError(f"start must be (S_I ×10⁻⁴ in [0.001, 100], S_G in [0.0001, 0.5] min⁻¹, "
+                         f"G(0) in [50, 1000] mg/dL), got {start.tolist()}")
     keep = (t >= tmin) & (t > 0)
     if keep.sum() < 5:
         raise ValueError(f"min_time_min={tmin:g} leaves {int(keep.sum())} glucose samples; at least 5 are needed")
@@ -591,7 +596,7 @@ def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: f
     def residuals(x):
         return model_glucose(tk, params_of(x), insulin_input) - gk
 
-    sol = least_squares(residuals, list(start), bounds=([1e-3, 1e-4, 50.0], [100.0, 0.5, 1000.0]), diff_step=1e-4)
+    sol = least_squares(residuals, list(start), bounds=(lo_b, hi_b), diff_step=1e-4)
     dof = max(tk.size - 3, 1)
     s2 = float(sol.fun @ sol.fun) / dof
     try:
