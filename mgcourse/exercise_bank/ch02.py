@@ -122,7 +122,8 @@ def _fit_fsigt_reference() -> dict:
                 fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
                 fit_ib11.si * 1e4: "this fit used the t = 0 sample (11 µU/mL) as basal insulin; the exercise asks for "
                                    "Ib = 7 µU/mL, the published fit's value.",
-                fit_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them out.",
+                fit_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them "
+                                  "out.",
             }}
 
 
