@@ -306,8 +306,9 @@ def exercise(id: str, *, name: str, title: str, kind: str, grader, hints: tuple[
 
 
 def _load_bank() -> dict[str, Exercise]:
-    """Import every chapter's bank. A bank that still reads data when imported and finds it missing or damaged is
-    left out (its chapter's checks say "cannot be checked"); the other chapters are unaffected."""
+    """Import every chapter's bank. No bank reads data when imported (tests/test_data_faults.py); should one ever
+    do so and find data missing or damaged, it is left out (its chapter's checks say "cannot be checked") and
+    the other chapters are unaffected."""
     import mgcourse.exercise_bank as bank
 
     for mod in pkgutil.iter_modules(bank.__path__, "mgcourse.exercise_bank."):

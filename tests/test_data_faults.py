@@ -2,10 +2,10 @@
 
 A copy of ``data/`` in a temporary folder (``MGCOURSE_DATA_DIR`` points the loaders at it) is damaged five
 ways: the last line truncated, one digit edited, a non-UTF-8 byte, a file deleted, the folder unreadable.
-Each gives an error that names the file and the reason. With no data at all, the library and the checks
-still import, and so do the exercise banks that compute their references on first use (the others fail with a
-data error only, per chapter), chapter-00 checks work, data checks and widgets say the data is missing, and
-chapter 00 with its exercises runs without an error.
+Each gives an error that names the file and the reason. With no data at all, every module imports without
+reading a data file (the exercise banks compute references from data on first use) and every bank registers its
+exercises; checks of answers that need no data still work, a data-dependent answer gets "cannot be checked",
+widgets say the data is missing, and chapter 00 with its exercises runs without an error.
 """
 
 from __future__ import annotations
@@ -155,47 +155,58 @@ def test_a_repaired_file_loads_again(data_copy):
 # --------------------------------------------------------------------------- no data at all
 
 
-#: Exercise banks that still compute reference values from data when imported (to be made lazy with
-#: ``checks.deferred``, like ch01 and ch08). Without data they fail to import with a data error only, and
-#: their chapter's checks say "cannot be checked"; this list may shrink, never grow.
-BANKS_READING_DATA_AT_IMPORT = {"mgcourse.exercise_bank.ch02", "mgcourse.exercise_bank.ch05",
-                                "mgcourse.exercise_bank.ch09"}
+#: One data-dependent exercise of every bank that needs data (its answer and, for the capstone, a second one).
+DATA_ANSWERS = {"01.food-log-mmol": 12.5, "02.fit-fsigt": 5.0, "05.spinach-cups": 6.5,
+                "05.top-density": ["12014"] * 10, "08.median-women": 12.5, "09.homa": 2.0, "09.gap": 100.0}
+#: Exercises of the same banks that need no data: their reference answer is still marked correct.
+DATA_FREE = ("02.homa-lab", "05.percent-dv", "00.glucose-mmol")
 
 NO_DATA_SCRIPT = textwrap.dedent("""
-    import importlib, json, pkgutil
+    import importlib, json, pkgutil, sys
     import mgcourse
+    from mgcourse import data
     from mgcourse.data import DataFileError, DataUnavailable
+    real_data_dir, importing, data_reads = data.data_dir, [None], set()
+
+    def spy():  # every loader asks data_dir() where data/ is: record which module's import asked
+        data_reads.add(importing[-1])
+        return real_data_dir()
+
+    data.data_dir = spy
     failed, data_faults = [], []
     for mod in pkgutil.walk_packages(mgcourse.__path__, "mgcourse."):
+        importing.append(mod.name)
         try:
             importlib.import_module(mod.name)
         except (DataUnavailable, DataFileError):
             data_faults.append(mod.name)
         except Exception as exc:
             failed.append(f"{mod.name}: {type(exc).__name__}: {exc}")
+        importing.pop()
+    data.data_dir = real_data_dir
     from mgcourse.checks import CANNOT_CHECK, CORRECT, NOT_ATTEMPTED, all_exercises, check
     from mgcourse import widgets
     from mgcourse.widgets import safe_call
     from mgcourse import diet
     exercises = all_exercises()
     ch00 = {i: (check(i).status, check(i, 12345.0).status) for i in exercises if i.startswith("00.")}
-    glucose = check("00.glucose-mmol", 145 / 18.0156).status
-    spinach = check("05.spinach-cups", 6.5)
-    density = check("05.top-density", ["12014"] * 10)
-    lazy = {i: (check(i).status, check(i, 12.5).status) for i in ("01.food-log-mmol", "08.median-women")}
+    answers = json.loads(sys.argv[1])
+    needs_data = {i: (check(i).status, check(i, a).status, check(i, a).message) for i, a in answers.items()}
+    food_log = check("09.food-log", lambda entries: 0.0).status
+    data_free = {i: check(i, exercises[i].reference()).status for i in json.loads(sys.argv[2])}
     view = safe_call(lambda: diet.spinach_cups(1.0))
-    print(json.dumps({"failed": failed, "data_faults": data_faults, "ids": sorted(exercises), "ch00": ch00,
-                      "glucose": glucose, "lazy": lazy,
-                      "spinach": [spinach.status, spinach.message], "density": density.status,
-                      "view": [view.error, view.text], "statuses": [CANNOT_CHECK, CORRECT, NOT_ATTEMPTED]}))
+    print(json.dumps({"failed": failed, "data_faults": data_faults, "data_reads": sorted(data_reads),
+                      "ids": sorted(exercises), "ch00": ch00, "needs_data": needs_data, "food_log": food_log,
+                      "data_free": data_free, "view": [view.error, view.text],
+                      "statuses": [CANNOT_CHECK, CORRECT, NOT_ATTEMPTED]}))
 """)
 
 
 def _run_without_data(tmp_path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg")
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg", MGCOURSE_PROGRESS="off")
     env[data.DATA_DIR_ENV] = str(tmp_path / "no-data-here")
-    done = subprocess.run([sys.executable, "-c", NO_DATA_SCRIPT], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-c", NO_DATA_SCRIPT, json.dumps(DATA_ANSWERS), json.dumps(DATA_FREE)],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -203,26 +214,22 @@ def _run_without_data(tmp_path) -> dict:
 def test_without_data_everything_imports_and_checks_answer(tmp_path):
     out = _run_without_data(tmp_path)
     cannot, correct, not_attempted = out["statuses"]
-    assert out["failed"] == []  # no module fails to import for any reason but missing data
-    # only exercise banks may read data at import (per-chapter loading keeps other chapters working), and only
-    # the listed ones: ch01 and ch08 compute their references on first use
-    assert set(out["data_faults"]) <= BANKS_READING_DATA_AT_IMPORT, out["data_faults"]
+    assert out["failed"] == []  # no module fails to import for any reason
+    assert out["data_faults"] == []  # ... nor for missing data: no bank reads data when imported
+    assert out["data_reads"] == []  # no module even looks for data/ while it is imported
     from mgcourse.checks import all_exercises
 
     course = sorted(i for i in all_exercises() if not i.startswith("test."))  # other tests register test.*
-    lazy_chapters = {m.rsplit(".ch", 1)[-1] for m in
-                     {f"mgcourse.exercise_bank.ch{i[:2]}" for i in course} - BANKS_READING_DATA_AT_IMPORT}
-    expected_ids = [i for i in course if i[:2] in lazy_chapters]
-    assert [i for i in out["ids"] if i[:2] in lazy_chapters] == expected_ids  # registered, data or not
-    assert {"01", "08", "00"} <= lazy_chapters
-    assert out["glucose"] == correct
-    # a lazy bank: a stub is "not attempted" without data, an answer "cannot be checked"
-    assert out["lazy"] == {i: [not_attempted, cannot] for i in ("01.food-log-mmol", "08.median-women")}
+    assert out["ids"] == course  # every bank registers every exercise, data or not
+    assert {i[:2] for i in DATA_ANSWERS} <= {i[:2] for i in course}
+    # a data-dependent exercise: the stub is "not attempted", an answer "cannot be checked" with the data message
+    for i, (stub, answered, message) in out["needs_data"].items():
+        assert (stub, answered) == (not_attempted, cannot), (i, stub, answered)
+        assert message.startswith("The course data folder no-data-here/ is missing"), (i, message)
+    assert out["food_log"] == cannot  # an implement exercise whose reference cases read foods.csv
+    assert out["data_free"] == {i: correct for i in DATA_FREE}  # the rest of a data chapter still works
     assert out["ch00"] and all(stub == not_attempted and wrong not in (cannot, correct)
                                 for stub, wrong in out["ch00"].values()), out["ch00"]
-    status, message = out["spinach"]
-    assert status == cannot and "The course data folder no-data-here/ is missing" in message
-    assert out["density"] == cannot
     error, text = out["view"]
     assert error and text.startswith("⚠️ **Course data problem:** The course data folder no-data-here/ is missing")
     assert "Traceback" not in text

@@ -1,11 +1,13 @@
 """Exercises of chapter 02: insulin signalling and how insulin resistance is measured.
 
 Expected values are computed from the course library (never typed in), so that
-the checks follow the library if a published parameter is ever corrected.
+the checks follow the library if a published parameter is ever corrected. The reference of 02.fit-fsigt comes
+from data/fsigt_pacini_bergman_1986.csv: it is computed on first use (``deferred``), never when this module is
+imported, so the bank imports (and its other exercises work) without ``data/``.
 """
 
 from mgcourse import indices
-from mgcourse.checks import choice, exercise, explanation, function, value
+from mgcourse.checks import choice, deferred, exercise, explanation, function, value
 from mgcourse.models import minimal_model as mm
 from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML_LEGACY, convert
 
@@ -112,19 +114,23 @@ def _fsigt_fit(**kwargs) -> mm.FSIGTFit:
     return mm.fit_fsigt(d["time_min"], d["glucose_mg_dl"], d["insulin_uU_ml"], **args)
 
 
-_fsigt = _fsigt_fit()
-_fsigt_ib11 = _fsigt_fit(ib_uU_ml=11.0)
-_fsigt_all = _fsigt_fit(min_time_min=0.0)
+def _fit_fsigt_reference() -> dict:
+    """The reference S_I of the prescribed fit and the S_I of three typical slips (reads the FSIGT data)."""
+    fit, fit_ib11, fit_all = _fsigt_fit(), _fsigt_fit(ib_uU_ml=11.0), _fsigt_fit(min_time_min=0.0)
+    return {"expected": fit.si * 1e4, "rtol": 3e-2, "what": "your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)",
+            "mistakes": {
+                fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
+                fit_ib11.si * 1e4: "this fit used the t = 0 sample (11 µU/mL) as basal insulin; the exercise asks for "
+                                   "Ib = 7 µU/mL, the published fit's value.",
+                fit_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them "
+                                  "out.",
+            }}
+
 
 exercise(
     "02.fit-fsigt", name="fit_fsigt", kind="compute",
     title="Fit S_I and S_G to the published FSIGT (Pacini & Bergman 1986), measured insulin as input",
-    grader=value(_fsigt.si * 1e4, sig=2, rtol=3e-2, what="your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)", mistakes={
-        _fsigt.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
-        _fsigt_ib11.si * 1e4: "this fit used the t = 0 sample (11 µU/mL) as basal insulin; the exercise asks for "
-                              "Ib = 7 µU/mL, the published fit's value.",
-        _fsigt_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them out.",
-    }),
+    grader=deferred(_fit_fsigt_reference, sig=2),
     hints=("Three unknowns: S_I, S_G and the glucose just after the bolus, G(0). The t = 0 row is the pre-bolus "
            "sample, so G(0) is not in the data.",
            "Write residuals(x) with x = (S_I × 10⁴, S_G, G(0)) that builds the model's parameters from x (basal "

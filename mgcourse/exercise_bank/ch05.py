@@ -1,12 +1,16 @@
 """Exercises of chapter 05 (food sources): per-serving values, density rankings, %DV, spinach cups,
-a day's plan checked against the data, the diet optimiser, and a claim to critique."""
+a day's plan checked against the data, the diet optimiser, and a claim to critique.
+
+No data file is read when this module is imported: 05.top-density and 05.plan-day read foods.csv when an answer
+is checked, and the reference of 05.spinach-cups is computed on first use (``deferred``), so the bank imports
+without ``data/`` and a check says "cannot be checked"."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from mgcourse.checks import NotAttempted, Result, choice, exercise, explanation, function, is_stub, value
+from mgcourse.checks import NotAttempted, Result, choice, deferred, exercise, explanation, function, is_stub, value
 
 # --------------------------------------------------------------------------- 05.portion-mg (implement)
 
@@ -141,16 +145,21 @@ def _boiled_spinach_ratio():
     return float(t.loc["11458", "magnesium_mg"] / t.loc["11457", "magnesium_mg"])
 
 
+def _spinach_cups_reference() -> dict:
+    """The reference number of cups and four typical slips (reads foods.csv)."""
+    return {"expected": _spinach_ratio(), "what": "your number of cups",
+            "mistakes": {86 / 79: "that compares mg per 100 g only; a cup of cooked chard weighs much more than a cup "
+                                  "of raw spinach.",
+                         175 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
+                         79 / 86: "that compares mg per 100 g only, and upside down.",
+                         _boiled_spinach_ratio(): "that is the chapter's boiled spinach (11458); this exercise "
+                                                  "compares boiled Swiss chard (11148)."}}
+
+
 exercise(
     "05.spinach-cups", name="spinach_cups", kind="compute",
     title="How many cups of raw spinach hold as much magnesium as 1 cup (chopped) of boiled Swiss chard?",
-    grader=value(_spinach_ratio(), sig=2, what="your number of cups",
-                 mistakes={86 / 79: "that compares mg per 100 g only; a cup of cooked chard weighs much more than a cup "
-                                    "of raw spinach.",
-                           175 / 30: "that is the weight ratio only; the two foods also differ in mg per 100 g.",
-                           79 / 86: "that compares mg per 100 g only, and upside down.",
-                           _boiled_spinach_ratio(): "that is the chapter's boiled spinach (11458); this exercise "
-                                                    "compares boiled Swiss chard (11148)."}),
+    grader=deferred(_spinach_cups_reference, sig=2),
     hints=("A 'cup' is a volume. Look up how many grams one cup of each food weighs in foods.csv (measure columns).",
            "Mg in one cup = grams per cup × mg per 100 g / 100, for raw spinach (11457) and boiled chard (11148).",
            "Read measure1_g and magnesium_mg_per_100g for both foods and work out the mg in one cup of each first; "

@@ -6,11 +6,16 @@ reference value *for that case* (computed here; not part of the student-facing A
 answer that equals another case's value gets a targeted message ("that is the value
 for case B") instead of a bare "not yet". The expected values of all three cases are
 registered as secrets, so the course tests check that no feedback or hint shows them.
+
+No data file is read when this module is imported: the reference values (and the secrets, which need every
+case's food log and so foods.csv) are computed when an answer is checked or the secrets are asked for, so the
+bank imports without ``data/`` and a check says "cannot be checked".
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Callable, Iterable
 
 from mgcourse import capstone, intakes
 from mgcourse.checks import NotAttempted, Precision, Result, choice, exercise, explanation, function, is_stub, value
@@ -20,7 +25,8 @@ from mgcourse.units import INSULIN_PMOL_L_PER_UU_ML, INSULIN_PMOL_L_PER_UU_ML_LE
 # --------------------------------------------------------------------------- cheap reference values
 @functools.lru_cache(maxsize=8)
 def _cheap(case_id: str) -> dict:
-    """The values the compute exercises need, without the optimiser or the cycle model (fast at import)."""
+    """The values the compute exercises need, without the optimiser or the cycle model (reads foods.csv; called
+    on first use, never at import)."""
     case = capstone.get_case(case_id)
     idx = capstone.indices_report(case)
     total = capstone.food_log_total_mg(case.food_log)
@@ -31,6 +37,27 @@ def _cheap(case_id: str) -> dict:
             "elemental_mg_per_day": rep.elemental_mg_per_day, "salt_mg_per_day": rep.salt_mg_per_day,
             "units_per_day": rep.label.units_per_day, "above_us_ul": rep.ul.above_us_ul,
             "above_eu_ul": rep.ul.above_eu_ul}
+
+
+class _LazySecrets:
+    """A grader function whose ``secrets`` (the reference values of every case) are computed when asked, never
+    when the bank is imported; every other attribute (``precision``, ``current_reference`` …) is the function's."""
+
+    def __init__(self, grade: Callable, secrets: Callable[[], Iterable[float]]):
+        self._grade = grade
+        self._secrets = secrets
+
+    def __call__(self, answer):
+        return self._grade(answer)
+
+    def __getattr__(self, name: str):
+        if name in ("_grade", "_secrets"):  # not yet set (copy, pickle): no recursion
+            raise AttributeError(name)
+        return getattr(self._grade, name)
+
+    @property
+    def secrets(self) -> tuple:
+        return tuple(self._secrets())
 
 
 def _other_cases(key: str, cid: str) -> dict:
@@ -56,10 +83,9 @@ def _case_value(key: str, *, what: str, mistakes=None, sig: int | None = None, d
         return value(_cheap(cid)[key], sig=sig, decimals=decimals, what=what, mistakes=m)(answer)
 
     precision = Precision(sig=sig, decimals=decimals)
-    grade.secrets = tuple(_cheap(c)[key] for c in capstone.CASE_IDS)
     grade.precision = precision
     grade.current_reference = lambda: _cheap(capstone.active_case_id())[key]
-    return grade
+    return _LazySecrets(grade, lambda: (_cheap(c)[key] for c in capstone.CASE_IDS))
 
 
 # --------------------------------------------------------------------------- 1. HOMA-IR from mixed units
@@ -119,7 +145,6 @@ def _food_log_grader(func):
     return grader(func)
 
 
-_food_log_grader.secrets = tuple(_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS)
 _food_log_grader.reference_function = _reference_food_log_mg
 _food_log_grader.cases = _FIXED_LOGS
 _food_log_grader.raises_cases = tuple(((log,), ValueError) for log in _BAD_LOGS)
@@ -127,7 +152,7 @@ _food_log_grader.raises_cases = tuple(((log,), ValueError) for log in _BAD_LOGS)
 exercise(
     "09.food-log", name="capstone_food_log", kind="implement",
     title="Write food_log_mg(entries): total magnesium (mg) of a food log of (NDB, amount, unit) entries",
-    grader=_food_log_grader,
+    grader=_LazySecrets(_food_log_grader, lambda: (_cheap(c)["food_total_mg"] for c in capstone.CASE_IDS)),
     library=("mgcourse.capstone:food_log_total_mg", "mgcourse.capstone:food_log_table", "mgcourse.diet:meal_totals",
              "mgcourse.diet:meal_summary"),
     hints=("For each entry you need two numbers: the grams eaten and the food's magnesium per 100 g.",
