@@ -75,8 +75,7 @@ def _given_text(nb) -> str:
 
 
 #: Known leaks, reported to the lead (issue 12): remove the entry when fixed (the test then must pass).
-KNOWN = {"02": "the 02.minimal_model widget at its defaults prints glucose at 60 min (02.euler-g60, 3 s.f.)",
-         "06": "the 06 supplement widget's dropdown labels print each salt's % Mg (06.bisglycinate-percent)"}
+KNOWN: dict[str, str] = {}
 
 
 def _find(s: str, text: str) -> bool:

@@ -81,28 +81,30 @@ exercise(
            "same way from the exercise's equations, then move each variable by dt_min times its rate."),
 )
 
-# --------------------------------------------------------------------------- 02.euler-g60
-_EULER_G60 = mm.euler_simulate(minutes=60.0, dt_min=0.1).glucose_at(60.0)
-_SOLVER_G60 = mm.simulate(minutes=60.0).glucose_at(60.0)
-_EULER_G60_DT1 = mm.euler_simulate(minutes=60.0, dt_min=1.0).glucose_at(60.0)
+# --------------------------------------------------------------------------- 02.euler-g45
+# At 45 min: the chapter's minimal-model demo prints glucose at 30, 60 and 120 min, never at 45.
+_EULER_G45 = mm.euler_simulate(minutes=45.0, dt_min=0.1).glucose_at(45.0)
+_SOLVER_G45 = mm.simulate(minutes=45.0).glucose_at(45.0)
+_EULER_G45_DT1 = mm.euler_simulate(minutes=45.0, dt_min=1.0).glucose_at(45.0)
 
 exercise(
-    "02.euler-g60", name="euler_g60", kind="compute",
-    title="Glucose at 60 min from your Euler integration (dt = 0.1 min), compared with the library's solver",
-    grader=value(_EULER_G60, sig=4, what="your Euler glucose at 60 min", mistakes={
-        _SOLVER_G60: "that is the library solver's value; report the value from your own Euler loop.",
-        _EULER_G60_DT1: "this looks like a step of 1 min; use dt = 0.1 min.",
+    "02.euler-g45", name="euler_g45", kind="compute",
+    title="Glucose at 45 min from your Euler integration (dt = 0.1 min), compared with the library's solver",
+    grader=value(_EULER_G45, sig=4, what="your Euler glucose at 45 min", mistakes={
+        _SOLVER_G45: "that is the library solver's value; report the value from your own Euler loop.",
+        _EULER_G45_DT1: "this looks like a step of 1 min; use dt = 0.1 min.",
     }),
-    hints=("Start from (G0, 0, Ib) at t = 0 and apply your euler_step 600 times.",
-           "With dt = 0.1 min you need 60 / 0.1 = 600 steps; the time passed to the step is k × dt for step k "
+    hints=("Start from (G0, 0, Ib) at t = 0 and apply your euler_step 450 times.",
+           "With dt = 0.1 min you need 45 / 0.1 = 450 steps; the time passed to the step is k × dt for step k "
            "(starting at k = 0), because the secretion term depends on t.",
            "Keep one state array and overwrite it in a loop; the only thing that changes from one step to the "
            "next is the time you pass in. After the loop, which component of the state is glucose?"),
 )
 
 # --------------------------------------------------------------------------- 02.fit-fsigt
-#: The choices the exercise prescribes (the published fit's basal values; samples from 8 min; p2 fixed).
-FSIGT_GB_MG_DL, FSIGT_IB_UU_ML, FSIGT_MIN_TIME_MIN = 90.0, 7.0, 8.0
+#: The choices the exercise prescribes: basal glucose = the t = 0 sample (92 mg/dL; the chapter fits with the
+#: published 90), basal insulin 7 µU/mL, samples from 8 min, p2 fixed. So the chapter's fit is not the answer.
+FSIGT_GB_MG_DL, FSIGT_IB_UU_ML, FSIGT_MIN_TIME_MIN = 92.0, 7.0, 8.0
 
 
 def _fsigt_fit(**kwargs) -> mm.FSIGTFit:
@@ -117,6 +119,7 @@ def _fsigt_fit(**kwargs) -> mm.FSIGTFit:
 def _fit_fsigt_reference() -> dict:
     """The reference S_I of the prescribed fit and the S_I of three typical slips (reads the FSIGT data)."""
     fit, fit_ib11, fit_all = _fsigt_fit(), _fsigt_fit(ib_uU_ml=11.0), _fsigt_fit(min_time_min=0.0)
+    fit_gb90 = _fsigt_fit(gb_mg_dl=90.0)
     return {"expected": fit.si * 1e4, "rtol": 3e-2, "what": "your fitted S_I (in 10⁻⁴ min⁻¹ per µU/mL)",
             "mistakes": {
                 fit.si: "report S_I in units of 10⁻⁴ min⁻¹ per µU/mL (multiply by 10⁴).",
@@ -124,17 +127,19 @@ def _fit_fsigt_reference() -> dict:
                                    "Ib = 7 µU/mL, the published fit's value.",
                 fit_all.si * 1e4: "this fit kept the samples before 8 min, when the bolus is still mixing; leave them "
                                   "out.",
+                fit_gb90.si * 1e4: "this is the chapter's fit with the published basal glucose of 90 mg/dL; this "
+                                   "exercise sets basal glucose to the t = 0 sample, 92 mg/dL.",
             }}
 
 
 exercise(
     "02.fit-fsigt", name="fit_fsigt", kind="compute",
-    title="Fit S_I and S_G to the published FSIGT (Pacini & Bergman 1986), measured insulin as input",
+    title="Refit the published FSIGT (Pacini & Bergman 1986) with basal glucose = the t = 0 sample (92 mg/dL)",
     grader=deferred(_fit_fsigt_reference, sig=2),
     hints=("Three unknowns: S_I, S_G and the glucose just after the bolus, G(0). The t = 0 row is the pre-bolus "
            "sample, so G(0) is not in the data.",
            "Write residuals(x) with x = (S_I × 10⁴, S_G, G(0)) that builds the model's parameters from x (basal "
-           "glucose 90 mg/dL, basal insulin 7 µU/mL), computes the model glucose at the samples from 8 min with the "
+           "glucose 92 mg/dL, basal insulin 7 µU/mL), computes the model glucose at the samples from 8 min with the "
            "measured insulin as input, and subtracts the data.",
            "least_squares needs a starting guess for all three unknowns (think of typical sizes: a few units of "
            "10⁻⁴, a few hundredths per minute, a few hundred mg/dL) and a diff_step larger than the default, because "

@@ -10,26 +10,31 @@ from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
 from mgcourse.models.absorption import absorbed_mg
 
 # --------------------------------------------------------------------------- 1. compute by hand
-#: Magnesium pidolate (pyroglutamate): the chapter's forms table does not list it.
-PIDOLATE_FORMULA = "Mg(C5H6NO3)2"
-_PIDOLATE_GROUP = 5 * 12.011 + 6 * 1.008 + 14.007 + 3 * 15.999
-_PIDOLATE = 100 * elemental_fraction(PIDOLATE_FORMULA)
+#: Magnesium acetate tetrahydrate, a salt that is not in the chapter's forms table (the chapter's table, figure and
+#: widget print every form they list, so an exercise on one of those would be answered by the chapter).
+ACETATE_FORMULA = "Mg(C2H3O2)2·4H2O"
+_ACETATE_GROUP = 2 * 12.011 + 3 * 1.008 + 2 * 15.999
+_WATER = 2 * 1.008 + 15.999
+_ACETATE = 100 * elemental_fraction(ACETATE_FORMULA)
 exercise(
     "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium pidolate, Mg(C5H6NO3)2, by hand",
-    grader=value(_PIDOLATE, sig=3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + _PIDOLATE_GROUP): "you counted one pidolate; the formula has two (…)2.",
-                           _PIDOLATE / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (5 * 12 + 6 * 1 + 14 + 3 * 16)):
-                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008, 14.007 and "
-                               "15.999.",
+    title="% magnesium in magnesium acetate tetrahydrate, Mg(CH3COO)2·4H2O, by hand",
+    grader=value(_ACETATE, sig=3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + 2 * _ACETATE_GROUP): "you left out the water: a tetrahydrate "
+                                                                          "carries four H2O in every formula unit.",
+                           100 * 24.305 / (24.305 + _ACETATE_GROUP + 4 * _WATER): "you counted one acetate; the "
+                                                                                  "formula has two (…)2.",
+                           _ACETATE / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + 2 * (2 * 12 + 3 * 1 + 2 * 16) + 4 * 18):
+                               "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008 and 15.999.",
                            100 * elemental_fraction("Mg(C2H4NO2)2"): "that is bisglycinate, the chapter's example; "
-                                                                     "this exercise asks for pidolate."}),
-    hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100.",
-           "Expand the brackets: Mg(C5H6NO3)2 has 1 Mg, 10 C, 12 H, 2 N and 6 O. Use the atomic weights "
-           "Mg 24.305, C 12.011, H 1.008, N 14.007, O 15.999 g/mol.",
-           "Work out the molar mass of one pidolate group C5H6NO3 first (count each atom once), then the whole "
-           "salt: one Mg plus two of those groups. The percentage compares the Mg part with that total."),
+                                                                     "this exercise asks for acetate tetrahydrate."}),
+    hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100, water of "
+           "crystallisation included.",
+           "Count the atoms: CH3COO is C2H3O2; the salt has two of them and four H2O. Use the atomic weights "
+           "Mg 24.305, C 12.011, H 1.008, O 15.999 g/mol.",
+           "Work out the molar mass of one acetate group and of one water first, then the whole formula unit: one Mg, "
+           "two acetates and four waters. The percentage compares the Mg part with that total."),
 )
 
 
