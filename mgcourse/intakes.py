@@ -13,7 +13,6 @@ fortificants only, not to magnesium naturally present in food.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 from ._validate import in_range
 import pandas as pd

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import indices, units
-from ._validate import _fmt, as_array, as_str, in_range, instance_of
+from ._validate import as_array, as_str, in_range, instance_of
 from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
 

@@ -59,7 +59,7 @@ import numpy as np
 from scipy.integrate import odeint
 from scipy.optimize import brentq
 
-from .._validate import as_array, as_float, as_int, in_range, instance_of, scalar_or_array
+from .._validate import as_array, as_float, as_int, in_range, instance_of
 from ..units import HYPOMAGNESAEMIA_CUTOFF_MMOL_L, MG_MOLAR_MASS_G_PER_MOL, SERUM_MG_RANGE_MMOL_L
 from . import absorption as _absorption
 

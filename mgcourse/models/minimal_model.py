@@ -56,7 +56,7 @@ import numpy as np
 from scipy.integrate import odeint, trapezoid  # scipy's: np.trapezoid needs NumPy >= 2.0
 from scipy.optimize import least_squares
 
-from .._validate import as_array, as_float, choice, in_range, instance_of
+from .._validate import as_array, choice, in_range, instance_of
 
 INSULIN_EQUATIONS = ("basal-corrected", "as-published")
 

@@ -238,19 +238,24 @@ def main(argv: list[str] | None = None) -> int:
     if not sr28.exists():
         print(f"SR28 file not found: {sr28} (use --sr28 PATH or set MGCOURSE_SR28)", file=sys.stderr)
         return 2
+    return run_build(sr28, check_only=args.check, check=check, build=build, name="foods.csv")
+
+
+def run_build(source: Path, *, check_only: bool, check, build, name: str) -> int:
+    """Shared CLI step of the data builders: ``--check`` reports drift (exit 1), else build; bad input exits 2."""
     try:
-        if args.check:
-            problems = check(sr28)
+        if check_only:
+            problems = check(source)
             for problem in problems:
                 print(problem, file=sys.stderr)
             if not problems:
-                print("data/ is up to date")
+                print(f"data/{name} is up to date")
             return 1 if problems else 0
-        build(sr28)
+        build(source)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    print(f"wrote {DATA_DIR / 'foods.csv'} and refreshed the checksums in {DATA_DIR / 'README.md'}")
+    print(f"wrote {DATA_DIR / name} and refreshed the checksums in {DATA_DIR / 'README.md'}")
     return 0
 
 

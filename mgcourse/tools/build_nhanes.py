@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from mgcourse import DATA_DIR, REPO_ROOT
-from mgcourse.tools.build_data import checksum_table, manifest_with_checksums, refresh_checksums, sha256_bytes
+from mgcourse.tools.build_data import (checksum_table, manifest_with_checksums, refresh_checksums, run_build,
+                                       sha256_bytes)
 
 #: The extract written into ``data/``.
 OUTPUT_NAME = "nhanes_2017_2018.csv"
@@ -206,21 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if not raw_dir.is_dir():
         print(f"NHANES raw directory not found: {raw_dir} (use --raw DIR or set MGCOURSE_NHANES)", file=sys.stderr)
         return 2
-    try:
-        if args.check:
-            problems = check(raw_dir)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if not problems:
-                print("data/nhanes_2017_2018.csv is up to date")
-            return 1 if problems else 0
-        build(raw_dir)
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
-    print(f"wrote {DATA_DIR / OUTPUT_NAME} and refreshed the checksums in {DATA_DIR / 'README.md'}")
-    return 0
-
+    return run_build(raw_dir, check_only=args.check, check=check, build=build, name=OUTPUT_NAME)
 
 if __name__ == "__main__":
     sys.exit(main())

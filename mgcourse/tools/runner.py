@@ -8,7 +8,6 @@ re-run that changes nothing leaves the file unchanged.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 

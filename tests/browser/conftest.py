@@ -34,6 +34,21 @@ def _unavailable() -> str | None:
     return None
 
 
+#: axe-core, installed from package.json by `npm ci` (the accessibility audits inject it into the page).
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    """The axe-core script; skipped with the reason locally, a failure under CI=true, when it is not installed."""
+    if not AXE.is_file():
+        reason = "axe-core is not installed: run `npm ci` in the repository root"
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def browser_available():
     reason = _unavailable()

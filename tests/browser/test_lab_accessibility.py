@@ -27,7 +27,6 @@ Run only these tests:  ``python -m pytest tests/browser/test_lab_accessibility.p
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -36,8 +35,6 @@ import pytest
 from labserver import REPO_ROOT
 from test_notebooks_in_lab import NOTEBOOKS, main_panel_cell, open_and_run_all
 
-AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 #: The notebook audited as a whole: the chapter with the most kinds of controls (sliders, dropdown, text, checkbox).
 AUDITED = "02_insulin_signalling.ipynb"
 #: Seconds to wait for anything the kernel has to do (generous: 2 cores shared with other work).
@@ -46,14 +43,6 @@ WAIT_S = 90
 FAILING_IMPACTS = ("serious", "critical")
 
 
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.is_file():
-        reason = "axe-core is not installed: run `npm ci` in the repository root"
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return AXE.read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import socketserver
 import threading
-from pathlib import Path
 
 import pytest
 
-from labserver import REPO_ROOT
 
-AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -43,14 +38,6 @@ def site(tmp_path_factory, browser_available):
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.is_file():
-        reason = "axe-core is not installed: run `npm ci` in the repository root"
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return AXE.read_text(encoding="utf-8")
 
 
 def _visit(browser, url: str):
