@@ -19,9 +19,9 @@ nb_execution_mode = "off"
 nb_merge_streams = True
 # Markdown *outputs* (tables, links to other chapters, figures with their alt text) are MyST too
 nb_render_markdown_format = "myst"
-# widget states stored in the notebooks are rendered by the vendored, stand-alone
-# @jupyter-widgets/html-manager bundle (no RequireJS, no CDN)
-nb_ipywidgets_js = {"jupyter-widgets/embed.js": {}}
+# the notebooks store no widget state: each panel's figure (or note) is shown instead (mgcourse.tools.site),
+# so no widget JavaScript is loaded (it also called MathJax 2 functions that the vendored MathJax 3 lacks)
+nb_ipywidgets_js = {}
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "html_image"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]

@@ -709,10 +709,11 @@ class Panel:
 
     # ------------------------------------------------------------------ display
     def _repr_mimebundle_(self, include=None, exclude=None, preview: str = "figure"):
-        """The panel's widget view, with a static PNG and a one-line note in the same display bundle.
+        """The panel's widget view, with a static figure (``<img alt>``) and a one-line note in one display bundle.
 
-        Where no widget manager runs (a notebook opened before running, GitHub, nbviewer) the front end picks
-        the PNG (the figure at the initial settings) instead of a raw widget repr.
+        Where no widget manager runs (a notebook opened before running is untrusted, so JupyterLab skips the widget
+        renderer; GitHub; nbviewer) the front end shows the figure at the initial settings, or the note, instead
+        of a raw widget repr.
         """
         from .style import png_bytes
 
@@ -724,9 +725,11 @@ class Panel:
         alt = self.view.alt if self.view is not None else ""
         data["text/plain"] = f"[Interactive panel: {title}. Run the notebook to move the controls.] {alt}".strip()
         if preview == "figure" and self.view is not None and self.view.figure is not None:
-            import base64
+            from .style import figure_html
 
-            data["image/png"] = base64.b64encode(png_bytes(self.view.figure)).decode("ascii")
+            # an <img> with the description in its alt attribute (JupyterLab's image/png renderer sets no alt):
+            # what an untrusted notebook (opened before running), GitHub or nbviewer shows instead of the widget
+            data["text/html"] = figure_html(png_bytes(self.view.figure), alt or title)
         return data
 
 

@@ -809,6 +809,8 @@ EXCLUDED_MODULES = {
     "models": "package of the model modules, which are listed one by one",
     "tools": "maintainers' command-line tooling (mgcourse.tools.*), not learner-facing",
     "exercise_bank": "exercise definitions (mgcourse.exercise_bank.*), graded through checks",
+    "a11y": "the JavaScript that names slider handles for screen readers (no learner input); tested in "
+            "tests/test_style.py and the browser audit tests/browser/test_lab_accessibility.py",
 }
 
 #: Functions whose bad-input handling is still open (issue #15): their invalid-input test is an expected

@@ -123,16 +123,26 @@ def test_every_figure_has_a_description(built_site):
 
 
 def test_site_is_self_contained(built_site):
-    """The widget JavaScript is the vendored copy: no page loads a script from the network."""
+    """No page loads a script from the network: MathJax is vendored, and no widget JavaScript is needed."""
     remote = []
     for page in _pages(built_site):
         for tag, url in _parse(page).links:
             if tag == "script" and urllib.parse.urlsplit(url).scheme in ("http", "https"):
-                # MathJax is Sphinx's one remote script; it only typesets formulas
-                if "mathjax" not in url.lower():
-                    remote.append(f"{page.relative_to(built_site)}: {url}")
+                remote.append(f"{page.relative_to(built_site)}: {url}")
     assert not remote, "remote scripts:\n" + "\n".join(remote)
-    assert (built_site / "_static" / "jupyter-widgets" / "embed.js").is_file()
+    assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_widget_panels_show_their_figure_and_say_run_the_notebook(built_site):
+    """The site runs no kernel: every panel shows its figure (or its note) and says how to explore it."""
+    from mgcourse.tools.site import PANEL_NOTE
+
+    note = PANEL_NOTE.strip("*").split(":")[0]  # "Interactive panel"
+    pages = {p.name: p.read_text(encoding="utf-8") for p in _pages(built_site)}
+    chapter = pages["04_vicious_cycle.html"]
+    assert chapter.count(note) >= 3, "the cycle chapter's panels must each carry the run-the-notebook note"
+    for name, text in pages.items():
+        assert "application/vnd.jupyter.widget-view+json" not in text, f"{name}: a widget view with no kernel"
 
 
 # --------------------------------------------------------------------------- Colab setup cell

@@ -13,10 +13,10 @@
 
 The site is Sphinx + myst-nb with the sphinx-book-theme (the engine of Jupyter
 Book 1), built from the notebooks' **stored outputs** (``nb_execution_mode =
-"off"``) and with no network access: the theme's assets are installed with it
-and the widget JavaScript (``@jupyter-widgets/html-manager``'s stand-alone
-``embed.js``) is vendored in ``book/_static/jupyter-widgets/``, so the widget
-states that the notebooks store are displayed offline.
+"off"``) and with no network access: the theme's assets are installed with it and
+MathJax 3 is vendored in ``book/_static/mathjax/``. The notebooks store no
+widget state, so each widget panel is shown as its stored figure (or note)
+with a line saying to run the notebook to explore it.
 
 Before Sphinx runs, the notebooks are copied to a staging folder and each
 figure output is given its text alternative: the one-sentence description that
@@ -316,6 +316,11 @@ def _escape_alt(alt: str) -> str:
     return alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: What the site says under a widget panel's figure: the site runs no kernel, so its controls cannot move.
+PANEL_NOTE = "*Interactive panel: run the notebook in JupyterLab to explore it; the figure shows its default settings.*"
+
+
 def prepare_notebook(src: Path, dest: Path) -> dict:
     """Copy a notebook for the site, with each PNG figure written to ``_figures/`` and shown with its alt text.
 
@@ -350,8 +355,17 @@ def prepare_notebook(src: Path, dest: Path) -> dict:
             name = hashlib.sha256(png).hexdigest()[:20] + ".png"
             fig_dir.mkdir(parents=True, exist_ok=True)
             (fig_dir / name).write_bytes(png)
-            out["data"] = {"text/markdown": f"![{_escape_alt(alt)}](_figures/{name})", "text/plain": data.get("text/plain", "")}
+            md = f"![{_escape_alt(alt)}](_figures/{name})"
+            if WIDGET_VIEW in data:  # a widget panel's stored figure: the site runs no kernel
+                md += "\n\n" + PANEL_NOTE
+            out["data"] = {"text/markdown": md, "text/plain": data.get("text/plain", "")}
             out["metadata"] = {}
+        for out in cell.get("outputs", []):  # a panel stored with a note only: show the note, not a dead widget
+            data = out.get("data") or {}
+            if WIDGET_VIEW in data:
+                note = "".join(data.get("text/plain", "")) if isinstance(data.get("text/plain"), list) else data.get("text/plain", "")
+                out["data"] = {"text/markdown": f"{PANEL_NOTE} {note}".strip(), "text/plain": note}
+                out["metadata"] = {}
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(nbformat.writes(nb), encoding="utf-8")
     return counts
