@@ -481,10 +481,34 @@ def live_canvas_available() -> bool:
         ip = get_ipython()
         if ip is None or not hasattr(ip, "kernel"):
             return False
-        import ipympl.backend_nbagg  # noqa: F401
+        _import_ipympl_keeping_backend()
     except Exception:  # ipympl missing or broken: the inline fallback still works
         return False
     return True
+
+
+def _import_ipympl_keeping_backend() -> None:
+    """Import ipympl's canvas without changing the learner's pyplot backend.
+
+    Importing ipympl calls ``matplotlib.use("module://ipympl.backend_nbagg")``: every later ``plt.show()`` in
+    the notebook would then become an interactive canvas instead of the inline figure (with its alt text). The
+    panels only need ipympl's ``Canvas`` class, so the backend in force before the import is put back.
+    """
+    import sys
+
+    import matplotlib
+
+    if "ipympl.backend_nbagg" in sys.modules:
+        return
+    before = matplotlib.rcParams._get_backend_or_none()  # None: not chosen yet (resolved on first use)
+    import ipympl.backend_nbagg  # noqa: F401
+
+    if before is not None and matplotlib.rcParams._get_backend_or_none() != before:
+        import matplotlib.pyplot as plt
+
+        plt.switch_backend(before)
+    elif before is None:
+        matplotlib.rcParams["backend"] = matplotlib.rcsetup._auto_backend_sentinel
 
 
 def _ipympl_canvas(fig):

@@ -130,16 +130,18 @@ def test_callbacks_accept_exactly_their_controls_range(name):
 
 
 def test_panel_bundle_has_a_static_figure_or_note(monkeypatch):
-    """Before running, a front end without the widget manager shows the PNG (or the note), not a widget repr."""
+    """Before running, a front end without the widget manager shows the figure (an <img> with its alt text) or the
+    note, not a widget repr; the PNG is stored once, inside that HTML."""
     import IPython.display
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append(objs[0]))
     widgets.panel("04.explorer")
-    assert shown[-1]["image/png"] and shown[-1]["text/plain"].startswith("[Interactive panel:")
+    assert shown[-1]["text/html"].startswith('<img src="data:image/png;base64,') and ' alt="' in shown[-1]["text/html"]
+    assert "image/png" not in shown[-1] and shown[-1]["text/plain"].startswith("[Interactive panel:")
     assert "VBox(" not in shown[-1]["text/plain"]
     widgets.panel("04.explorer", preview="note")
-    assert "image/png" not in shown[-1]
+    assert "image/png" not in shown[-1] and "text/html" not in shown[-1]
     with pytest.raises(ValueError, match="preview"):
         widgets.panel("04.explorer", preview="png")
 

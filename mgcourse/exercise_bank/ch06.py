@@ -10,31 +10,32 @@ from mgcourse.chemistry import ATOMIC_WEIGHTS, elemental_fraction
 from mgcourse.models.absorption import absorbed_mg
 
 # --------------------------------------------------------------------------- 1. compute by hand
-#: Magnesium formate dihydrate, a salt that is not in the chapter's forms table (the chapter's table, figure and
-#: widget print every form they list, and the chapter's citrate discussion prints 11.3 %, so neither can answer it).
-FORMATE_FORMULA = "Mg(CHO2)2·2H2O"
-_FORMATE_GROUP = 12.011 + 1.008 + 2 * 15.999
+#: Magnesium succinate tetrahydrate, a salt that is not in the chapter's forms table (the chapter's table, figure
+#: and widget print every form they list, and its text prints the citrate percentages, so none of them can answer
+#: this exercise; tests/test_feedback_gaming.py checks that the chapter prints no rendering of the answer).
+SUCCINATE_FORMULA = "MgC4H4O4·4H2O"
+_SUCCINATE_GROUP = 4 * 12.011 + 4 * 1.008 + 4 * 15.999
 _WATER = 2 * 1.008 + 15.999
-_FORMATE = 100 * elemental_fraction(FORMATE_FORMULA)
+_SUCCINATE = 100 * elemental_fraction(SUCCINATE_FORMULA)
 exercise(
     "06.bisglycinate-percent", name="bisglycinate_percent", kind="compute",
-    title="% magnesium in magnesium formate dihydrate, Mg(HCOO)2·2H2O, by hand",
-    grader=value(_FORMATE, sig=3, what="your % Mg",
-                 mistakes={100 * 24.305 / (24.305 + 2 * _FORMATE_GROUP): "you left out the water: a dihydrate "
-                                                                          "carries two H2O in every formula unit.",
-                           100 * 24.305 / (24.305 + _FORMATE_GROUP + 2 * _WATER): "you counted one formate; the "
-                                                                                  "formula has two (…)2.",
-                           _FORMATE / 100: "that looks like a fraction; give the answer in percent.",
-                           100 * 24 / (24 + 2 * (12 + 1 + 2 * 16) + 2 * 18):
+    title="% magnesium in magnesium succinate tetrahydrate, MgC4H4O4·4H2O, by hand",
+    grader=value(_SUCCINATE, sig=3, what="your % Mg",
+                 mistakes={100 * 24.305 / (24.305 + _SUCCINATE_GROUP): "you left out the water: a tetrahydrate "
+                                                                      "carries four H2O in every formula unit.",
+                           100 * 24.305 / (24.305 + 2 * _SUCCINATE_GROUP + 4 * _WATER): "succinate carries two "
+                               "negative charges, so one succinate balances one Mg²⁺: count it once.",
+                           _SUCCINATE / 100: "that looks like a fraction; give the answer in percent.",
+                           100 * 24 / (24 + (4 * 12 + 4 * 1 + 4 * 16) + 4 * 18):
                                "that looks like whole-number atomic weights; use 24.305, 12.011, 1.008 and 15.999.",
                            100 * elemental_fraction("Mg(C2H4NO2)2"): "that is bisglycinate, the chapter's example; "
-                                                                     "this exercise asks for formate dihydrate."}),
+                                                                     "this exercise asks for succinate tetrahydrate."}),
     hints=("Percent Mg = mass of Mg in one formula unit ÷ mass of the whole formula unit × 100, water of "
            "crystallisation included.",
-           "Count the atoms: HCOO is CHO2; the salt has two of them and two H2O. Use the atomic weights "
-           "Mg 24.305, C 12.011, H 1.008, O 15.999 g/mol.",
-           "Work out the molar mass of one formate group and of one water first, then the whole formula unit: one Mg, "
-           "two formates and two waters. The percentage compares the Mg part with that total."),
+           "Count the atoms: one Mg, one succinate C4H4O4 (it carries two negative charges) and four H2O. Use the "
+           "atomic weights Mg 24.305, C 12.011, H 1.008, O 15.999 g/mol.",
+           "Work out the molar mass of the succinate group and of one water first, then the whole formula unit: one "
+           "Mg, one succinate and four waters. The percentage compares the Mg part with that total."),
 )
 
 
