@@ -49,6 +49,21 @@ CONTROL_NAMES_JS = r"""(() => {
       if (fig.getAttribute('role') !== 'img') { fig.setAttribute('role', 'img'); }
       if (fig.getAttribute('aria-label') !== text) { fig.setAttribute('aria-label', text); }
     }
+    // a panel's readout scrolls when it is long: reachable with Tab (to scroll with the arrow keys) and named
+    for (const region of document.querySelectorAll('.mgcourse-panel-text')) {
+      if (region.getAttribute('tabindex') !== '0') { region.setAttribute('tabindex', '0'); }
+      if (region.getAttribute('role') !== 'region') { region.setAttribute('role', 'region'); }
+      if (!region.getAttribute('aria-label')) { region.setAttribute('aria-label', 'panel readout'); }
+    }
+    // an output wider or taller than its cell (a wide table) scrolls: make it reachable with Tab as well
+    for (const out of document.querySelectorAll('.jp-OutputArea-output.jp-RenderedHTMLCommon')) {
+      const scrolls = out.scrollWidth > out.clientWidth + 1 || out.scrollHeight > out.clientHeight + 1;
+      if (scrolls && out.getAttribute('tabindex') !== '0') {
+        out.setAttribute('tabindex', '0');
+        out.setAttribute('role', 'region');
+        out.setAttribute('aria-label', 'output (scrolls)');
+      }
+    }
   };
   let queued = false;
   const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; name(); }); } };

@@ -608,6 +608,7 @@ class Panel:
         # a long readout (the capstone's narrative and claims) scrolls inside the panel: the controls and the
         # figure stay on one screen (course design §4)
         self.text = W.Output(layout=W.Layout(max_height=f"{TEXT_MAX_PX}px", overflow="auto"))
+        self.text.add_class("mgcourse-panel-text")  # a scrolling region: mgcourse.a11y makes it keyboard-reachable
         self.figure_box = W.Box(layout=W.Layout(overflow="hidden"))
         self.output = W.Output()  # inline mode: the figure as a PNG with its text alternative
         self.fig = None
