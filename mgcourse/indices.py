@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.integrate import trapezoid
 
 from ._validate import as_array, choice, in_range, scalar_or_array
 
@@ -128,7 +129,7 @@ def ogtt_mean(values: Any, times_min: Any = None, *, mean: str = "trapezoidal") 
         raise ValueError(f"times_min has {t.size} values but the series has {x.size}; they must match")
     if np.any(np.diff(t) <= 0):
         raise ValueError(f"times_min must be strictly increasing (min), got {t.tolist()}")
-    return float(np.trapezoid(x, t) / (t[-1] - t[0]))
+    return float(trapezoid(x, t) / (t[-1] - t[0]))  # scipy's: np.trapezoid needs NumPy >= 2.0
 
 
 def matsuda(glucose_mg_dl: Any, insulin_uU_ml: Any, times_min: Any = None, *, mean: str = "trapezoidal") -> float:

@@ -22,9 +22,16 @@ needs_raw = pytest.mark.skipif(
 
 # --------------------------------------------------------------------------- the extract
 @needs_raw
+@pytest.mark.skipif(int(pd.__version__.split(".")[0]) < 3,
+                    reason="the extract is byte-reproducible with the pinned versions (requirements.txt); older "
+                           "pandas reads the SAS transport files with other float rounding")
 def test_extract_rebuilds_byte_identically():
     committed = (DATA_DIR / build_nhanes.OUTPUT_NAME).read_bytes()
-    assert build_nhanes.extract_csv_bytes(RAW) == committed
+    rebuilt = build_nhanes.extract_csv_bytes(RAW)
+    # compare digests: a failing == on two 400 kB byte strings makes pytest diff them for many minutes
+    assert hashlib.sha256(rebuilt).hexdigest() == hashlib.sha256(committed).hexdigest(), (
+        f"the rebuilt extract differs from data/{build_nhanes.OUTPUT_NAME} "
+        f"({len(rebuilt)} vs {len(committed)} bytes): run python -m mgcourse.tools.build_nhanes")
 
 
 @needs_raw
