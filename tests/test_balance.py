@@ -244,12 +244,3 @@ def test_leaky_run_starts_replete():
     assert sim.serum_mmol_l[0] == pytest.approx(0.85)
     assert sim.intracellular_pct[0] == pytest.approx(100)
     assert sim.serum_mmol_l[-1] < 0.85
-
-
-def test_simulate_is_fast_enough_for_widgets():
-    import time
-    b.simulate(days=365, intake_mg_per_day=0)
-    t0 = time.perf_counter()
-    for _ in range(5):
-        b.simulate(days=730, intake_mg_per_day=0)
-    assert (time.perf_counter() - t0) / 5 < 0.25   # generous: ~2 ms on an idle laptop

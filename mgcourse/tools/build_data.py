@@ -211,11 +211,16 @@ def build(sr28_path: Path, data_dir: Path = DATA_DIR) -> None:
 
 def check(sr28_path: Path, data_dir: Path = DATA_DIR) -> list[str]:
     """Rebuild in memory; return a list of problems (empty when everything is up to date)."""
-    data_dir = Path(data_dir)
+    return check_derived(Path(data_dir) / "foods.csv", foods_csv_bytes(sr28_path), sr28_path)
+
+
+def check_derived(target: Path, rebuilt: bytes, source: Path) -> list[str]:
+    """Problems of a derived data file (shared by the data builders): it differs from ``rebuilt``, or the
+    manifest's checksum table of its folder is out of date. Empty when everything is up to date."""
+    data_dir = Path(target).parent
     problems = []
-    foods = data_dir / "foods.csv"
-    if not foods.exists() or foods.read_bytes() != foods_csv_bytes(sr28_path):
-        problems.append(f"{foods} differs from the derivation of {sr28_path}")
+    if not target.exists() or target.read_bytes() != rebuilt:
+        problems.append(f"{target} differs from the derivation of {source}")
     manifest = data_dir / "README.md"
     text = manifest.read_text(encoding="utf-8")
     if manifest_with_checksums(text, checksum_table(data_dir)) != text:

@@ -36,8 +36,7 @@ import numpy as np
 import pandas as pd
 
 from mgcourse import DATA_DIR, REPO_ROOT
-from mgcourse.tools.build_data import (checksum_table, manifest_with_checksums, refresh_checksums, run_build,
-                                       sha256_bytes)
+from mgcourse.tools.build_data import check_derived, refresh_checksums, run_build, sha256_bytes
 
 #: The extract written into ``data/``.
 OUTPUT_NAME = "nhanes_2017_2018.csv"
@@ -185,16 +184,7 @@ def build(raw_dir: Path, data_dir: Path = DATA_DIR) -> None:
 
 def check(raw_dir: Path, data_dir: Path = DATA_DIR) -> list[str]:
     """Rebuild in memory; return a list of problems (empty when everything is up to date)."""
-    data_dir = Path(data_dir)
-    problems = []
-    target = data_dir / OUTPUT_NAME
-    if not target.exists() or target.read_bytes() != extract_csv_bytes(raw_dir):
-        problems.append(f"{target} differs from the derivation of {raw_dir}")
-    manifest = data_dir / "README.md"
-    text = manifest.read_text(encoding="utf-8")
-    if manifest_with_checksums(text, checksum_table(data_dir)) != text:
-        problems.append(f"{manifest}: checksum table is out of date")
-    return problems
+    return check_derived(Path(data_dir) / OUTPUT_NAME, extract_csv_bytes(raw_dir), raw_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

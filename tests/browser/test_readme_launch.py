@@ -22,7 +22,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from labserver import LAB_SETTINGS, REPO_ROOT, free_port
+from labserver import LAB_SETTINGS, REPO_ROOT, free_port, stop_process_group
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 INSTALL = "python -m pip install -r requirements.txt && "
@@ -106,15 +105,7 @@ class ReadmeServer:
         raise RuntimeError(f"JupyterLab did not start within 90 s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=15)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        stop_process_group(self.proc)
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
