@@ -1,0 +1,157 @@
+"""Blitting on the live canvas (issue 14): a control change redraws only the artists a view lists in
+``View.animated`` over a cached background. These tests check that this is *correct*, not how fast it is
+(speed is reported by ``python -m mgcourse.tools.bench``, never asserted):
+
+* a blitted frame is pixel for pixel the frame a full redraw of the same state gives (so a static artist that an
+  updater changed without saying so is caught: the panel must notice and draw the whole figure);
+* it differs from the figure drawn without blitting (true z-order, what the static copy shows) in almost no pixel
+  (an animated line drawn over a legend or a label would show here);
+* the panels that declare animated artists do blit most slider moves.
+"""
+
+import numpy as np
+import pytest
+
+from mgcourse import widgets
+
+pytest.importorskip("ipympl")
+
+REGISTRY = widgets.discover()
+
+
+def _slider_walk(spec, n, seed):
+    """Parameter sets changing only sliders (a dropdown may change the whole case: a full draw is right)."""
+    sliders = [k for k, c in spec.controls.items() if isinstance(c, widgets.Slider)]
+    d = spec.defaults()
+    walk = [{**d, **{k: p[k] for k in sliders}} for p in spec.walk(4 * n, seed=seed)]
+    out = []
+    for p in walk:
+        if p != (out[-1] if out else d):
+            out.append(p)
+    return out[:n], sliders
+
+
+def _live_panel(name, monkeypatch):
+    widgets._import_ipympl_keeping_backend()
+    cls = widgets._panel_canvas_class()
+    monkeypatch.setattr(cls, "send", lambda self, *a, **k: None)  # no front end: frames go nowhere
+    p = widgets.build_panel(name, mode="ipympl")
+    assert p.canvas is not None, f"{name}: no live canvas"
+    p.canvas.syncing_data_url = False
+    p.canvas.draw()  # what the browser asks for first: a full draw, which caches the background
+    return p
+
+
+def _pixels(canvas):
+    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+
+
+BLITTING = sorted(n for n, s in REGISTRY.items() if s.update is not None
+                  and any(isinstance(c, widgets.Slider) for c in s.controls.values()))
+
+
+def test_blitter_draws_only_when_the_background_is_valid(monkeypatch):
+    """A toy panel: the line moves by blitting; moving an axis limit or retitling forces a full draw."""
+    from mgcourse.style import new_figure
+
+    def build(k):
+        fig, ax = new_figure(figsize=(5, 3))
+        x = np.linspace(0, 10, 50)
+        (line,) = ax.plot(x, np.sin(k * x))
+        ax.set_ylim(-1.2, 1.2)
+        ax.set_xlabel("x (units)")
+        return widgets.View(figure=fig, alt="a line", artists={"line": line, "ax": ax, "x": x}, animated=(line,))
+
+    def update(view, k):
+        a = view.artists
+        a["line"].set_ydata(np.sin(k * a["x"]))
+        if k > 2:
+            a["ax"].set_ylim(-2, 2)  # a limit moves: the background is stale
+        if k > 3 and a["ax"].get_title() != "changed":
+            a["ax"].set_title("changed")  # a static text changes: stale too (set_title marks it stale, always)
+        return widgets.View(figure=view.figure, alt="a line", artists=a, animated=view.animated)
+
+    spec = widgets.WidgetSpec("zz.toy", build, {"k": widgets.Slider("k (units)", 0.5, 5, 1, 0.5)}, "toy", update)
+    monkeypatch.setitem(widgets.REGISTRY, "zz.toy", spec)
+    p = _live_panel("zz.toy", monkeypatch)
+    for k in (1.5, 2.0):
+        p.controls["k"].value = k
+    assert p._blit.frames["blit"] == 2, p._blit.frames
+    p.controls["k"].value = 2.5  # ylim changes
+    assert p._blit.frames["blit"] == 2, "a changed axis limit must force a full draw"
+    p.controls["k"].value = 3.5  # title changes (ylim stays)
+    assert p._blit.frames["blit"] == 2, "a changed static text must force a full draw"
+    frame = _pixels(p.canvas)
+    p.controls["k"].value = 4.0  # nothing static changes now
+    assert p._blit.frames["blit"] == 3
+    assert not np.array_equal(frame, _pixels(p.canvas)), "the blitted frame did not change"
+
+
+@pytest.mark.parametrize("name", BLITTING)
+def test_blitted_frame_equals_a_full_redraw(name, monkeypatch):
+    spec = REGISTRY[name]
+    p = _live_panel(name, monkeypatch)
+    if not p.view.animated:
+        pytest.skip(f"{name} lists no animated artists: every change redraws the whole figure")
+    walk, sliders = _slider_walk(spec, 6, seed=11)
+    for params in walk:
+        for k, v in params.items():
+            p.controls[k].value = v
+        assert not p.current.error, p.current.text
+        blitted = _pixels(p.canvas)
+        p.canvas.draw()  # full redraw of the same state (the animated artists drawn on top, as on screen)
+        full = _pixels(p.canvas)
+        assert blitted.shape == full.shape
+        differ = int(np.any(blitted != full, axis=2).sum())
+        assert differ == 0, (f"{name} at {params}: the blitted frame differs from a full redraw in {differ} pixels "
+                             "(a non-animated artist changed without the panel noticing?)")
+
+
+@pytest.mark.parametrize("name", BLITTING)
+def test_blitted_frame_matches_the_static_figure(name, monkeypatch):
+    """Drawn over the background, the animated artists land on top of everything; compared with the figure drawn
+    in true z-order (what savefig and the static copy show), almost no pixel may differ."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    spec = REGISTRY[name]
+    p = _live_panel(name, monkeypatch)
+    if not p.view.animated:
+        pytest.skip(f"{name} lists no animated artists")
+    walk, _ = _slider_walk(spec, 3, seed=5)
+    for params in walk:
+        for k, v in params.items():
+            p.controls[k].value = v
+        live = _pixels(p.canvas)
+        fig = p.fig
+        animated = p._blit.animated
+        for a in animated:
+            a.set_animated(False)
+        try:
+            agg = FigureCanvasAgg(fig)
+            fig.set_canvas(agg)
+            agg.draw()
+            ref = np.asarray(agg.buffer_rgba()).copy()
+        finally:
+            fig.set_canvas(p.canvas)
+            for a in animated:
+                a.set_animated(True)
+        if ref.shape != live.shape:
+            pytest.fail(f"{name}: static and live figures differ in size {ref.shape} vs {live.shape}")
+        share = float(np.any(ref != live, axis=2).mean())
+        assert share < 0.005, (f"{name} at {params}: {share:.2%} of pixels differ from the figure in true z-order "
+                               "(an animated artist drawn over a static legend, label or marker?)")
+
+
+@pytest.mark.parametrize("name", BLITTING)
+def test_slider_moves_are_blitted(name, monkeypatch):
+    spec = REGISTRY[name]
+    p = _live_panel(name, monkeypatch)
+    if not p.view.animated:
+        pytest.skip(f"{name} lists no animated artists")
+    walk, _ = _slider_walk(spec, 10, seed=7)
+    for params in walk:
+        for k, v in params.items():
+            p.controls[k].value = v
+    frames = p._blit.frames
+    assert frames["blit"] >= 0.7 * len(walk), (f"{name}: only {frames['blit']} of {len(walk)} slider moves were "
+                                               f"blitted ({frames}); are the axes limits fixed?")
