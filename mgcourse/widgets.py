@@ -692,7 +692,9 @@ class _Blitter:
 
     def _on_draw(self, event) -> None:
         canvas = self.canvas
-        if canvas is None or canvas.is_saving() or not self.animated:
+        # a figure's draw_event callbacks are shared by every canvas it is drawn on (savefig, an Agg copy): only
+        # the live canvas's own draws count
+        if canvas is None or event.canvas is not canvas or canvas.is_saving() or not self.animated:
             return
         fig = canvas.figure
         self.background = canvas.copy_from_bbox(fig.bbox)

@@ -663,6 +663,12 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     ax_r.set_ylabel("glucose disappearance\nS_G + X (min⁻¹)")
     ax_r.set_xlabel("time after the glucose bolus (min)")
     ax_r.set_xlim(0, 180)
+    # Fixed axes over the sliders' whole range (S_I 0.2-10, S_G 0.005-0.05: glucose 49-280 mg/dL, insulin up to
+    # 136 µU/mL, S_G + X up to 0.057 min⁻¹): a move shows as a moving curve, not as rescaled axes, and the
+    # panel redraws only the curves (blitting). The rate axis starts at 0: a small rise must look small.
+    ax_g.set_ylim(40, 300)
+    ax_i.set_ylim(0, 150)
+    ax_r.set_ylim(0, 0.065)
     artists = {"axes": axes, "mine": mine, "sg_line": sg_line, "sg_text": sg_text, "legend": legend,
                "compare": bool(compare)}
     return _minimal_model_fill(fig, artists, res, si_e4, sg, compare)
@@ -679,11 +685,6 @@ def _minimal_model_fill(fig, artists, res, si_e4, sg, compare) -> View:
     artists["sg_line"].set_ydata([sg, sg])
     artists["sg_text"].set_y(sg)
     artists["legend"].get_texts()[-1].set_text(f"your choice (S_I {si_e4:.2f}, S_G {sg:.4f})")
-    for ax in (ax_g, ax_i):
-        ax.relim()
-        ax.autoscale_view()
-    top = max(float(np.max(np.asarray(line.get_ydata(), dtype=float))) for line in ax_r.get_lines())
-    ax_r.set_ylim(0.0, max(0.05, 1.12 * float(top)))  # from 0: a small rise in S_G + X must look small
     read = res.si_from_areas()
     x_area = float(trapezoid(res.x_per_min, res.t_min))
     i_area = float(trapezoid(res.insulin_uU_ml - p.ib_uU_ml, res.t_min))
@@ -700,6 +701,8 @@ def _minimal_model_fill(fig, artists, res, si_e4, sg, compare) -> View:
            f"insulin rising and falling, and the fractional glucose disappearance rate rising above S_G, for "
            f"S_I = {si_e4:.2f} × 10⁻⁴" + (", with Bergman's normal, IGT and type 2 diabetes means for comparison." if compare else "."))
     return View(text=text, figure=fig, alt=alt, artists=artists,
+                # redrawn on each move: the chosen curves, the S_G line and label, and the legend (on top of them)
+                animated=(*artists["mine"], artists["sg_line"], artists["sg_text"], artists["legend"]),
                 data={"g60": res.glucose_at(60), "si_read": read, "auc": res.glucose_auc_above_basal()})
 
 
