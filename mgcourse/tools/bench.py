@@ -14,10 +14,10 @@ parameters do not hide the cost; an input the callback rejects is timed too (the
 learner then waits for the message). 2 warm-up calls, then at least 5 and up to
 ``--repeats`` calls, or about 2 s per callback. ``median_ms`` times the callback alone.
 ``update_*_ms`` time what a learner waits for in the kernel when a control moves in a live panel (a seeded
-walk from the defaults, one control changed per step, as a learner moves them): the
-panel's update (the spec's in-place updater, or the callback redrawn into the same figure) plus
-``canvas.draw()`` of that figure on the Agg canvas that ipympl uses (the browser then only decodes the new
-image). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
+walk from the defaults, one control changed per step, as a learner moves them): a real panel on an ipympl
+canvas with no browser attached computes the view (the spec's in-place updater, or the callback redrawn into
+the same figure), blits its animated artists or draws the whole figure, and encodes the PNG frame it would
+send; ``frames_blit`` / ``frames_full`` count the two kinds of frame (the first full draw included). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
 Extra benchmarks (a model run that is not a widget) register with
 :func:`register_benchmark`.
 """
@@ -81,9 +81,10 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
         row = {"min_ms": min(times), "median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95),
                "calls": len(times)}
         if getattr(view, "figure", None) is not None:
-            utimes = time_live_updates(spec, spec.walk(repeats + 2, seed=2026))
+            utimes, frames = time_live_updates(spec, spec.walk(repeats + 2, seed=2026))
             row.update(update_min_ms=min(utimes), update_median_ms=statistics.median(utimes),
-                       update_p95_ms=_percentile(utimes, 0.95), in_place=spec.update is not None)
+                       update_p95_ms=_percentile(utimes, 0.95), in_place=spec.update is not None,
+                       frames_blit=frames.get("blit", 0), frames_full=frames.get("full", 0))
         out[name] = row
     for name, func in sorted(_EXTRA.items()):
         if name.startswith(only):
@@ -93,9 +94,46 @@ def bench_callbacks(only: str = "", repeats: int = 30) -> dict:
     return out
 
 
-def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> list[float]:
-    """Milliseconds per control change in a live panel: update (in place or redraw into the same figure)
-    plus ``canvas.draw()`` on Agg, as ipympl renders it. The panel starts at the defaults."""
+def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> tuple[list[float], dict]:
+    """Milliseconds per control change in a live panel, as the learner waits for it in the kernel: the panel
+    (ipympl canvas, no browser attached) computes the view, then blits the animated artists or draws the whole
+    figure, and encodes the PNG frame it would send. Returns the times and the count of blitted / full frames.
+    Without ipympl, the inline panel's update plus an Agg draw is timed instead."""
+    from .. import widgets
+
+    try:
+        widgets._import_ipympl_keeping_backend()
+        cls = widgets._panel_canvas_class()
+    except ImportError:
+        cls = None
+    if cls is None:
+        return _time_inline_updates(spec, points, budget_s), {}
+    sent = []
+    original_send = cls.send
+    cls.send = lambda self, *a, **k: sent.append(1)  # no browser: the frame is encoded, then dropped
+    try:
+        panel = widgets.Panel(spec.name, mode="ipympl")
+        if panel.canvas is not None:
+            panel.canvas.syncing_data_url = False
+            panel.canvas.draw()  # the first full draw the browser asks for (caches the background)
+        times = []
+        t_start = time.perf_counter()
+        for p in points:
+            if len(times) >= 5 and time.perf_counter() - t_start > budget_s:
+                break
+            changed = {k: v for k, v in p.items() if panel.controls[k].value != v}
+            if not changed:
+                continue
+            t0 = time.perf_counter()
+            for k, v in changed.items():  # a walk changes one control per step: one refresh, as in the browser
+                panel.controls[k].value = v
+            times.append((time.perf_counter() - t0) * 1000.0)
+        return times, dict(panel._blit.frames)
+    finally:
+        cls.send = original_send
+
+
+def _time_inline_updates(spec, points: list[dict], budget_s: float) -> list[float]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from .. import widgets
@@ -105,14 +143,13 @@ def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> list[f
     FigureCanvasAgg(fig).draw()
     times = []
     t_start = time.perf_counter()
-    for k, p in enumerate(points):
+    for p in points:
         if len(times) >= 5 and time.perf_counter() - t_start > budget_s:
             break
         t0 = time.perf_counter()
         new = widgets.update_view(spec, view if not view.error else None, fig, p)
         if new.figure is not None:
-            if new.figure is not fig:
-                fig = new.figure
+            fig = new.figure
             canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
             canvas.draw()
             view = new
@@ -152,13 +189,15 @@ def machine() -> dict:
 
 def _table(results: dict) -> list[str]:
     lines = ["| callback | callback median (ms) | callback p95 (ms) | live update median (ms) | live update p95 (ms) "
-             "| in place | calls |",
-             "|---|---:|---:|---:|---:|:---:|---:|"]
+             "| in place | frames blitted / full | calls |",
+             "|---|---:|---:|---:|---:|:---:|:---:|---:|"]
     for name, r in results["callbacks"].items():
         if "update_median_ms" in r:
-            upd = f"{r['update_median_ms']:.1f} | {r['update_p95_ms']:.1f} | {'artists' if r['in_place'] else 'redraw'}"
+            frames = (f"{r['frames_blit']} / {r['frames_full']}" if "frames_blit" in r else "–")
+            upd = (f"{r['update_median_ms']:.1f} | {r['update_p95_ms']:.1f} | "
+                   f"{'artists' if r['in_place'] else 'redraw'} | {frames}")
         else:
-            upd = "– | – | –"
+            upd = "– | – | – | –"
         lines.append(f"| `{name}` | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {upd} | {r['calls']} |")
     if results.get("notebooks"):
         lines += ["", "| notebook | execution time (s) |", "|---|---:|"]
