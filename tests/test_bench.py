@@ -33,13 +33,13 @@ def test_report_table(tmp_path):
     results = {"callbacks": {"x": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5},
                              "y": {"min_ms": 1.0, "median_ms": 2.0, "p95_ms": 3.0, "calls": 5,
                                    "update_min_ms": 5.0, "update_median_ms": 6.0, "update_p95_ms": 7.5,
-                                   "in_place": True}},
+                                   "in_place": True, "frames_blit": 28, "frames_full": 2}},
                "notebooks": {"00_welcome.ipynb": {"seconds": 4.2}}, "machine": bench.machine(),
                "import_seconds": 0.5}
     bench.write_report(results, tmp_path / "performance.md")
     text = (tmp_path / "performance.md").read_text()
-    assert "| `x` | 2.0 | 3.0 | – | – | – | 5 |" in text and "4.2" in text and "Machine:" in text
-    assert "| `y` | 2.0 | 3.0 | 6.0 | 7.5 | artists | 5 |" in text
+    assert "| `x` | 2.0 | 3.0 | – | – | – | – | 5 |" in text and "4.2" in text and "Machine:" in text
+    assert "| `y` | 2.0 | 3.0 | 6.0 | 7.5 | artists | 28 / 2 | 5 |" in text
 
 
 def test_browser_section_is_kept_and_replaced(tmp_path):
