@@ -7,7 +7,7 @@
    (``/usr/bin/chromium``, driven by Playwright; ``playwright install`` is never used), viewport 1440×900;
 2. runs it, then for each panel moves its first slider with the keyboard (focus the handle, press
    ArrowRight, or ArrowLeft at the maximum), ``--moves`` times (10 by default); a panel without a slider
-   changes its first dropdown instead;
+   types a nearby number into its first text box if that holds a number, or else changes its first dropdown;
 3. measures, in the page, from the ``keydown`` event to the moment the new figure is on screen: the next
    ``drawImage`` on one of the panel's ``<canvas>`` elements (ipympl draws each new frame so) or a changed
    ``<img>`` (inline backend); a panel without a figure counts its readout changing;
@@ -75,6 +75,14 @@ JS_CHANGED = """([name, before, hasFigure]) => {
   if (t !== null) { window.__mgDone = t; return true; }
   return false;
 }"""
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
 
 
 def _percentile(xs, q):
@@ -159,16 +167,14 @@ def _bench_panel(page, name, spec, moves, timeout_s) -> dict:
             at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
             handle.focus()
             handle.press("ArrowLeft" if at_max else "ArrowRight")
-        elif box.locator(".widget-text input").count():
+        elif box.locator(".widget-text input").count() and _is_number(box.locator(".widget-text input").first.input_value()):
             field = box.locator(".widget-text input").first
             control = "text box"
             if i == 0:
                 original = field.input_value()
-            try:  # a nearby valid number: +1 %, -1 %, +2 % … of the original
-                value = float(original) * (1 + 0.01 * ((i // 2) + 1) * (1 if i % 2 == 0 else -1))
-                field.fill(f"{value:.4g}")
-            except ValueError:
-                field.fill(original + " ")
+            # a nearby valid number: +1 %, -1 %, +2 % … of the original
+            value = float(original.replace(",", ".")) * (1 + 0.01 * ((i // 2) + 1) * (1 if i % 2 == 0 else -1))
+            field.fill(f"{value:.4g}")
             field.press("Enter")
         else:
             select = box.locator(".widget-dropdown select").first
