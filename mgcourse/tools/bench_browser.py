@@ -96,7 +96,8 @@ def bench_notebook(names: list[str], folder: Path) -> Path:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from mgcourse import style, widgets\nstyle.apply()")]
+    nb.cells = [nbformat.v4.new_code_cell("from mgcourse import style, widgets\nfrom mgcourse.tools import "
+                                          "bench_calibration  # the calibration panels\nstyle.apply()")]
     nb.cells += [nbformat.v4.new_code_cell(f'widgets.panel("{n}")') for n in names]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     path = folder / "00_bench_panels.ipynb"
@@ -104,7 +105,8 @@ def bench_notebook(names: list[str], folder: Path) -> Path:
     return path
 
 
-def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s: float = 900.0) -> dict:
+def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s: float = 900.0,
+        calibrate: bool = True) -> dict:
     sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
     from labserver import CHROMIUM, CHROMIUM_ARGS, LabServer  # noqa: E402
     from playwright.sync_api import sync_playwright
@@ -112,7 +114,11 @@ def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s:
     from .. import widgets
     from .bench import machine
 
-    specs = {n: s for n, s in sorted(widgets.discover().items()) if n.startswith(only)}
+    from . import bench_calibration
+
+    specs = {n: s for n, s in sorted(widgets.discover().items()) if n.startswith(only) and not n.startswith("bench.")}
+    if calibrate:
+        specs = {**{n: widgets.get(n) for n in bench_calibration.NAMES}, **specs}
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="mgcourse-bench-") as tmp:
         nb_path = bench_notebook(list(specs), Path(tmp))
@@ -207,6 +213,11 @@ def markdown(results: dict) -> list[str]:
              f"({results['viewport']}), every panel in one notebook, {results['moves']} keyboard moves of its first "
              "slider (or dropdown choices), timed in the page from the `keydown` to the next frame drawn on the "
              "panel's canvas (ipympl) or the changed image. Goal (issue 14): median ≤ 100 ms, p95 ≤ 250 ms.", "",
+             "The first rows are calibration panels (`mgcourse/tools/bench_calibration.py`), not course panels: "
+             "`bench.floor` (one line on an empty figure, blitted) is the floor no panel can beat on this machine "
+             "(messages to and from the kernel, the PNG frame, its decoding in the page); `bench.axes_blit` and "
+             "`bench.axes_full` show one line on labelled axes blitted and fully redrawn: the difference is what "
+             "blitting saves on the simplest figure.", "",
              f"Run on {m['date_utc']} UTC on {m['cpu']} ({m['cores']} cores); 1-minute load average at the end: "
              f"{m['load_1min']:.1f}" + (" (a busy shared machine: the numbers are slower than on a quiet one)."
                                           if (m.get('load_1min') or 0) > 1.0 else " (quiet)."), "",
