@@ -60,3 +60,20 @@ def test_browser_section_is_kept_and_replaced(tmp_path):
     text = path.read_text()
     assert text.count("keypress to updated figure") == 1 and "| `04.explorer` | slider | canvas (ipympl) | 40 | 66 | 90 | 700 |" in text
     assert "| `x` | 2.0 | 3.0 |" in text
+
+
+def test_calibration_panels_register_only_when_imported():
+    """The browser benchmark's calibration panels are not course panels: discover() skips them."""
+    from mgcourse import widgets
+
+    assert not any(n.startswith("bench.") for n in widgets.discover())
+    from mgcourse.tools import bench_calibration
+
+    try:
+        views = {n: widgets.build_panel(n, mode="inline").view for n in bench_calibration.NAMES}
+        assert views["bench.floor"].animated and views["bench.axes_blit"].animated
+        assert not views["bench.axes_full"].animated  # the one that draws the whole figure every time
+        assert all(v.figure is not None and v.alt for v in views.values())
+    finally:
+        for n in bench_calibration.NAMES:
+            widgets.REGISTRY.pop(n, None)

@@ -118,6 +118,7 @@ def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s:
 
     specs = {n: s for n, s in sorted(widgets.discover().items()) if n.startswith(only) and not n.startswith("bench.")}
     if calibrate:
+        bench_calibration._register()
         specs = {**{n: widgets.get(n) for n in bench_calibration.NAMES}, **specs}
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="mgcourse-bench-") as tmp:
