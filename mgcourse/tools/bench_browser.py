@@ -98,6 +98,10 @@ def bench_notebook(names: list[str], folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("from mgcourse import style, widgets\nfrom mgcourse.tools import "
                                           "bench_calibration  # the calibration panels\nstyle.apply()")]
+    # a Markdown cell with maths, as every chapter has: JupyterLab then loads its Markdown and maths renderers
+    # when the notebook opens, as for a learner, not on the first readout the benchmark times
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("# Panels\n\nEvery registered panel; $S_I$ in "
+                                                     "$10^{-4}$ min$^{-1}$ per µU/mL."))
     nb.cells += [nbformat.v4.new_code_cell(f'widgets.panel("{n}")') for n in names]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     path = folder / "00_bench_panels.ipynb"
@@ -143,7 +147,7 @@ def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s:
             page.wait_for_function("() => window.__nb.content.widgets.every(c => c.model.type !== 'code' || "
                                    "(c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt')"
                                    ".textContent.includes('*')))", timeout=run_timeout_s * 1000)
-            for k, name in enumerate(specs, start=1):
+            for k, name in enumerate(specs, start=2)  # cell 0: Markdown, cell 1: setup:
                 page.evaluate("([i, n]) => window.__nb.content.widgets[i].node.setAttribute('data-mg-bench', n)",
                               [k, name])
                 results[name] = _bench_panel(page, name, specs[name], moves, timeout_s)
