@@ -147,7 +147,7 @@ def run(only: str = "", moves: int = 10, timeout_s: float = 20.0, run_timeout_s:
             page.wait_for_function("() => window.__nb.content.widgets.every(c => c.model.type !== 'code' || "
                                    "(c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt')"
                                    ".textContent.includes('*')))", timeout=run_timeout_s * 1000)
-            for k, name in enumerate(specs, start=2)  # cell 0: Markdown, cell 1: setup:
+            for k, name in enumerate(specs, start=2):  # cell 0: Markdown, cell 1: setup
                 page.evaluate("([i, n]) => window.__nb.content.widgets[i].node.setAttribute('data-mg-bench', n)",
                               [k, name])
                 results[name] = _bench_panel(page, name, specs[name], moves, timeout_s)
