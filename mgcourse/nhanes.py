@@ -496,15 +496,14 @@ def _cached_fit(covs: tuple[str, ...]):
     return _ADJ_CACHE[covs][0]
 
 
-@register("08.adjustment", title="Mg intake and ln HOMA-IR in NHANES 2017–2018: choose the adjustment set",
-          energy=Checkbox("energy intake (kcal/day)", False),
-          age_sex=Checkbox("age (years) and sex", False),
-          adiposity=Dropdown("adiposity measure", (("none", "none"), ("BMI (kg/m²)", "bmi_kg_m2"),
-                                                   ("waist (cm)", "waist_cm")), "none"))
-def adjustment_view(energy, age_sex, adiposity):
-    """Estimate and 95 % CI of the change in HOMA-IR per +100 mg/day of Mg, for the chosen adjustment set."""
+def _adiposity_choice(adiposity) -> str:
     if adiposity not in ("none", "bmi_kg_m2", "waist_cm"):
         raise ValueError(f"adiposity must be 'none', 'bmi_kg_m2' or 'waist_cm', got {adiposity!r}")
+    return adiposity
+
+
+def _covariates(energy, age_sex, adiposity) -> tuple[str, ...]:
+    """The covariates of the chosen adjustment set, in the chapter's order."""
     chosen = []
     if energy:
         chosen.append("energy_kcal_per_day")
@@ -512,26 +511,75 @@ def adjustment_view(energy, age_sex, adiposity):
         chosen += ["age_years", "sex"]
     if adiposity != "none":
         chosen.append(adiposity)
-    covs = tuple(chosen)
+    return tuple(chosen)
+
+
+def _pct(fit: SurveyFit) -> np.ndarray:
+    """Estimate and CI of a fit as the % change in HOMA-IR per +100 mg/day."""
+    return 100 * np.expm1([fit.estimate, fit.ci_low, fit.ci_high])
+
+
+def _adjustment_xlim() -> tuple[float, float]:
+    """The x range that shows every set's interval: −15 to +5 % or wider (all 12 sets, fitted once and cached).
+
+    Fixed for the panel: a change of the set then moves the interval over fixed axes (the panel redraws only
+    that interval), and each later change is a cache hit. With the NHANES 2017–2018 extract every interval
+    lies within −15 to +5 %.
+    """
+    pcts = np.array([_pct(_cached_fit(_covariates(e, a, adi)))
+                     for e in (False, True) for a in (False, True) for adi in ("none", *ADIPOSITY_COLUMNS)])
+    return min(-15.0, float(pcts.min()) - 1), max(5.0, float(pcts.max()) + 1)
+
+
+@register("08.adjustment", title="Mg intake and ln HOMA-IR in NHANES 2017–2018: choose the adjustment set",
+          energy=Checkbox("energy intake (kcal/day)", False),
+          age_sex=Checkbox("age (years) and sex", False),
+          adiposity=Dropdown("adiposity measure", (("none", "none"), ("BMI (kg/m²)", "bmi_kg_m2"),
+                                                   ("waist (cm)", "waist_cm")), "none"))
+def adjustment_view(energy, age_sex, adiposity):
+    """Estimate and 95 % CI of the change in HOMA-IR per +100 mg/day of Mg, for the chosen adjustment set."""
+    covs = _covariates(energy, age_sex, _adiposity_choice(adiposity))
     fit = _cached_fit(covs)
     crude = _cached_fit(())
-    pct = 100 * np.expm1([fit.estimate, fit.ci_low, fit.ci_high])
-    pct0 = 100 * np.expm1([crude.estimate, crude.ci_low, crude.ci_high])
+    pct, pct0 = _pct(fit), _pct(crude)
     fig, ax = new_figure(figsize=(7.5, 2.6))
     labels = ["crude", "your adjustment set"]
+    bars = []
     for i, (vals, marker) in enumerate(((pct0, "o"), (pct, "s"))):
-        ax.errorbar(vals[0], i, xerr=[[vals[0] - vals[1]], [vals[2] - vals[0]]], fmt=marker, capsize=5,
-                    color=f"C{i}", markersize=8)
-    ax.axvline(0, color="0.3", linestyle="--", linewidth=1, label="no association")
+        bars.append(ax.errorbar(vals[0], i, xerr=[[vals[0] - vals[1]], [vals[2] - vals[0]]], fmt=marker, capsize=5,
+                                color=f"C{i}", markersize=8))
+    zero = ax.axvline(0, color="0.3", linestyle="--", linewidth=1, label="no association")
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.6, 1.6)
-    ax.set_xlim(min(-15.0, pct.min() - 1, pct0.min() - 1), max(5.0, pct.max() + 1, pct0.max() + 1))
+    ax.set_xlim(*_adjustment_xlim())
     ax.set_xlabel("change in HOMA-IR per +100 mg/day of Mg intake (%)")
     ax.legend(loc="lower right", frameon=True)
+    return _adjustment_fill(fig, {"mine": bars[1], "zero": zero}, covs)
+
+
+def _adjustment_fill(fig, artists: dict, covs: tuple[str, ...]) -> View:
+    """Place the chosen set's interval and write the readout (shared by the callback and the in-place update)."""
+    fit = _cached_fit(covs)
+    pct, pct0 = _pct(fit), _pct(_cached_fit(()))
+    data_line, (cap_lo, cap_hi), (bar,) = artists["mine"].lines
+    data_line.set_data([pct[0]], [1])
+    cap_lo.set_data([pct[1]], [1])
+    cap_hi.set_data([pct[2]], [1])
+    bar.set_segments([[[pct[1], 1], [pct[2], 1]]])
     adj = ", ".join(_READABLE[c] for c in covs) if covs else "nothing (crude)"
     text = (f"Adjusted for **{adj}**: HOMA-IR **{pct[0]:+.1f} %** per +100 mg/day "
             f"(95 % CI {pct[1]:+.1f} to {pct[2]:+.1f} %), n = {fit.n:,}, design df = {fit.df}. "
             "A cross-sectional association: it cannot show that magnesium lowers insulin resistance.")
     alt = (f"Point estimates with 95 % intervals of the percent change in HOMA-IR per +100 mg/day: crude "
            f"{pct0[0]:+.1f} % and with the chosen adjustment {pct[0]:+.1f} % ({pct[1]:+.1f} to {pct[2]:+.1f} %).")
-    return View(text=text, figure=fig, alt=alt, data={"estimate_pct": float(pct[0]), "n": fit.n})
+    # redrawn on each change: the chosen set's interval (marker, bar, caps), then the zero line, which lies
+    # above it in the figure's own drawing order
+    return View(text=text, figure=fig, alt=alt, artists=artists,
+                animated=(data_line, bar, cap_lo, cap_hi, artists["zero"]),
+                data={"estimate_pct": float(pct[0]), "n": fit.n})
+
+
+@adjustment_view.updater
+def _adjustment_update(view, energy, age_sex, adiposity):
+    """Every set has the same two intervals on the same axes: the chosen one moves in place."""
+    return _adjustment_fill(view.figure, view.artists, _covariates(energy, age_sex, _adiposity_choice(adiposity)))
