@@ -19,7 +19,8 @@ What is here
   *synthetic* cohort), :func:`ols` (least squares with ``numpy.linalg.lstsq``),
   :func:`confounding_estimates`.
 * **Reverse causation** with the chapter 4 model: :func:`reverse_causation_runs`.
-* Widget callbacks ``07.dose_response`` and ``07.confounding``; figures
+* Widget callbacks ``07.dose_response``, ``07.confounding`` and ``07.reverse_causation`` (each with an in-place
+  updater over fixed axes, so that a slider move redraws only what moves); figures
   ``ch07_dose_response`` and ``ch07_forest`` for ``figures/``.
 
 Every number in the tables is from the course fact sheet (science-facts.md,
@@ -627,15 +628,32 @@ def simulate_cohort(n: int = 2000, *, seed: int = 2013, intake_drop_per_10pct_fa
     drop = in_range("intake_drop_per_10pct_fat_mg", intake_drop_per_10pct_fat_mg, -200, 200, unit="mg/day")
     beta = in_range("true_effect_log_per_100mg", true_effect_log_per_100mg, -1, 1)
     p = COHORT_DEFAULTS
+    fat, intake_noise, log_homa_noise, bmi_noise = _cohort_draws(n, seed)
+    fat_c = (fat - p["body_fat_mean_pct"]) / 10.0
+    intake = np.clip(p["intake_mean_mg"] - drop * fat_c + intake_noise, 50.0, 900.0)
+    log_homa = (math.log(p["homa_median"]) + p["log_homa_per_10pct_fat"] * fat_c
+                + beta * (intake - p["intake_mean_mg"]) / 100.0 + log_homa_noise)
+    bmi = p["bmi_intercept"] + p["bmi_per_pct_fat"] * fat + bmi_noise
+    return pd.DataFrame({"body_fat_pct": fat.copy(), "bmi_kg_m2": bmi, "mg_intake_mg_day": intake,
+                         "homa_ir": np.exp(log_homa)})
+
+
+@lru_cache(maxsize=64)
+def _cohort_draws(n: int, seed: int) -> tuple:
+    """The random draws of :func:`simulate_cohort` for ``n`` people and ``seed`` (read-only arrays).
+
+    They do not depend on the cohort's other parameters, so a slider that changes only those reuses them
+    (same draws, in the same order, as drawing them afresh: the cohort is identical).
+    """
+    p = COHORT_DEFAULTS
     rng = np.random.default_rng(seed)
     fat = np.clip(rng.normal(p["body_fat_mean_pct"], p["body_fat_sd_pct"], n), 8.0, 60.0)
-    fat_c = (fat - p["body_fat_mean_pct"]) / 10.0
-    intake = np.clip(p["intake_mean_mg"] - drop * fat_c + rng.normal(0, p["intake_sd_mg"], n), 50.0, 900.0)
-    log_homa = (math.log(p["homa_median"]) + p["log_homa_per_10pct_fat"] * fat_c
-                + beta * (intake - p["intake_mean_mg"]) / 100.0 + rng.normal(0, p["log_homa_sd"], n))
-    bmi = p["bmi_intercept"] + p["bmi_per_pct_fat"] * fat + rng.normal(0, p["bmi_noise_sd"], n)
-    return pd.DataFrame({"body_fat_pct": fat, "bmi_kg_m2": bmi, "mg_intake_mg_day": intake,
-                         "homa_ir": np.exp(log_homa)})
+    intake_noise = rng.normal(0, p["intake_sd_mg"], n)
+    log_homa_noise = rng.normal(0, p["log_homa_sd"], n)
+    bmi_noise = rng.normal(0, p["bmi_noise_sd"], n)
+    for a in (fat, intake_noise, log_homa_noise, bmi_noise):
+        a.flags.writeable = False
+    return fat, intake_noise, log_homa_noise, bmi_noise
 
 
 @dataclass(frozen=True)
@@ -786,34 +804,65 @@ def forest_figure():
     return fig
 
 
-def _dose_response_fig(meta_id: str, delta: float, baseline_pct: float):
+#: Intake changes the dose-response panel plots (its slider's range), mg/day.
+_DR_DELTAS = np.linspace(-100.0, 300.0, 81)
+#: Fixed x axis of both dose-response axes: the intake changes with matplotlib's 5 % margins.
+_DR_XLIM = (-120.0, 320.0)
+#: Fixed absolute-risk axis (%) over the sliders' whole range: the highest point is a 40 % baseline at −100 mg/day
+#: with Fang 2016's upper band, 40 × 0.77⁻¹ = 51.9 %. Fixed, so that a larger baseline shows as a larger gap
+#: between the curve and the baseline line (the same RR, a larger absolute difference).
+_DR_RISK_YLIM = (0.0, 55.0)
+
+
+@lru_cache(maxsize=8)
+def _dose_response_grid(meta_id: str) -> tuple:
+    """:func:`rr_curve` over the panel's intake changes as read-only arrays (RR, lower, upper), once per meta-analysis."""
+    c = rr_curve(meta_id, _DR_DELTAS)
+    out = tuple(c[k].to_numpy() for k in ("rr", "rr_low", "rr_high"))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=1)
+def _dose_response_rr_ylim() -> tuple:
+    """The relative-risk axis shared by the three meta-analyses: their bands with matplotlib's 5 % margins (one
+    axis for all three, so that the dropdown compares their slopes and band widths on the same scale)."""
+    lo = min(float(_dose_response_grid(m)[1].min()) for m in T2D_META_IDS)
+    hi = max(float(_dose_response_grid(m)[2].max()) for m in T2D_META_IDS)
+    return lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)
+
+
+def _dose_response_fig():
+    """The dose-response figure with every artist a control changes (their data are set by the fill)."""
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4.0))
-    plot_rr_curves(300.0, highlight_delta_mg=delta, meta_ids=(meta_id,), ax=ax1)
+    plot_rr_curves(300.0, highlight_delta_mg=0.0, meta_ids=(T2D_META_IDS[0],), ax=ax1)
+    rr_band = ax1.collections[0]
+    rr_line, highlight = ax1.get_lines()[0], ax1.get_lines()[-1]  # the curve, the chosen change (drawn last)
     ax1.set_title("relative risk (log-linear assumption)", fontsize=12)
-    d = np.linspace(-100.0, 300.0, 81)
-    c = rr_curve(meta_id, d)
-    p0 = baseline_pct / 100.0
-    ax2.fill_between(d, 100 * np.minimum(p0 * c.rr_low, 1), 100 * np.minimum(p0 * c.rr_high, 1),
-                     color=COLORS[0], alpha=0.15, linewidth=0)
-    ax2.plot(d, 100 * np.minimum(p0 * c.rr, 1), color=COLORS[0])
-    ax2.axhline(baseline_pct, color=ROLE_COLORS["reference"], linewidth=1, label="baseline risk")
-    ax2.axvline(delta, color="black", linestyle=":", linewidth=1.2)
-    rr = rr_for_change(get_meta(meta_id).rr_per_100mg, delta)
-    ax2.plot([delta], [100 * min(p0 * rr, 1)], marker="o", color=COLORS[3], linestyle="none",
-             label="your intake change")
+    ax1.set_xlim(*_DR_XLIM)
+    ax1.set_ylim(*_dose_response_rr_ylim())
+    d = _DR_DELTAS
+    zeros = np.zeros_like(d)
+    band = ax2.fill_between(d, zeros, zeros, color=COLORS[0], alpha=0.15, linewidth=0)
+    (curve,) = ax2.plot(d, zeros, color=COLORS[0])
+    baseline = ax2.axhline(0.0, color=ROLE_COLORS["reference"], linewidth=1, label="baseline risk")
+    vline = ax2.axvline(0.0, color="black", linestyle=":", linewidth=1.2)
+    (marker,) = ax2.plot([0.0], [0.0], marker="o", color=COLORS[3], linestyle="none", label="your intake change")
     ax2.set_xlabel("change in magnesium intake (mg/day)")
     ax2.set_ylabel("absolute risk (%)")
-    ax2.set_title(f"absolute risk for a baseline of {baseline_pct:g} %", fontsize=12)
-    ax2.legend(loc="upper right")
-    return fig
+    ax2.set_title("absolute risk", fontsize=12)
+    ax2.set_xlim(*_DR_XLIM)
+    ax2.set_ylim(*_DR_RISK_YLIM)
+    legend2 = ax2.legend(loc="upper right")
+    artists = {"rr_band": rr_band, "rr_line": rr_line, "highlight": highlight, "legend1": ax1.get_legend(), "band": band,
+               "curve": curve, "baseline": baseline, "vline": vline, "marker": marker, "title": ax2.title,
+               "legend2": legend2}
+    return fig, artists
 
 
-@register("07.dose_response", title="From a cohort RR per 100 mg/day to absolute risk",
-          baseline_risk_pct=Slider("Baseline risk of type 2 diabetes over follow-up (%)", 1, 40, 10, 1),
-          intake_change_mg=Slider("Change in magnesium intake (mg/day)", -100, 300, 100, 10),
-          meta_id=Dropdown("Meta-analysis of cohorts", _META_OPTIONS, "larsson2007"))
-def dose_response_view(baseline_risk_pct, intake_change_mg, meta_id):
-    """Relative and absolute risk for an intake change, from one cohort meta-analysis."""
+def _dose_response_fill(fig, artists, meta_id: str, baseline_risk_pct, intake_change_mg) -> View:
+    """Set the moving artists and build the readout (shared by the callback and the in-place update)."""
     p0 = in_range("baseline_risk_pct", baseline_risk_pct, 0, 100, low_inclusive=False, high_inclusive=False,
                   unit="%")
     delta = in_range("intake_change_mg", intake_change_mg, -300, 600, unit="mg/day")
@@ -840,10 +889,53 @@ def dose_response_view(baseline_risk_pct, intake_change_mg, meta_id):
             "log-linear dose-response is an assumption, least safe far from the intakes the cohorts saw; "
             "the exposure was mostly *dietary* magnesium, not supplements. Supplemental Mg has a US upper "
             "limit of 350 mg/day (from age 9); food Mg has none.")
-    fig = _dose_response_fig(meta_id, float(delta), float(p0))
-    return View(text=text, figure=fig,
+    # the figure: the chosen change on both axes, the absolute-risk curve and band for this baseline
+    dx, p = float(delta), float(p0) / 100.0
+    d = _DR_DELTAS
+    rr_d, rr_low, rr_high = _dose_response_grid(meta_id)
+    a = artists
+    a["rr_band"].set_data(d, rr_low, rr_high)
+    a["rr_line"].set_data(d, rr_d)
+    if a["rr_line"].get_label() != m.label:
+        a["rr_line"].set_label(m.label)
+        a["legend1"].get_texts()[0].set_text(m.label)
+    a["highlight"].set_xdata([dx, dx])
+    a["band"].set_data(d, 100 * np.minimum(p * rr_low, 1), 100 * np.minimum(p * rr_high, 1))
+    a["curve"].set_data(d, 100 * np.minimum(p * rr_d, 1))
+    a["baseline"].set_ydata([float(p0), float(p0)])
+    a["vline"].set_xdata([dx, dx])
+    rr = rr_for_change(m.rr_per_100mg, dx)
+    a["marker"].set_data([dx], [100 * min(p * rr, 1)])
+    title = f"absolute risk for a baseline of {float(p0):g} %"
+    if a["title"].get_text() != title:
+        a["title"].set_text(title)
+    return View(text=text, figure=fig, artists=artists,
                 alt=f"Left: relative risk against intake change for {m.label} with its 95 % band; right: the "
-                    f"absolute risk for a {p0:g} % baseline, with the chosen change of {delta:g} mg/day marked.")
+                    f"absolute risk for a {p0:g} % baseline, with the chosen change of {delta:g} mg/day marked.",
+                # redrawn on each change: the meta-analysis's RR curve and band, the chosen change (both axes), the
+                # absolute-risk curve, band, baseline and marker, the right title (it names the baseline) and both
+                # legends (the left one names the meta-analysis; the moving lines pass under both)
+                animated=(a["rr_band"], a["rr_line"], a["highlight"], a["band"], a["curve"], a["baseline"], a["vline"],
+                          a["marker"], a["title"], a["legend1"], a["legend2"]))
+
+
+@register("07.dose_response", title="From a cohort RR per 100 mg/day to absolute risk",
+          baseline_risk_pct=Slider("Baseline risk of type 2 diabetes over follow-up (%)", 1, 40, 10, 1),
+          intake_change_mg=Slider("Change in magnesium intake (mg/day)", -100, 300, 100, 10),
+          meta_id=Dropdown("Meta-analysis of cohorts", _META_OPTIONS, "larsson2007"))
+def dose_response_view(baseline_risk_pct, intake_change_mg, meta_id):
+    """Relative and absolute risk for an intake change, from one cohort meta-analysis."""
+    in_range("baseline_risk_pct", baseline_risk_pct, 0, 100, low_inclusive=False, high_inclusive=False, unit="%")
+    in_range("intake_change_mg", intake_change_mg, -300, 600, unit="mg/day")
+    get_meta(meta_id)
+    fig, artists = _dose_response_fig()
+    return _dose_response_fill(fig, artists, meta_id, baseline_risk_pct, intake_change_mg)
+
+
+@dose_response_view.updater
+def _dose_response_update(view, baseline_risk_pct, intake_change_mg, meta_id):
+    """Always in place: another meta-analysis changes the curves, bands and legend, not the axes."""
+    return _dose_response_fill(view.figure, view.artists, meta_id, baseline_risk_pct, intake_change_mg)
 
 
 @lru_cache(maxsize=128)
@@ -853,46 +945,103 @@ def _confounding(drop: float, beta_pct: float, seed: int):
     return cohort, confounding_estimates(cohort, beta)
 
 
-@register("07.confounding", title="A synthetic cohort: confounding by adiposity",
-          intake_drop_mg=Slider("Mg intake lower per +10 % body fat (mg/day)", 0, 100, 40, 5),
-          true_effect_pct=Slider("True effect of +100 mg/day Mg on HOMA-IR (%)", -20, 5, -3, 1),
-          seed=Slider("Random seed of the synthetic cohort (a whole number)", 1, 20, 13, 1, integer=True))
-def confounding_view(intake_drop_mg, true_effect_pct, seed):
-    """SYNTHETIC data: how adjustment (none, BMI, body fat) changes the Mg–HOMA-IR slope."""
+#: People of the synthetic cohort shown in the scatter (all 2,000 are fitted).
+_CONF_SHOWN = 600
+#: Fixed axes of the confounding panel over every slider value (seeds 1–20, intake drop 0–100 mg/day, true effect
+#: −20 to +5 %; checked by tests/test_evidence.py). The first 600 people span Mg intakes 50–780 mg/day (the
+#: simulation clips at 50) and HOMA-IR 0.13–18; body fat is clipped to 8–60 % by the simulation, which is the
+#: colour scale; the estimates with their 95 % CIs span about −36 to +10 % per +100 mg/day.
+_CONF_XLIM = (0.0, 820.0)
+_CONF_YLIM = (0.11, 22.0)
+_CONF_YTICKS = (0.125, 0.25, 0.5, 1, 2, 4, 8, 16)
+_CONF_FAT_RANGE = (8.0, 60.0)
+_CONF_EST_XLIM = (-40.0, 12.0)
+
+
+def _confounding_inputs(intake_drop_mg, true_effect_pct, seed):
     drop = in_range("intake_drop_mg", intake_drop_mg, 0, 100, unit="mg/day")
     beta_pct = in_range("true_effect_pct", true_effect_pct, -50, 50, unit="%")
     seed = int(in_range("seed", seed, 0, 10_000))
-    cohort, est = _confounding(float(drop), float(beta_pct), seed)
+    return float(drop), float(beta_pct), seed
+
+
+def _confounding_fig():
+    """The confounding figure: the scatter and the four estimates (their data set by the fill)."""
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4.0))
-    sub = cohort.iloc[:600]
-    sc = ax1.scatter(sub.mg_intake_mg_day, sub.homa_ir, c=sub.body_fat_pct, cmap="cividis", s=10, alpha=0.8)
+    empty = np.zeros(_CONF_SHOWN)
+    # a fixed colour scale (the simulation's whole range of body fat), so that the colour bar stays put
+    sc = ax1.scatter(empty + 300.0, empty + 1.0, c=empty + 30.0, cmap="cividis", vmin=_CONF_FAT_RANGE[0],
+                     vmax=_CONF_FAT_RANGE[1], s=10, alpha=0.8)
     ax1.set_yscale("log")
-    ax1.set_yticks([0.25, 0.5, 1, 2, 4, 8], ["0.25", "0.5", "1", "2", "4", "8"])
+    ax1.set_xlim(*_CONF_XLIM)
+    ax1.set_ylim(*_CONF_YLIM)
+    ax1.set_yticks(_CONF_YTICKS, [f"{t:g}" for t in _CONF_YTICKS])
     ax1.minorticks_off()
     ax1.set_xlabel("Mg intake (mg/day)")
     ax1.set_ylabel("HOMA-IR (log scale)")
-    ax1.set_title("SYNTHETIC cohort (600 of 2,000 shown)", fontsize=12)
+    ax1.set_title(f"SYNTHETIC cohort ({_CONF_SHOWN} of 2,000 shown)", fontsize=12)
     fig.colorbar(sc, ax=ax1, label="body fat (%)")
-    names = list(est.index)
-    vals = est["pct_change_per_100mg"].to_numpy()
-    err = 100 * Z95 * est["se"].to_numpy()
+    names = ["unadjusted", "adjusted for BMI", "adjusted for body fat (DXA)", "truth (set in the simulation)"]
     ypos = np.arange(len(names))[::-1]
-    for k, (y, v, e) in enumerate(zip(ypos, vals, err)):
-        ax2.errorbar(v, y, xerr=e if e > 0 else None, fmt=MARKERS[k], color=COLORS[k], markersize=8, capsize=4)
+    bars = []
+    for k, y in enumerate(ypos):
+        # the truth has no sampling error: no error bar (a marker only)
+        bars.append(ax2.errorbar(0.0, y, xerr=1.0 if k < 3 else None, fmt=MARKERS[k], color=COLORS[k], markersize=8,
+                                 capsize=4))
     ax2.axvline(0, color=ROLE_COLORS["reference"], linewidth=1)
     ax2.set_yticks(ypos, names)
+    ax2.set_xlim(*_CONF_EST_XLIM)
+    ax2.set_ylim(-0.15, len(names) - 1 + 0.15)  # the four rows with matplotlib's 5 % margins
     ax2.set_xlabel("change in HOMA-IR per\n+100 mg/day of Mg (%)")
     ax2.grid(axis="y", visible=False)
+    return fig, {"scatter": sc, "bars": bars, "ypos": ypos, "names": names}
+
+
+def _confounding_fill(fig, artists, intake_drop_mg, true_effect_pct, seed) -> View:
+    """Set the scatter and the estimates, and build the readout (shared by the callback and the update)."""
+    drop, beta_pct, seed = _confounding_inputs(intake_drop_mg, true_effect_pct, seed)
+    cohort, est = _confounding(drop, beta_pct, seed)
+    sub = cohort.iloc[:_CONF_SHOWN]
+    sc = artists["scatter"]
+    sc.set_offsets(np.column_stack([sub.mg_intake_mg_day.to_numpy(), sub.homa_ir.to_numpy()]))
+    sc.set_array(sub.body_fat_pct.to_numpy())
+    vals = est["pct_change_per_100mg"].to_numpy()
+    err = 100 * Z95 * est["se"].to_numpy()
+    for (data, caps, lines), y, v, e in zip(artists["bars"], artists["ypos"], vals, err):
+        data.set_data([v], [y])
+        if caps:
+            caps[0].set_data([v - e], [y])
+            caps[1].set_data([v + e], [y])
+            lines[0].set_segments([[[v - e, y], [v + e, y]]])
     u, b, f = vals[0], vals[1], vals[2]
     text = (f"**Synthetic data** (seed {seed}; 2,000 simulated people). True effect {beta_pct:+.0f} % per "
             f"+100 mg/day. Estimated: unadjusted **{u:+.1f} %**, adjusted for BMI **{b:+.1f} %**, adjusted for "
             f"body fat **{f:+.1f} %**. BMI is a noisy proxy of adiposity, so adjusting for it leaves residual "
             "confounding; adjusting for the confounder itself (here measured without error) recovers the truth "
             "within sampling error.")
-    return View(text=text, figure=fig,
+    return View(text=text, figure=fig, artists=artists,
                 alt=f"Left: synthetic Mg intake against HOMA-IR coloured by body fat; right: the estimated "
                     f"effect per 100 mg/day unadjusted ({u:+.1f} %), BMI-adjusted ({b:+.1f} %), "
-                    f"fat-adjusted ({f:+.1f} %) and the truth ({beta_pct:+.0f} %).")
+                    f"fat-adjusted ({f:+.1f} %) and the truth ({beta_pct:+.0f} %).",
+                # redrawn on each move: the scatter and the four estimates with their error bars
+                animated=(sc, *artists["bars"]))
+
+
+@register("07.confounding", title="A synthetic cohort: confounding by adiposity",
+          intake_drop_mg=Slider("Mg intake lower per +10 % body fat (mg/day)", 0, 100, 40, 5),
+          true_effect_pct=Slider("True effect of +100 mg/day Mg on HOMA-IR (%)", -20, 5, -3, 1),
+          seed=Slider("Random seed of the synthetic cohort (a whole number)", 1, 20, 13, 1, integer=True))
+def confounding_view(intake_drop_mg, true_effect_pct, seed):
+    """SYNTHETIC data: how adjustment (none, BMI, body fat) changes the Mg–HOMA-IR slope."""
+    _confounding_inputs(intake_drop_mg, true_effect_pct, seed)
+    fig, artists = _confounding_fig()
+    return _confounding_fill(fig, artists, intake_drop_mg, true_effect_pct, seed)
+
+
+@confounding_view.updater
+def _confounding_update(view, intake_drop_mg, true_effect_pct, seed):
+    """Every control is a slider: always in place (the scatter and the estimates move)."""
+    return _confounding_fill(view.figure, view.artists, intake_drop_mg, true_effect_pct, seed)
 
 
 # =========================================================================== reverse causation (chapter 4 model)
@@ -946,28 +1095,60 @@ def reverse_causation_snapshot(si_fractions=(1.0, 0.7, 0.5, 0.35, 0.28, 0.2, 0.1
     return pd.DataFrame(rows)
 
 
-@register("07.reverse_causation", title="Reverse causation in the cycle model: insulin resistance lowers Mg",
-          si_pct=Slider("Insulin sensitivity after the drop (% of normal)", 10, 100, 14, 2),
-          intake_mg=Slider("Magnesium intake (mg/day)", 150, 500, 320, 10),
-          full_cycle=Checkbox("Also let Mg act on insulin sensitivity and β-cells (the full cycle)", False))
-def reverse_causation_view(si_pct, intake_mg, full_cycle):
-    """Glucose and the Mg pool after insulin sensitivity falls, at a fixed Mg intake (toy model)."""
+#: Fixed axes of the reverse-causation panel over every control value (insulin sensitivity 10–100 %, intake
+#: 150–500 mg/day, with and without the full cycle; checked by tests/test_evidence.py): glucose spans 94 mg/dL
+#: (full cycle, 500 mg/day) to 600 mg/dL (the model's diabetic state, reached at 10–12 % sensitivity), the Mg pool
+#: 0.15 to 1.26 (an intake above 320 mg/day fills it beyond replete). Time: two years, with 5 % margins.
+_RC_GLUCOSE_YLIM = (75.0, 625.0)
+_RC_MG_YLIM = (0.0, 1.3)
+_RC_MONTHS = 730.0 / 30.44
+_RC_XLIM = (-0.05 * _RC_MONTHS, 1.05 * _RC_MONTHS)
+
+
+def _reverse_causation_inputs(si_pct, intake_mg, full_cycle):
     frac = in_range("si_pct", si_pct, 5, 100, unit="%") / 100.0
     intake = in_range("intake_mg", intake_mg, 0, 2000, unit="mg/day")
-    ref = reverse_causation_run(1.0, intake_mg_per_day=float(intake), full_cycle=bool(full_cycle))
-    s = reverse_causation_run(round(frac, 4), intake_mg_per_day=float(intake), full_cycle=bool(full_cycle))
+    return frac, intake, bool(full_cycle)
+
+
+def _reverse_causation_fig():
+    """The two time courses (glucose, Mg pool) with their lines; the data are set by the fill."""
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4.0))
-    for run, lab, ls in ((ref, "insulin sensitivity 100 %", "--"), (s, f"insulin sensitivity {100 * frac:.0f} %", "-")):
-        ax1.plot(run.t_days / 30.44, run.glucose_mg_dl, color=ROLE_COLORS["glucose"], linestyle=ls, label=lab)
-        ax2.plot(run.t_days / 30.44, run.mg_pool, color=ROLE_COLORS["magnesium"], linestyle=ls, label=lab)
+    t = np.zeros(2)
+    lines = {}
+    for key, ls in (("ref", "--"), ("run", "-")):
+        (lines[key + "_g"],) = ax1.plot(t, t + 100.0, color=ROLE_COLORS["glucose"], linestyle=ls, label=key)
+        (lines[key + "_m"],) = ax2.plot(t, t + 1.0, color=ROLE_COLORS["magnesium"], linestyle=ls, label=key)
     ax1.axhline(180, color=ROLE_COLORS["reference"], linewidth=1, linestyle=":")
-    ax1.text(0.5, 185, "renal glucose threshold (illustrative)", fontsize=10, color="#555555")
+    threshold = ax1.text(0.5, 185, "renal glucose threshold (illustrative)", fontsize=10, color="#555555")
     ax1.set_xlabel("time (months)")
     ax1.set_ylabel("glucose (mg/dL)")
     ax2.set_xlabel("time (months)")
     ax2.set_ylabel("Mg pool M (1 = replete)")
-    ax2.set_ylim(0, 1.1)
-    ax1.legend(loc="upper right")
+    for ax in (ax1, ax2):
+        ax.set_xlim(*_RC_XLIM)
+    ax1.set_ylim(*_RC_GLUCOSE_YLIM)
+    ax2.set_ylim(*_RC_MG_YLIM)
+    legend = ax1.legend(loc="upper right")
+    return fig, {**lines, "threshold": threshold, "legend": legend}
+
+
+def _reverse_causation_fill(fig, artists, si_pct, intake_mg, full_cycle) -> View:
+    """Set the four lines and the legend, and build the readout (shared by the callback and the update)."""
+    frac, intake, full_cycle = _reverse_causation_inputs(si_pct, intake_mg, full_cycle)
+    ref = reverse_causation_run(1.0, intake_mg_per_day=float(intake), full_cycle=full_cycle)
+    s = reverse_causation_run(round(frac, 4), intake_mg_per_day=float(intake), full_cycle=full_cycle)
+    a = artists
+    for key, run in (("ref", ref), ("run", s)):
+        months = run.t_days / 30.44
+        a[key + "_g"].set_data(months, run.glucose_mg_dl)
+        a[key + "_m"].set_data(months, run.mg_pool)
+    labels = ("insulin sensitivity 100 %", f"insulin sensitivity {100 * frac:.0f} %")
+    for text, label in zip(a["legend"].get_texts(), labels):
+        if text.get_text() != label:
+            text.set_text(label)
+    for key, label in zip(("ref_g", "run_g"), labels):  # the lines' own labels, as a fresh legend() would read
+        a[key].set_label(label)
     mmin, mend, gmax = float(s.mg_pool.min()), float(s.mg_pool[-1]), float(s.glucose_mg_dl.max())
     arrows = ("Mg also acts on insulin sensitivity and β-cells (full cycle)" if full_cycle else
               "the Mg → insulin arrows are switched off: only insulin resistance → Mg remains")
@@ -977,9 +1158,29 @@ def reverse_causation_view(si_pct, intake_mg, full_cycle):
             f"{s.t_days[-1] / 365.25:.0f} years (without the fall in insulin sensitivity, same intake: "
             f"{float(ref.mg_pool[-1]):.2f}). The gap between the solid and dashed lines is caused by insulin "
             "resistance, not by diet.")
-    return View(text=text, figure=fig,
+    return View(text=text, figure=fig, artists=artists,
                 alt=f"Glucose (left) and the Mg pool (right) over two years after insulin sensitivity falls to "
-                    f"{100 * frac:.0f} % of normal at a constant Mg intake, compared with no fall.")
+                    f"{100 * frac:.0f} % of normal at a constant Mg intake, compared with no fall.",
+                # redrawn on each move: the four lines, and what they can cross (the threshold label, the legend,
+                # whose label names the sensitivity)
+                animated=(a["ref_g"], a["run_g"], a["ref_m"], a["run_m"], a["threshold"], a["legend"]))
+
+
+@register("07.reverse_causation", title="Reverse causation in the cycle model: insulin resistance lowers Mg",
+          si_pct=Slider("Insulin sensitivity after the drop (% of normal)", 10, 100, 14, 2),
+          intake_mg=Slider("Magnesium intake (mg/day)", 150, 500, 320, 10),
+          full_cycle=Checkbox("Also let Mg act on insulin sensitivity and β-cells (the full cycle)", False))
+def reverse_causation_view(si_pct, intake_mg, full_cycle):
+    """Glucose and the Mg pool after insulin sensitivity falls, at a fixed Mg intake (toy model)."""
+    _reverse_causation_inputs(si_pct, intake_mg, full_cycle)
+    fig, artists = _reverse_causation_fig()
+    return _reverse_causation_fill(fig, artists, si_pct, intake_mg, full_cycle)
+
+
+@reverse_causation_view.updater
+def _reverse_causation_update(view, si_pct, intake_mg, full_cycle):
+    """Always in place: the checkbox changes the runs, not which lines exist (the axes hold both cases)."""
+    return _reverse_causation_fill(view.figure, view.artists, si_pct, intake_mg, full_cycle)
 
 
 def plot_pooling_example(ax=None):
