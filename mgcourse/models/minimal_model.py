@@ -648,13 +648,15 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
             g = simulate_cached(grp["si_e4"][0], grp["sg_per_min"][0])
             _plot_ivgtt(axes, g, label=f"{name} (S_I {grp['si_e4'][0]:.2f}, S_G {grp['sg_per_min'][0]:.3f})",
                         color=color, ls=ls, lw=1.4)
-    _plot_ivgtt(axes, res, label=f"your choice (S_I {si_e4:.2f}, S_G {sg:.4f})", color=ROLE_COLORS["glucose"])
+    # the legend names the curve, the readout gives its S_I and S_G: a legend that never changes is drawn once
+    _plot_ivgtt(axes, res, label="your choice (the sliders' S_I and S_G)", color=ROLE_COLORS["glucose"])
     mine = [ax.get_lines()[-1] for ax in axes]
     p = res.params
     ax_g.axhline(p.gb_mg_dl, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_g.text(178, p.gb_mg_dl + 4, "Gb", ha="right", color=ROLE_COLORS["reference"], fontsize=10)
     ax_g.set_ylabel("glucose (mg/dL)")
-    legend = ax_g.legend(fontsize=9, loc="upper right", frameon=True, framealpha=0.9)
+    # opaque: the moving curve passes under it, and an opaque legend is drawn once and kept (widgets._Blitter)
+    legend = ax_g.legend(fontsize=9, loc="upper right", frameon=True, framealpha=1.0)
     ax_i.axhline(p.ib_uU_ml, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_i.set_ylabel("insulin (µU/mL)")
     sg_line = ax_r.axhline(sg, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
@@ -684,7 +686,6 @@ def _minimal_model_fill(fig, artists, res, si_e4, sg, compare) -> View:
     lr.set_data(res.t_min, res.params.p1 + res.x_per_min)
     artists["sg_line"].set_ydata([sg, sg])
     artists["sg_text"].set_y(sg)
-    artists["legend"].get_texts()[-1].set_text(f"your choice (S_I {si_e4:.2f}, S_G {sg:.4f})")
     read = res.si_from_areas()
     x_area = float(trapezoid(res.x_per_min, res.t_min))
     i_area = float(trapezoid(res.insulin_uU_ml - p.ib_uU_ml, res.t_min))
