@@ -1170,7 +1170,7 @@ def _scenario_build(case_id: str, intake_mg_per_day: float, years: float):
         lines[label] = (lg, lm)
     ax1.set_xlabel("time (years)")
     ax1.set_ylabel("model glucose (mg/dL)")
-    legend = ax1.legend(fontsize=9)
+    legend = ax1.legend(fontsize=9, framealpha=1.0)  # opaque: curves pass under it (see _scenario_set)
     ax2.set_xlabel("time (years)")
     ax2.set_ylabel("model Mg pool M (1 = replete)")
     # Fixed axes over the sliders' whole range: the time axis runs to the longest horizon (a shorter horizon
@@ -1193,11 +1193,14 @@ def _scenario_set(artists: dict, case_id: str, j: float, days: float) -> dict:
     texts = artists["legend"].get_texts()
     for k, ((label, _, _), intake) in enumerate(zip(_SCENARIO_RUNS, (food, j, rda))):
         sim = _scenario_sim(round(float(intake), 1), round(days, 1))
-        name = f"{label}: {intake:.0f} mg/day"
+        # the slider's run is named without its value (the readout gives it): the legend then changes only with
+        # the case, and an opaque legend that does not change is drawn once and kept (widgets._Blitter)
+        name = "slider: the intake you set" if label == "slider" else f"{label}: {intake:.0f} mg/day"
         for line, y in zip(artists["lines"][label], (sim.glucose_mg_dl, sim.mg_pool)):
             line.set_data(sim.t_years, y)
             line.set_label(name)
-        texts[k].set_text(name)
+        if texts[k].get_text() != name:
+            texts[k].set_text(name)
         finals[label] = sim.final()
     return finals
 
