@@ -738,9 +738,12 @@ class _Blitter:
         frame = artist.get_frame()
         if not artist.get_frame_on() or not frame.get_visible() or frame.get_facecolor()[3] < 1.0:
             return None
-        extent = artist.get_window_extent(self.canvas.get_renderer())
+        # a legend placed with loc="best" moves with the data: its place is part of the key (laying it out costs a
+        # few ms); any other legend stays where its axes (checked by the signature) put it
+        place = (tuple(np.round(artist.get_window_extent(self.canvas.get_renderer()).bounds, 3))
+                 if getattr(artist, "_loc", None) == 0 else None)
         return (id(artist), tuple(t.get_text() for t in artist.get_texts()), artist.get_title().get_text(),
-                tuple(np.round(extent.bounds, 3)), self.canvas.figure.dpi)
+                place, self.canvas.figure.dpi)
 
     def valid(self) -> bool:
         """True if the cached background still shows the figure's non-animated artists as they are now."""
