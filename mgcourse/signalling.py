@@ -215,34 +215,64 @@ def insulin_to_match(target: float, mg_relative: float, *, ec50_uU_ml: float = T
     return float(ec50 * (r / (1.0 - r)) ** (1.0 / h))
 
 
+#: Insulin grid of the dose-response curves of the demo (µU/mL).
+_TOY_INSULIN = np.geomspace(0.5, 1000.0, 200)
+#: The highest plateau the demo's sliders reach: f(m) at Mg 1.5 × replete with K = 0.1 (:func:`mg_factor`).
+_TOY_PLATEAU_MAX = 1.5 * (0.1 + 1.0) / (0.1 + 1.5)
+
+
 @register("02.receptor_toy", title="Teaching model: receptor activation vs insulin and intracellular Mg",
           mg_relative=Slider("Intracellular free Mg (relative to replete = 1)", 0.1, 1.5, 0.6, 0.05),
           hill=Slider("Hill coefficient h (illustrative)", 1.0, 3.0, 1.0, 0.25),
           k_mg=Slider("Mg half-saturation K (relative units, illustrative)", 0.1, 2.0, 0.5, 0.05))
 def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     """Dose–response curves of the teaching model, replete vs the chosen magnesium level."""
-    ins = np.geomspace(0.5, 1000.0, 200)
-    a_rep = receptor_activation(ins, 1.0, hill=hill, k_mg_relative=k_mg)
-    a_low = receptor_activation(ins, mg_relative, hill=hill, k_mg_relative=k_mg)
+    curves = _receptor_curves(mg_relative, hill, k_mg)  # bad input fails before the figure is built
+    fig, ax = new_figure()
+    (rep,) = ax.plot(_TOY_INSULIN, curves[0], color=ROLE_COLORS["reference"], linestyle="--",
+                     label="replete Mg (1.0)")
+    (low,) = ax.plot(_TOY_INSULIN, curves[1], color=_MG_COLOR, linestyle="-",
+                     label=f"Mg = {mg_relative:.2f} × replete")
+    plateau = ax.axhline(curves[2], color=_MG_COLOR, linestyle=":", linewidth=1.2)
+    ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
+    basal = ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
+    ax.set_xscale("log")
+    ax.set_xlim(0.5, 1000)
+    # fixed over the sliders' whole range: the highest plateau, f(1.5) with K = 0.1, is 1.03 (× 1.08 = 1.11), so
+    # the limit is always 1.2 and a move shows as moving curves (the live panel redraws only them: blitting)
+    ax.set_ylim(0, max(1.2, _TOY_PLATEAU_MAX * 1.08))
+    ax.set_xlabel("insulin (µU/mL, log scale)")
+    ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
+    ax.set_title("Teaching model (illustrative parameters)")
+    legend = ax.legend(loc="upper left")
+    artists = {"replete": rep, "low": low, "plateau": plateau, "basal": basal, "legend": legend}
+    return _receptor_toy_fill(fig, artists, mg_relative, hill, k_mg, curves)
+
+
+def _receptor_curves(mg_relative: float, hill: float, k_mg: float) -> tuple:
+    """Replete and chosen-Mg activation on :data:`_TOY_INSULIN`, the plateau f(m) and the compensating insulin."""
+    a_rep = receptor_activation(_TOY_INSULIN, 1.0, hill=hill, k_mg_relative=k_mg)
+    a_low = receptor_activation(_TOY_INSULIN, mg_relative, hill=hill, k_mg_relative=k_mg)
     fmax = mg_factor(mg_relative, k_mg)
     target = receptor_activation(BASAL_INSULIN_UU_ML, 1.0, hill=hill, k_mg_relative=k_mg)
     try:
         need = insulin_to_match(target, mg_relative, hill=hill, k_mg_relative=k_mg)
     except ValueError:  # the replete activation is above this plateau: explained in the text below
         need = None
-    fig, ax = new_figure()
-    ax.plot(ins, a_rep, color=ROLE_COLORS["reference"], linestyle="--", label="replete Mg (1.0)")
-    ax.plot(ins, a_low, color=_MG_COLOR, linestyle="-", label=f"Mg = {mg_relative:.2f} × replete")
-    ax.axhline(fmax, color=_MG_COLOR, linestyle=":", linewidth=1.2)
-    ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
-    ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
-    ax.set_xscale("log")
-    ax.set_xlim(0.5, 1000)
-    ax.set_ylim(0, max(1.2, fmax * 1.08))
-    ax.set_xlabel("insulin (µU/mL, log scale)")
-    ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
-    ax.set_title("Teaching model (illustrative parameters)")
-    ax.legend(loc="upper left")
+    return a_rep, a_low, fmax, need
+
+
+def _receptor_toy_fill(fig, artists: dict, mg_relative: float, hill: float, k_mg: float, curves=None) -> View:
+    """Set the curves, the plateau line and the legend, and build the readout (callback and in-place update)."""
+    a_rep, a_low, fmax, need = curves if curves is not None else _receptor_curves(mg_relative, hill, k_mg)
+    label = f"Mg = {mg_relative:.2f} × replete"
+    artists["replete"].set_ydata(a_rep)
+    artists["low"].set_ydata(a_low)
+    artists["low"].set_label(label)
+    artists["plateau"].set_ydata([fmax, fmax])
+    legend_text = artists["legend"].get_texts()[1]
+    if legend_text.get_text() != label:
+        legend_text.set_text(label)
     if need is not None:
         comp = (f"To match the replete activation at basal insulin, insulin must rise to **{need:.1f} µU/mL** "
                 f"({need / BASAL_INSULIN_UU_ML:.1f}× basal): compensation by more insulin.")
@@ -254,8 +284,17 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
             "*Teaching model: the shapes and numbers are illustrative assumptions, not measurements.*")
     alt = (f"Two dose-response curves of receptor activation against insulin on a log axis: replete Mg (dashed) and "
            f"Mg at {mg_relative:.2f} times replete (solid), whose plateau is {fmax:.0%} of the replete maximum.")
-    return View(text=text, figure=fig, alt=alt,
+    # redrawn on each move: the two curves and the plateau line; the "basal insulin" label (a steep curve at low
+    # Mg crosses it) and the legend (its text changes, and the plateau line can pass under it) drawn on top
+    return View(text=text, figure=fig, alt=alt, artists=artists,
+                animated=(artists["replete"], artists["low"], artists["plateau"], artists["basal"], artists["legend"]),
                 data={"max_activation": fmax, "insulin_to_match_uU_ml": need})
+
+
+@receptor_toy_view.updater
+def _receptor_toy_update(view, mg_relative: float, hill: float, k_mg: float):
+    """In place: the curves, the plateau line and the legend's Mg label change; the axes are fixed."""
+    return _receptor_toy_fill(view.figure, view.artists, mg_relative, hill, k_mg)
 
 
 # --------------------------------------------------------------------------- index calculator
