@@ -247,6 +247,7 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
     ax.set_title("Teaching model (illustrative parameters)")
     legend = ax.legend(loc="upper left")
+    cache_drawing(legend.get_texts()[0])  # the replete entry never changes (the other one does)
     artists = {"replete": rep, "low": low, "plateau": plateau, "basal": basal, "legend": legend}
     return _receptor_toy_fill(fig, artists, mg_relative, hill, k_mg, curves)
 
