@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import indices, units
+from ._drawcache import cache_drawing
 from ._validate import as_array, as_str, in_range, instance_of
 from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
@@ -215,34 +216,66 @@ def insulin_to_match(target: float, mg_relative: float, *, ec50_uU_ml: float = T
     return float(ec50 * (r / (1.0 - r)) ** (1.0 / h))
 
 
+#: Insulin grid of the dose-response curves of the demo (µU/mL).
+_TOY_INSULIN = np.geomspace(0.5, 1000.0, 200)
+#: The highest plateau the demo's sliders reach: f(m) at Mg 1.5 × replete with K = 0.1 (:func:`mg_factor`).
+_TOY_PLATEAU_MAX = 1.5 * (0.1 + 1.0) / (0.1 + 1.5)
+
+
 @register("02.receptor_toy", title="Teaching model: receptor activation vs insulin and intracellular Mg",
           mg_relative=Slider("Intracellular free Mg (relative to replete = 1)", 0.1, 1.5, 0.6, 0.05),
           hill=Slider("Hill coefficient h (illustrative)", 1.0, 3.0, 1.0, 0.25),
           k_mg=Slider("Mg half-saturation K (relative units, illustrative)", 0.1, 2.0, 0.5, 0.05))
 def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     """Dose–response curves of the teaching model, replete vs the chosen magnesium level."""
-    ins = np.geomspace(0.5, 1000.0, 200)
-    a_rep = receptor_activation(ins, 1.0, hill=hill, k_mg_relative=k_mg)
-    a_low = receptor_activation(ins, mg_relative, hill=hill, k_mg_relative=k_mg)
+    curves = _receptor_curves(mg_relative, hill, k_mg)  # bad input fails before the figure is built
+    fig, ax = new_figure()
+    (rep,) = ax.plot(_TOY_INSULIN, curves[0], color=ROLE_COLORS["reference"], linestyle="--",
+                     label="replete Mg (1.0)")
+    (low,) = ax.plot(_TOY_INSULIN, curves[1], color=_MG_COLOR, linestyle="-",
+                     label=f"Mg = {mg_relative:.2f} × replete")
+    plateau = ax.axhline(curves[2], color=_MG_COLOR, linestyle=":", linewidth=1.2)
+    ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
+    basal = ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
+    cache_drawing(basal)  # redrawn over the curves on every move (animated), never changed
+    ax.set_xscale("log")
+    ax.set_xlim(0.5, 1000)
+    # fixed over the sliders' whole range: the highest plateau, f(1.5) with K = 0.1, is 1.03 (× 1.08 = 1.11), so
+    # the limit is always 1.2 and a move shows as moving curves (the live panel redraws only them: blitting)
+    ax.set_ylim(0, max(1.2, _TOY_PLATEAU_MAX * 1.08))
+    ax.set_xlabel("insulin (µU/mL, log scale)")
+    ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
+    ax.set_title("Teaching model (illustrative parameters)")
+    legend = ax.legend(loc="upper left")
+    cache_drawing(legend.get_texts()[0])  # the replete entry never changes (the other one does)
+    artists = {"replete": rep, "low": low, "plateau": plateau, "basal": basal, "legend": legend}
+    return _receptor_toy_fill(fig, artists, mg_relative, hill, k_mg, curves)
+
+
+def _receptor_curves(mg_relative: float, hill: float, k_mg: float) -> tuple:
+    """Replete and chosen-Mg activation on :data:`_TOY_INSULIN`, the plateau f(m) and the compensating insulin."""
+    a_rep = receptor_activation(_TOY_INSULIN, 1.0, hill=hill, k_mg_relative=k_mg)
+    a_low = receptor_activation(_TOY_INSULIN, mg_relative, hill=hill, k_mg_relative=k_mg)
     fmax = mg_factor(mg_relative, k_mg)
     target = receptor_activation(BASAL_INSULIN_UU_ML, 1.0, hill=hill, k_mg_relative=k_mg)
     try:
         need = insulin_to_match(target, mg_relative, hill=hill, k_mg_relative=k_mg)
     except ValueError:  # the replete activation is above this plateau: explained in the text below
         need = None
-    fig, ax = new_figure()
-    ax.plot(ins, a_rep, color=ROLE_COLORS["reference"], linestyle="--", label="replete Mg (1.0)")
-    ax.plot(ins, a_low, color=_MG_COLOR, linestyle="-", label=f"Mg = {mg_relative:.2f} × replete")
-    ax.axhline(fmax, color=_MG_COLOR, linestyle=":", linewidth=1.2)
-    ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
-    ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
-    ax.set_xscale("log")
-    ax.set_xlim(0.5, 1000)
-    ax.set_ylim(0, max(1.2, fmax * 1.08))
-    ax.set_xlabel("insulin (µU/mL, log scale)")
-    ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
-    ax.set_title("Teaching model (illustrative parameters)")
-    ax.legend(loc="upper left")
+    return a_rep, a_low, fmax, need
+
+
+def _receptor_toy_fill(fig, artists: dict, mg_relative: float, hill: float, k_mg: float, curves=None) -> View:
+    """Set the curves, the plateau line and the legend, and build the readout (callback and in-place update)."""
+    a_rep, a_low, fmax, need = curves if curves is not None else _receptor_curves(mg_relative, hill, k_mg)
+    label = f"Mg = {mg_relative:.2f} × replete"
+    artists["replete"].set_ydata(a_rep)
+    artists["low"].set_ydata(a_low)
+    artists["low"].set_label(label)
+    artists["plateau"].set_ydata([fmax, fmax])
+    legend_text = artists["legend"].get_texts()[1]
+    if legend_text.get_text() != label:
+        legend_text.set_text(label)
     if need is not None:
         comp = (f"To match the replete activation at basal insulin, insulin must rise to **{need:.1f} µU/mL** "
                 f"({need / BASAL_INSULIN_UU_ML:.1f}× basal): compensation by more insulin.")
@@ -254,8 +287,17 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
             "*Teaching model: the shapes and numbers are illustrative assumptions, not measurements.*")
     alt = (f"Two dose-response curves of receptor activation against insulin on a log axis: replete Mg (dashed) and "
            f"Mg at {mg_relative:.2f} times replete (solid), whose plateau is {fmax:.0%} of the replete maximum.")
-    return View(text=text, figure=fig, alt=alt,
+    # redrawn on each move: the two curves and the plateau line; the "basal insulin" label (a steep curve at low
+    # Mg crosses it) and the legend (its text changes, and the plateau line can pass under it) drawn on top
+    return View(text=text, figure=fig, alt=alt, artists=artists,
+                animated=(artists["replete"], artists["low"], artists["plateau"], artists["basal"], artists["legend"]),
                 data={"max_activation": fmax, "insulin_to_match_uU_ml": need})
+
+
+@receptor_toy_view.updater
+def _receptor_toy_update(view, mg_relative: float, hill: float, k_mg: float):
+    """In place: the curves, the plateau line and the legend's Mg label change; the axes are fixed."""
+    return _receptor_toy_fill(view.figure, view.artists, mg_relative, hill, k_mg)
 
 
 # --------------------------------------------------------------------------- index calculator
@@ -420,36 +462,73 @@ def index_table(report: dict):
 
 
 def _index_figure(report: dict):
+    """The calculator's figure (QUICKI against Yokoyama's groups, HOMA-IR bar) and its named artists."""
     fig, (ax_q, ax_h) = new_figure(1, 2, figsize=(9.0, 3.6), gridspec_kw={"width_ratios": [3, 2]})
     groups = list(indices.QUICKI_TYPICAL.items())
+    labels = []
     for k, (name, (mean, sd)) in enumerate(groups):
         y = len(groups) - k
         ax_q.errorbar(mean, y, xerr=sd, fmt="o", color=OKABE_ITO["black"], capsize=4)
-        ax_q.text(mean, y + 0.22, name, ha="center", fontsize=10)
+        labels.append(ax_q.text(mean, y + 0.22, name, ha="center", fontsize=10))
     q = report["quicki"]
-    ax_q.axvline(q, color=ROLE_COLORS["glucose"], linewidth=2.2, label=f"this person: {q:.3f}")
-    ax_q.axvline(QUICKI_CONTRADICTED_THRESHOLD, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.4,
-                 label="'> 0.45 = normal' (contradicted)")
+    q_line = ax_q.axvline(q, color=ROLE_COLORS["glucose"], linewidth=2.2, label=f"this person: {q:.3f}")
+    q_ref = ax_q.axvline(QUICKI_CONTRADICTED_THRESHOLD, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.4,
+                         label="'> 0.45 = normal' (contradicted)")
     ax_q.set_ylim(-0.6, len(groups) + 0.7)
     ax_q.set_yticks([])
-    lo = min(0.28, q - 0.01)
-    hi = max(0.48, q + 0.01)
-    ax_q.set_xlim(lo, hi)
+    ax_q.set_xlim(*_quicki_xlim(q))
     ax_q.set_xlabel("QUICKI (dimensionless)")
     ax_q.set_title("QUICKI vs Yokoyama 2003 (mean ± SD)", fontsize=11)
-    ax_q.legend(loc="lower left", fontsize=9)
+    legend = ax_q.legend(loc="lower left", fontsize=9)
+    # redrawn on every change (animated, see below) but fixed: drawn from a cached bitmap (matplotlib renders each
+    # glyph anew on every draw, most of the frame's time)
+    cache_drawing(*labels, legend.get_texts()[1])
     h = report["homa_ir"]
-    ax_h.barh([0], [h], color=ROLE_COLORS["glucose"], height=0.5)
-    ax_h.axvline(1.0, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2)
+    bars = ax_h.barh([0], [h], color=ROLE_COLORS["glucose"], height=0.5)
+    h_ref = [ax_h.axvline(1.0, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2)]
     ax_h.text(1.0, 0.42, " 4.5 mmol/L × 5 µU/mL\n = 1.0", fontsize=9, va="bottom")
-    ax_h.axvline(HOMA_CUTOFF_WANG_2013, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
+    h_ref.append(ax_h.axvline(HOMA_CUTOFF_WANG_2013, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2))
     ax_h.text(HOMA_CUTOFF_WANG_2013, -0.42, " > 3.6: 'high'\n (one study)", fontsize=9, va="top")
-    ax_h.set_xlim(0, max(6.0, h * 1.15))
+    ax_h.set_xlim(*_homa_xlim(h))
     ax_h.set_ylim(-0.9, 0.9)
     ax_h.set_yticks([])
     ax_h.set_xlabel("HOMA-IR (dimensionless)")
     ax_h.set_title(f"HOMA-IR = {h:.2f}", fontsize=11)
-    return fig
+    # A typed value moves the QUICKI line and the HOMA-IR bar on axes that stay fixed while the values lie in the
+    # usual range (QUICKI 0.29-0.47, HOMA-IR up to 5.2): the live panel then redraws only these artists
+    # (blitting). A value beyond widens its axis, as before (the whole figure is redrawn then). Animated with
+    # them: what must stay on top of them (the group names, the 0.45 line, the legend whose value changes; the
+    # reference lines over the bar) and the HOMA-IR title, whose value changes.
+    animated = (q_line, q_ref, *labels, legend, bars, *h_ref, ax_h.title)
+    artists = {"ax_q": ax_q, "ax_h": ax_h, "q_line": q_line, "legend": legend, "bar": bars.patches[0]}
+    return fig, artists, animated
+
+
+def _quicki_xlim(q: float) -> tuple:
+    return min(0.28, q - 0.01), max(0.48, q + 0.01)
+
+
+def _homa_xlim(h: float) -> tuple:
+    return 0.0, max(6.0, h * 1.15)
+
+
+def _index_figure_fill(artists: dict, report: dict) -> None:
+    """Move the QUICKI line and the HOMA-IR bar to ``report``'s values; an axis limit changes only when a value
+    lies beyond the usual range (see :func:`_index_figure`)."""
+    q, h = report["quicki"], report["homa_ir"]
+    artists["q_line"].set_xdata([q, q])
+    label = f"this person: {q:.3f}"
+    artists["q_line"].set_label(label)
+    legend_text = artists["legend"].get_texts()[0]
+    if legend_text.get_text() != label:
+        legend_text.set_text(label)
+    for ax, xlim in ((artists["ax_q"], _quicki_xlim(q)), (artists["ax_h"], _homa_xlim(h))):
+        if tuple(ax.get_xlim()) != xlim:
+            ax.set_xlim(*xlim)
+    artists["bar"].set_width(h)
+    title = artists["ax_h"].title
+    if title.get_text() != f"HOMA-IR = {h:.2f}":
+        title.set_text(f"HOMA-IR = {h:.2f}")
 
 
 @register("02.index_calculator", title="Insulin-resistance index calculator (HOMA-IR, QUICKI, Matsuda)",
@@ -467,6 +546,13 @@ def index_calculator_view(glucose: str, glucose_unit: str, insulin: str, insulin
     """Compute the indices from typed values and place them against published typical values."""
     r = index_report(glucose, glucose_unit, insulin, insulin_unit, insulin_factor=insulin_factor,
                      ogtt_glucose=ogtt_glucose, ogtt_insulin=ogtt_insulin)
+    fig, artists, animated = _index_figure(r)
+    return _index_calculator_fill(fig, artists, animated, r)
+
+
+def _index_calculator_fill(fig, artists: dict, animated: tuple, r: dict) -> View:
+    """Set the figure's moving artists to the report's values and build the readout (callback and update)."""
+    _index_figure_fill(artists, r)
     lines = [f"Fasting glucose **{r['glucose_mg_dl']:.1f} mg/dL = {r['glucose_mmol_l']:.2f} mmol/L**: "
              f"{r['glucose_category']} (ADA; one reading is not a diagnosis). "
              f"Fasting insulin **{r['insulin_uU_ml']:.2f} µU/mL**.",
@@ -490,7 +576,18 @@ def index_calculator_view(glucose: str, glucose_unit: str, insulin: str, insulin
     alt = (f"Left: QUICKI of {r['quicki']:.3f} drawn against the mean ± SD of healthy, normal-weight type 2 diabetes "
            f"and moderately obese type 2 diabetes groups (Yokoyama 2003). Right: a bar of HOMA-IR {r['homa_ir']:.2f} "
            f"with reference lines at 1.0 and 3.6.")
-    return View(text="\n".join(lines), table=index_table(r), figure=_index_figure(r), alt=alt, data=r)
+    return View(text="\n".join(lines), table=index_table(r), figure=fig, alt=alt, data=r, artists=artists,
+                animated=animated)
+
+
+@index_calculator_view.updater
+def _index_calculator_update(view, glucose: str, glucose_unit: str, insulin: str, insulin_unit: str,
+                             insulin_factor: float, ogtt_glucose: str, ogtt_insulin: str):
+    """In place for every input (the figure's artists are the same for all of them): the QUICKI line, the legend,
+    the HOMA-IR bar and title move; a bad input raises and becomes a message, as in the callback."""
+    r = index_report(glucose, glucose_unit, insulin, insulin_unit, insulin_factor=insulin_factor,
+                     ogtt_glucose=ogtt_glucose, ogtt_insulin=ogtt_insulin)
+    return _index_calculator_fill(view.figure, view.artists, view.animated, r)
 
 
 __all__ = ["cascade_figure", "homeostasis_figure", "mg_factor", "receptor_activation", "insulin_to_match",

@@ -105,24 +105,37 @@ def _curve(k_per_min: float, g0_mg_dl: float) -> tuple[np.ndarray, np.ndarray]:
     return t, clearance_glucose_mg_dl(t, k_per_min, g0_mg_dl)
 
 
+#: The target glucose the readout times (mg/dL).
+_TARGET_MG_DL = 120.0
+
+
 @register("01.clearance", title="Glucose clearance: dG/dt = −k (G − G_b), with G_b = 90 mg/dL",
           k_per_min=Slider("Clearance rate constant k (per min; illustrative)", 0.005, 0.10,
                            K_ILLUSTRATIVE_PER_MIN, 0.005, readout_format=".3f"),
           g0_mg_dl=Slider("Starting glucose G₀ (mg/dL)", 100.0, 400.0, 300.0, 10.0, readout_format=".0f"))
 def clearance_view(k_per_min: float, g0_mg_dl: float) -> View:
     """Glucose falling back to baseline after a rise, for the chosen k and G₀ (toy model)."""
-    k, g0 = round(float(k_per_min), 6), round(float(g0_mg_dl), 6)
-    t, g = _curve(k, g0)
-    target = 120.0
+    _curve(round(float(k_per_min), 6), round(float(g0_mg_dl), 6))  # bad input fails before the figure is built
     fig, ax = new_figure(figsize=(7.0, 3.8))
-    ax.plot(t, g, color=ROLE_COLORS["glucose"], label="G(t), exact solution")
+    (curve,) = ax.plot([], [], color=ROLE_COLORS["glucose"], label="G(t), exact solution")
     ax.axhline(GB_EXAMPLE_MG_DL, color="0.35", linestyle=":", label=f"baseline G_b = {GB_EXAMPLE_MG_DL:.0f} mg/dL")
-    ax.axhline(target, color="0.35", linestyle="--", label=f"target {target:.0f} mg/dL")
+    ax.axhline(_TARGET_MG_DL, color="0.35", linestyle="--", label=f"target {_TARGET_MG_DL:.0f} mg/dL")
     ax.set_xlabel("time (min)")
     ax.set_ylabel("plasma glucose (mg/dL)")
+    # fixed over the sliders' whole range (G₀ 100-400 mg/dL, the curve stays between 90 and G₀): a move shows
+    # as a moving curve, and the live panel redraws only the curve over the rest of the figure (blitting)
     ax.set_ylim(0, 420)
     ax.set_xlim(0, 180)
     ax.legend(loc="upper right", frameon=True)
+    return _clearance_fill(fig, {"curve": curve}, k_per_min, g0_mg_dl)
+
+
+def _clearance_fill(fig, artists: dict, k_per_min: float, g0_mg_dl: float) -> View:
+    """Set the curve and build the readout (shared by the callback and the in-place update)."""
+    k, g0 = round(float(k_per_min), 6), round(float(g0_mg_dl), 6)
+    t, g = _curve(k, g0)
+    target = _TARGET_MG_DL
+    artists["curve"].set_data(t, g)
     half_life = np.log(2) / k
     if g0 > target:
         t_target = time_to_reach_min(target, k, g0)
@@ -133,4 +146,13 @@ def clearance_view(k_per_min: float, g0_mg_dl: float) -> View:
             f"glucose {reach}. Toy model, k illustrative.")
     alt = (f"Glucose falls from {g0:.0f} mg/dL towards the 90 mg/dL baseline with k = {k:.3f} per minute; "
            f"the excess halves every {half_life:.0f} minutes.")
-    return View(text=text, figure=fig, alt=alt)
+    # only the curve moves. The legend stays in the background: the curve never reaches it (the legend starts at
+    # t ≈ 110 min and 320 mg/dL; the slowest, highest curve, k = 0.005 and G₀ = 400, is at 268 mg/dL there), and
+    # redrawing its three texts would cost most of a frame
+    return View(text=text, figure=fig, alt=alt, artists=artists, animated=(artists["curve"],))
+
+
+@clearance_view.updater
+def _clearance_update(view, k_per_min: float, g0_mg_dl: float):
+    """In place: only the curve moves (the axes are fixed over the sliders' range)."""
+    return _clearance_fill(view.figure, view.artists, k_per_min, g0_mg_dl)

@@ -611,6 +611,7 @@ def depletion_summary(sim: Simulation) -> dict:
 from .._registry import register_benchmark  # noqa: E402  (after the pure model on purpose)
 from ..style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
+from .._drawcache import cache_drawing  # noqa: E402
 
 _POOL_COLORS = {"bone (not exchangeable)": "#777777", "bone (exchangeable)": OKABE_ITO["sky_blue"],
                 "muscle and soft tissue (cells)": OKABE_ITO["bluish_green"],
@@ -823,39 +824,74 @@ def depletion_text(sim: Simulation) -> str:
           months=Slider("Duration (months)", 1, 24, 12, 1, integer=True))
 def depletion_view(intake_mg_per_day, renal_leak_pct, months) -> View:
     """Serum Mg (with the reference band and cut-off) vs intracellular and bone Mg over months."""
-    intake = round(_intake(intake_mg_per_day), 1)
-    leak = round(in_range("renal_leak_pct", renal_leak_pct, 0, 5, unit="%"), 2)
-    m = in_range("months", months, 1, 24, unit="months")
-    if m != int(m):
-        raise ValueError(f"months must be a whole number between 1 and 24, got {months!r}")
-    sim = _depletion_run(intake, leak, int(m))
-    t_months = sim.t_days / 30.4375
+    settings = _depletion_settings(intake_mg_per_day, renal_leak_pct, months)  # bad input fails before the figure
     fig, (ax1, ax2) = new_figure(2, 1, figsize=(8.0, 6.2), sharex=True)
     lo, hi = REFERENCE_RANGE_MMOL_L
     ax1.axhspan(lo, hi, color="#dddddd", alpha=0.7, label="IOM range 0.75–0.95")
     ax1.axhline(HYPOMAGNESAEMIA_MMOL_L, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2,
                 label="hypomagnesaemia < 0.70")
-    ax1.plot(t_months, sim.serum_mmol_l, color=ROLE_COLORS["magnesium"], label="serum Mg (model)")
+    (serum,) = ax1.plot([], [], color=ROLE_COLORS["magnesium"], label="serum Mg (model)")
     ax1.set_ylabel("serum Mg (mmol/L)")
-    ax1.set_ylim(min(0.3, float(sim.serum_mmol_l.min()) - 0.05), 1.0)
-    ax1.legend(fontsize=9, loc="lower left")
+    # Fixed axes over the sliders' whole range: up to 24 months, serum from 0.86 (500 mg/day) down to 0.002
+    # mmol/L (no intake and a 5 % leak for 24 months), pools up to 103 % of replete. A move then shows as moving
+    # curves, and the live panel redraws only them and the legends over them (blitting). A shorter duration
+    # leaves the right of the time axis empty.
+    ax1.set_ylim(0.0, 1.0)
+    legend1 = ax1.legend(fontsize=9, loc="lower left")
     ax2.axhline(90, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2, label="90 % of replete")
-    ax2.plot(t_months, sim.intracellular_pct, color=OKABE_ITO["bluish_green"], linestyle="-",
-             label="cells (muscle, soft tissue)")
-    ax2.plot(t_months, sim.bone_exchangeable_pct, color=OKABE_ITO["blue"], linestyle="--",
-             label="exchangeable bone")
-    ax2.plot(t_months, 100 * sim.serum_mmol_l / sim.params.serum_ref_mmol_l, color=ROLE_COLORS["magnesium"],
-             linestyle="-.", linewidth=1.2, label="serum (same % scale)")
+    (cells,) = ax2.plot([], [], color=OKABE_ITO["bluish_green"], linestyle="-", label="cells (muscle, soft tissue)")
+    (bone,) = ax2.plot([], [], color=OKABE_ITO["blue"], linestyle="--", label="exchangeable bone")
+    (serum_pct,) = ax2.plot([], [], color=ROLE_COLORS["magnesium"], linestyle="-.", linewidth=1.2,
+                            label="serum (same % scale)")
     ax2.set_ylabel("% of replete")
     ax2.set_xlabel("time since the change (months)")
+    ax2.set_xlim(0, _DEPLETION_MAX_MONTHS)
     ax2.set_ylim(0, 110)
-    ax2.legend(fontsize=9, loc="lower left")
-    alt = (f"Over {int(m)} months at {intake:.0f} mg/day with a {leak:g} % extra renal leak, serum magnesium ends at "
+    legend2 = ax2.legend(fontsize=9, loc="lower left")
+    # the legends are redrawn over the curves on every move (animated) but never change: drawn from a cached bitmap
+    # (matplotlib renders each glyph anew on every draw, most of the frame's time)
+    cache_drawing(legend1, legend2)
+    artists = {"serum": serum, "cells": cells, "bone": bone, "serum_pct": serum_pct, "legends": (legend1, legend2)}
+    return _depletion_fill(fig, artists, *settings)
+
+
+#: The longest duration the demo offers (months): the time axis is fixed at it.
+_DEPLETION_MAX_MONTHS = 24
+
+
+def _depletion_settings(intake_mg_per_day, renal_leak_pct, months) -> tuple[float, float, int]:
+    """The demo's settings, checked and rounded: (intake mg/day, leak %, months)."""
+    intake = round(_intake(intake_mg_per_day), 1)
+    leak = round(in_range("renal_leak_pct", renal_leak_pct, 0, 5, unit="%"), 2)
+    m = in_range("months", months, 1, _DEPLETION_MAX_MONTHS, unit="months")
+    if m != int(m):
+        raise ValueError(f"months must be a whole number between 1 and 24, got {months!r}")
+    return intake, leak, int(m)
+
+
+def _depletion_fill(fig, artists: dict, intake: float, leak: float, months: int) -> View:
+    """Set the curves to the run and build the readout (shared by the callback and the in-place update)."""
+    sim = _depletion_run(intake, leak, months)
+    t_months = sim.t_days / 30.4375
+    artists["serum"].set_data(t_months, sim.serum_mmol_l)
+    artists["cells"].set_data(t_months, sim.intracellular_pct)
+    artists["bone"].set_data(t_months, sim.bone_exchangeable_pct)
+    artists["serum_pct"].set_data(t_months, 100 * sim.serum_mmol_l / sim.params.serum_ref_mmol_l)
+    alt = (f"Over {months} months at {intake:.0f} mg/day with a {leak:g} % extra renal leak, serum magnesium ends at "
            f"{sim.serum_mmol_l[-1]:.2f} mmol/L while the cells end at {sim.intracellular_pct[-1]:.0f} % and "
            f"exchangeable bone at {sim.bone_exchangeable_pct[-1]:.0f} % of replete.")
-    return View(text=depletion_text(sim), figure=fig, alt=alt,
+    return View(text=depletion_text(sim), figure=fig, alt=alt, artists=artists,
+                # redrawn on each move: the four curves, and the legends on top of them
+                animated=(artists["serum"], artists["cells"], artists["bone"], artists["serum_pct"],
+                          *artists["legends"]),
                 data={"summary": depletion_summary(sim), "serum_end_mmol_l": float(sim.serum_mmol_l[-1]),
                       "cells_end_pct": float(sim.intracellular_pct[-1])})
+
+
+@depletion_view.updater
+def _depletion_update(view, intake_mg_per_day, renal_leak_pct, months):
+    """In place: the curves move over fixed axes (every slider)."""
+    return _depletion_fill(view.figure, view.artists, *_depletion_settings(intake_mg_per_day, renal_leak_pct, months))
 
 
 @register_benchmark("03.simulate_1y")
