@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 
 from . import intakes
 from ._validate import choice, in_range
@@ -71,13 +72,25 @@ def form_ids() -> tuple[str, ...]:
     return tuple(_forms_table_cached().index)
 
 
+@functools.lru_cache(maxsize=1)
+def _form_facts() -> dict[str, tuple[str, float]]:
+    """``form_id -> (name, Mg mass fraction)``: what a label reading needs, without a pandas lookup per call
+    (a live panel reads a label on every slider move)."""
+    table = _forms_table_cached()
+    return {fid: (row["name"], float(row["mg_fraction"])) for fid, row in table.iterrows()}
+
+
+def _check_form_id(form_id) -> str:
+    facts = _form_facts()
+    if not isinstance(form_id, str) or form_id not in facts:
+        raise ValueError(f"form_id must be one of the {len(facts)} forms in data/supplement_forms.csv "
+                         f"(e.g. 'oxide', 'bisglycinate', 'trimagnesium_dicitrate_anhydrous'), got {form_id!r}")
+    return form_id
+
+
 def form(form_id: str) -> pd.Series:
     """One row of :func:`forms_table`; ValueError for an unknown ``form_id``."""
-    table = _forms_table_cached()
-    if not isinstance(form_id, str) or form_id not in table.index:
-        raise ValueError(f"form_id must be one of the {len(table)} forms in data/supplement_forms.csv "
-                         f"(e.g. 'oxide', 'bisglycinate', 'trimagnesium_dicitrate_anhydrous'), got {form_id!r}")
-    return table.loc[form_id]
+    return _forms_table_cached().loc[_check_form_id(form_id)]
 
 
 def short_name(form_id: str) -> str:
@@ -101,7 +114,7 @@ class LabelReading:
     mg_percent: float
 
     def sentence(self) -> str:
-        name = form(self.form_id)["name"]
+        name = _form_facts()[_check_form_id(self.form_id)][0]
         if self.basis == "salt":
             return (f"{self.amount_mg:.0f} mg of {name} (salt mass) contains {self.elemental_mg:.1f} mg of elemental Mg "
                     f"({self.mg_percent:.2f} % Mg).")
@@ -117,8 +130,7 @@ def read_label(amount_mg: float, form_id: str, basis: str = "salt") -> LabelRead
     """
     amount = in_range("amount_mg", amount_mg, 0, 10_000, unit="mg")
     choice("basis", basis, LABEL_BASES)
-    row = form(form_id)
-    fraction = float(row["mg_fraction"])
+    fraction = _form_facts()[_check_form_id(form_id)][1]
     if basis == "salt":
         salt, elem = amount, amount * fraction
     else:
@@ -211,27 +223,100 @@ def _ul_placement(dose: float, age: float) -> ULPlacement:
 
 
 # --------------------------------------------------------------------------- widget: compare forms and schedules
+@functools.lru_cache(maxsize=1)
 def _form_options() -> tuple:
+    """The form dropdown's options (read on first use, then kept: the panel checks every value against them)."""
     table = _forms_table_cached()
     return tuple((f"{row['name']} ({row['mg_percent']:.1f} % Mg)", fid) for fid, row in table.iterrows())
 
 
-def _draw_ul_lines(ax, age_years: float, *, vertical: bool = True) -> None:
-    us, eu = _limits(age_years)
-    line = ax.axvline if vertical else ax.axhline
-    if us is not None:
-        line(us, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8, label=f"US UL {us:g} mg/day")
-    if eu is not None:
-        line(eu, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label=f"EU {eu:g} mg/day")
+def _ul_lines(ax) -> tuple:
+    """The US UL and EU lines (vertical) of a dose axis: both always exist, so that an age change moves, relabels or
+    hides them in place (:func:`_set_ul_lines`); the x positions here are placeholders."""
+    us = ax.axvline(350, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8, label="US UL")
+    eu = ax.axvline(250, color=OKABE_ITO["reddish_purple"], linestyle=":", linewidth=1.8, label="EU")
+    return us, eu
+
+
+def _legend_rows(legend) -> list:
+    """Each legend entry's row (the box that packs its handle and its text), in order; ``None`` where the
+    legend's layout is not the expected one (hiding an entry then hides its handle and text only)."""
+    texts = legend.get_texts()
+    try:
+        rows = [row for column in legend._legend_handle_box.get_children() for row in column.get_children()]
+    except AttributeError:
+        rows = []
+    return rows if len(rows) == len(texts) else [None] * len(texts)
+
+
+def _set_ul_lines(lines, legend, first: int, age_years: float) -> None:
+    """Put the US UL and EU lines at the limits for ``age_years`` and name them in ``legend`` (entries ``first``
+    and ``first + 1``); a limit that does not apply at this age (EU under 4 y) has no line and no legend entry,
+    as before (a hidden row takes no room in the legend)."""
+    texts, handles, rows = legend.get_texts(), legend.legend_handles, _legend_rows(legend)
+    before = [(t.get_text(), t.get_visible()) for t in texts] + [r.get_visible() for r in rows if r is not None]
+    for k, (line, value, name) in enumerate(zip(lines, _limits(age_years), ("US UL", "EU"))):
+        i = first + k
+        shown = value is not None
+        if shown:
+            line.set_xdata([value, value])
+        line.set_visible(shown)
+        texts[i].set_text(f"{name} {value:g} mg/day" if shown else name)
+        if rows[i] is not None:
+            rows[i].set_visible(shown)
+        else:
+            texts[i].set_visible(shown)
+            handles[i].set_visible(shown)
+    after = [(t.get_text(), t.get_visible()) for t in texts] + [r.get_visible() for r in rows if r is not None]
+    if after != before:
+        # a legend's own texts and rows do not tell the legend that they changed; a legend kept in the live
+        # panel's cached background must say so itself, or the panel would blit over the old one
+        legend.stale = True
+
+
+def _plain_log_axis(ax, which: str, low: float, high: float) -> None:
+    """Make ``ax``'s ``which`` ("x" or "y") axis a fixed logarithmic one from ``low`` to ``high``, with plain tick
+    labels (1, 10, 100, 1,000) and unlabelled minor ticks."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    (ax.set_xlim if which == "x" else ax.set_ylim)(low, high)
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+#: Fixed axes of ``06.compare_forms`` over its sliders' whole range (25-1500 mg per tablet, 1-6 tablets, 1-6
+#: portions) and every form (5.4-60.3 % Mg). The values span more than three decades: elemental Mg per day from
+#: 1.3 mg (one 25 mg tablet of gluconate) to 5,427 mg (six 1500 mg tablets of oxide); salt per tablet from 41 mg
+#: (25 mg of Mg as oxide) to 27,811 mg (1500 mg as gluconate); absorbed from 0.9 to 581 mg/day (a chosen daily
+#: dose above 5,000 mg is refused). A linear axis wide enough for the largest bars would flatten the default
+#: ones (81 mg/day) to a sliver, so these axes are logarithmic, and say so in their labels.
+#: ``tests/test_supplements.py`` checks that every value at the sliders' extremes lies inside them.
+COMPARE_BAR_LIMITS = {"salt": (1.0, 10_000.0), "elemental": (10.0, 100_000.0)}
+COMPARE_ABSORBED_LIMITS = (0.5, 1_000.0)
+
+
+@functools.lru_cache(maxsize=1)
+def _forms_by_percent() -> tuple[tuple[str, ...], np.ndarray]:
+    """Form ids sorted by % Mg (the bar order) and their Mg mass fractions."""
+    table = _forms_table_cached().sort_values("mg_percent")
+    return tuple(table.index), table["mg_fraction"].to_numpy(dtype=float)
+
+
+def _compare_params(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years) -> tuple:
+    """The checked parameters of ``06.compare_forms`` (shared by the callback and the updater)."""
+    portions = absorption._portions(portions)
+    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
+    amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    return form_id, choice("basis", basis, LABEL_BASES), amount, tablets, portions, age
 
 
 def _compare_forms_text(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int,
                         portions: int, age_years: float):
     reading = read_label(amount_per_tablet_mg, form_id, basis)
     tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
-    if portions > tablets:
-        raise ValueError(f"portions must be at most tablets_per_day ({tablets}): {tablets} tablet{'s' if tablets != 1 else ''} cannot be taken "
-                         f"in {portions} portions; got portions={portions}")
     daily_mg = reading.elemental_mg * tablets
     absorbed = absorption.absorbed_mg(daily_mg, portions)
     absorbed_once = absorption.absorbed_mg(daily_mg, 1)
@@ -244,6 +329,10 @@ def _compare_forms_text(form_id: str, basis: str, amount_per_tablet_mg: float, t
              f"{absorbed:.0f} mg/day in {portions} portion{'s' if portions != 1 else ''}"
              + (f" ({100 * absorbed / daily_mg:.0f} % of the dose)" if daily_mg > 0 else "")
              + (f"; taken all at once: {absorbed_once:.0f} mg/day." if portions > 1 else ".")]
+    if portions > tablets:
+        # said, not refused: a refusal would blank the panel whenever the portions slider passes the tablets one
+        lines.append(f"*{portions} equal portions from {tablets} tablet{'s' if tablets != 1 else ''} a day would mean "
+                     "splitting tablets (the outlined bars).*")
     if form_id in absorption.REPORTED_FORM_ABSORPTION:
         rep = absorption.REPORTED_FORM_ABSORPTION[form_id]
         lines.append(f"*Different method:* {rep.source} reported ≈{100 * rep.fraction:.0f} % for MgO "
@@ -254,18 +343,32 @@ def _compare_forms_text(form_id: str, basis: str, amount_per_tablet_mg: float, t
 
 def _compare_values(form_id, basis, reading, tablets, daily_mg, portions):
     """Bar values of both panels (left: by form; right: absorbed for 1 to 6 portions) and the right bars' colours."""
-    table = _forms_table_cached()
-    ids = list(table.sort_values("mg_percent").index)
+    ids, fractions = _forms_by_percent()
     if basis == "salt":
-        vals = [reading.amount_mg * table.loc[i, "mg_fraction"] * tablets for i in ids]
+        vals = reading.amount_mg * fractions * tablets
     else:
-        vals = [reading.amount_mg / table.loc[i, "mg_fraction"] for i in ids]
+        vals = reading.amount_mg / fractions
     ps = list(range(1, 7))
     abs_vals = [absorption.absorbed_mg(daily_mg, p) for p in ps]
     # chosen schedule: green; other feasible schedules: grey; schedules needing split tablets: pale, outlined
     faces = [ROLE_COLORS["magnesium"] if p == portions else ("#b9b9b9" if p <= tablets else "#eeeeee") for p in ps]
     edges = ["none" if p <= tablets else "#777777" for p in ps]
     return ids, vals, ps, abs_vals, faces, edges
+
+
+def _margins(low: float, high: float, share: float = 0.05) -> tuple[float, float]:
+    """``(low, high)`` widened by ``share`` of the span on each side (matplotlib's default autoscale margins)."""
+    pad = share * (high - low)
+    return low - pad, high + pad
+
+
+def _hbar_verts(widths) -> list:
+    """Corners of horizontal bars of height 0.8 from 0 to each width, one row per value (as ``barh`` draws)."""
+    return [[(0.0, k - 0.4), (float(w), k - 0.4), (float(w), k + 0.4), (0.0, k + 0.4)] for k, w in enumerate(widths)]
+
+
+def _bar_value(v: float) -> str:
+    return f"{v:,.0f}" if v >= 9.95 else f"{v:.1f}"
 
 
 def _compare_titles(basis, reading, tablets, daily_mg):
@@ -275,40 +378,79 @@ def _compare_titles(basis, reading, tablets, daily_mg):
 
 
 def _compare_alt(basis, n_forms, daily_mg):
-    return (f"Left: bars for all {n_forms} forms, the chosen form highlighted, "
+    return (f"Left: bars for all {n_forms} forms on a logarithmic axis, the chosen form highlighted, "
             + ("elemental Mg per day from the same salt mass, with the US and EU upper limits as dashed lines; "
                if basis == "salt" else "salt mass needed for the same elemental Mg; ")
-            + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model "
-            "(pale outlined bars would need more tablets than chosen).")
+            + f"right: absorbed Mg per day from {daily_mg:.0f} mg/day in 1 to 6 equal portions in the teaching model, "
+            "on a logarithmic axis (pale outlined bars would need more tablets than chosen).")
 
 
 def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablets_per_day: int, portions: int,
                    age_years: float) -> View:
+    # the readout first: refused input (a daily dose beyond the model's 5,000 mg) raises before a figure is built
+    _compare_forms_text(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years)
+    ids, _ = _forms_by_percent()
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
+    # bar lengths, colours, titles, limit lines and legend text are set by _compare_forms_fill. The forms' bars
+    # are one collection (a frame draws it in one call: 27 rectangles took six times as long), laid out as
+    # ``barh`` lays out its bars (height 0.8, one row per form, 5 % margins)
+    bars1 = PolyCollection(_hbar_verts(np.ones(len(ids))), facecolors="#b9b9b9", edgecolors="none")
+    ax1.add_collection(bars1, autolim=False)
+    ax1.set_yticks(range(len(ids)), [short_name(i) for i in ids])
+    ax1.set_ylim(*_margins(-0.4, len(ids) - 0.6))
+    if basis == "salt":
+        ul = _ul_lines(ax1)
+        legend = ax1.legend(handles=list(ul), loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
+        ax1.set_xlabel("elemental Mg (mg/day, log scale)")
+    else:
+        ul, legend = (), None
+        ax1.set_xlabel("salt mass per tablet (mg, log scale)")
+    _plain_log_axis(ax1, "x", *COMPARE_BAR_LIMITS[basis])
+    title1 = ax1.set_title(" ", loc="left", fontsize=11)
+    ax1.tick_params(axis="y", labelsize=8)
+    ax1.grid(axis="y", visible=False)
+    bars2 = ax2.bar([str(p) for p in range(1, 7)], np.ones(6), color="#b9b9b9", edgecolor="none")
+    ax2.set_xlabel("equal portions per day")
+    ax2.set_ylabel("absorbed Mg (mg/day, log scale)\nteaching model")
+    _plain_log_axis(ax2, "y", *COMPARE_ABSORBED_LIMITS)
+    title2 = ax2.set_title(" ", loc="left", fontsize=11)
+    ax2.grid(axis="x", visible=False)
+    # the chosen form's and the chosen schedule's values written at their bars: a log axis is hard to read off
+    # (two labels only: each animated text costs a millisecond or more per frame)
+    chosen = (ax1.text(1, 0, "", va="center", ha="left", fontsize=8),
+              ax2.text(0, 1, "", va="bottom", ha="center", fontsize=8))
+    artists = {"basis": basis, "bars1": bars1, "bars2": bars2, "ul": ul, "legend": legend, "axes": (ax1, ax2),
+               "titles": (title1, title2), "chosen": chosen}
+    return _compare_forms_fill(fig, artists, form_id, basis, amount_per_tablet_mg, tablets_per_day, portions,
+                               age_years)
+
+
+def _compare_forms_fill(fig, a, form_id, basis, amount_per_tablet_mg, tablets_per_day, portions,
+                        age_years) -> View:
+    """Set the bars, the limit lines, the titles and the readout (shared by the callback and the updater)."""
     reading, tablets, daily_mg, absorbed, placement, text = _compare_forms_text(
         form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years)
     ids, vals, ps, abs_vals, faces, edges = _compare_values(form_id, basis, reading, tablets, daily_mg, portions)
-    t_left, t_right = _compare_titles(basis, reading, tablets, daily_mg)
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
-    colors = [OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids]
-    labels = [short_name(i) for i in ids]
-    bars1 = ax1.barh(labels, vals, color=colors)
-    if basis == "salt":
-        _draw_ul_lines(ax1, age_years)
-        ax1.set_xlabel("elemental Mg (mg/day)")
-        ax1.legend(loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
-    else:
-        ax1.set_xlabel("salt mass per tablet (mg)")
-    title1 = ax1.set_title(t_left, loc="left", fontsize=11)
-    ax1.tick_params(axis="y", labelsize=8)
-    ax1.grid(axis="y", visible=False)
-    bars2 = ax2.bar([str(p) for p in ps], abs_vals, color=faces, edgecolor=edges)
-    ax2.set_xlabel("equal portions per day")
-    ax2.set_ylabel("absorbed Mg (mg/day)\nteaching model")
-    title2 = ax2.set_title(t_right, loc="left", fontsize=11)
-    ax2.grid(axis="x", visible=False)
-    artists = {"key": (form_id, basis, _limits(age_years)), "bars1": bars1, "bars2": bars2, "axes": (ax1, ax2),
-               "titles": (title1, title2)}
-    return View(text=text, figure=fig, alt=_compare_alt(basis, len(ids), daily_mg), artists=artists,
+    k = ids.index(form_id)
+    a["bars1"].set_verts(_hbar_verts(vals))
+    a["bars1"].set_facecolor([OKABE_ITO["blue"] if i == form_id else "#b9b9b9" for i in ids])
+    a["chosen"][0].set_position((float(vals[k]) * 1.08, k))
+    a["chosen"][0].set_text(_bar_value(vals[k]))
+    for bar, v, f, e in zip(a["bars2"], abs_vals, faces, edges):
+        bar.set_height(v)
+        bar.set_facecolor(f)
+        bar.set_edgecolor(e)
+    a["chosen"][1].set_position((portions - 1, abs_vals[portions - 1] * 1.06))
+    a["chosen"][1].set_text(_bar_value(abs_vals[portions - 1]))
+    if a["ul"]:
+        _set_ul_lines(a["ul"], a["legend"], 0, age_years)
+    for title, t in zip(a["titles"], _compare_titles(basis, reading, tablets, daily_mg)):
+        title.set_text(t)
+    return View(text=text, figure=fig, alt=_compare_alt(basis, len(ids), daily_mg), artists=a,
+                # redrawn on each move: the bars and their value labels, the limit lines and their legend (on
+                # top of the bars), the titles
+                animated=(a["bars1"], a["bars2"], *a["ul"], *a["chosen"],
+                          *((a["legend"],) if a["legend"] else ()), *a["titles"]),
                 data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
                       "above_us_ul": placement.above_us_ul})
 
@@ -324,45 +466,26 @@ def _compare_forms(form_id: str, basis: str, amount_per_tablet_mg: float, tablet
           age_years=Slider("Age (years)", 1, 90, 30, 1, integer=True))
 def compare_forms_view(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years):
     """Elemental Mg per day, absorbed estimate and upper-limit placement for a label and a schedule."""
-    portions = absorption._portions(portions)
-    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
-    amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
-    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
-    return _compare_forms(form_id, choice("basis", basis, LABEL_BASES), amount, tablets, portions, age)
+    return _compare_forms(*_compare_params(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions,
+                                           age_years))
 
 
 @compare_forms_view.updater
 def _compare_forms_update(view, form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years):
-    """In place for the amount, tablets and portions (bar lengths, colours, titles); a new form, label basis or
-    age group (other upper-limit lines) redraws the figure."""
-    portions = absorption._portions(portions)
-    tablets = int(in_range("tablets_per_day", tablets_per_day, 1, 12))
-    amount = round(in_range("amount_per_tablet_mg", amount_per_tablet_mg, 0, 10_000, unit="mg"), 3)
-    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
-    basis = choice("basis", basis, LABEL_BASES)
-    a = view.artists
-    if (form_id, basis, _limits(age)) != a["key"]:
+    """In place for the form, the amount, tablets, portions and age (bar lengths and colours, limit lines, titles);
+    a new label basis (another axis) redraws the figure."""
+    params = _compare_params(form_id, basis, amount_per_tablet_mg, tablets_per_day, portions, age_years)
+    if params[1] != view.artists["basis"]:
         return None
-    reading, tablets, daily_mg, absorbed, placement, text = _compare_forms_text(
-        form_id, basis, amount, tablets, portions, age)
-    ids, vals, ps, abs_vals, faces, edges = _compare_values(form_id, basis, reading, tablets, daily_mg, portions)
-    for bar, v in zip(a["bars1"], vals):
-        bar.set_width(v)
-    for bar, v, f, e in zip(a["bars2"], abs_vals, faces, edges):
-        bar.set_height(v)
-        bar.set_facecolor(f)
-        bar.set_edgecolor(e)
-    for ax in a["axes"]:
-        ax.relim()
-        ax.autoscale_view()
-    for title, t in zip(a["titles"], _compare_titles(basis, reading, tablets, daily_mg)):
-        title.set_text(t)
-    return View(text=text, figure=view.figure, alt=_compare_alt(basis, len(ids), daily_mg), artists=a,
-                data={"elemental_mg_per_day": daily_mg, "absorbed_mg_per_day": absorbed,
-                      "above_us_ul": placement.above_us_ul})
+    return _compare_forms_fill(view.figure, view.artists, *params)
 
 
 # --------------------------------------------------------------------------- widget: dose response
+#: The dose slider's top (mg/day); the axes of ``06.dose_response`` are fixed over 0 to this in 1-6 portions.
+DOSE_RESPONSE_MAX_MG = 1200.0
+DOSE_RESPONSE_MAX_PORTIONS = 6
+
+
 def _dose_response_text(daily_dose_mg: float, portions: int, age_years: float):
     per = daily_dose_mg / portions
     absorbed = absorption.absorbed_mg(daily_dose_mg, portions)
@@ -383,62 +506,91 @@ def _dose_response_text(daily_dose_mg: float, portions: int, age_years: float):
 
 
 def _dose_response(daily_dose_mg: float, portions: int, age_years: float) -> View:
-    text, alt, per, f_per, absorbed = _dose_response_text(daily_dose_mg, portions, age_years)
+    _dose_response_text(daily_dose_mg, portions, age_years)  # refuses bad input before a figure is built
     fig, (ax1, ax2) = new_figure(1, 2, figsize=(10.5, 4.4))
-    d = np.linspace(0, 1200, 241)
+    d = np.linspace(0, DOSE_RESPONSE_MAX_MG, 241)
     ax1.plot(d, 100 * absorption.fraction_absorbed_curve(d), color=ROLE_COLORS["magnesium"], label="model")
     ax1.axhline(100 * absorption.PARACELLULAR_FRACTION, color=ROLE_COLORS["reference"], linestyle=":",
                 label="linear term only (7 %)")
     ax1.plot([0, absorption.HIGH_END_DOSE_MG],
              [100 * absorption.LOW_END_FRACTION, 100 * absorption.HIGH_END_FRACTION],
              linestyle="none", marker="s", color=OKABE_ITO["black"], label="sourced endpoints (Fine 1991)")
-    portion = ax1.plot([per], [100 * f_per], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
-                       markeredgecolor="black", label=f"your portion ({per:.0f} mg)")[0]
+    portion = ax1.plot([0], [0], linestyle="none", marker="o", markersize=10, color=OKABE_ITO["orange"],
+                       markeredgecolor="black", label="your portion")[0]
     ax1.set_xlabel("Mg in one portion (mg)")
     ax1.set_ylabel("fraction absorbed (%)")
+    # fixed axes over the sliders' range: one portion holds 0-1200 mg (x as autoscaled for the curve); the
+    # fraction stays within 7-65 %
+    ax1.set_xlim(*_margins(0, DOSE_RESPONSE_MAX_MG))
     ax1.set_ylim(0, 70)
-    legend1 = ax1.legend(fontsize=9, frameon=True, framealpha=0.9)
-    dd = np.linspace(0, 1200, 121)
+    legend1 = ax1.legend(loc="upper right", fontsize=9, frameon=True, framealpha=0.9)
+    # The legend stays in the cached background (a legend costs a frame about as much as everything else
+    # together); only its last entry's text changes with the portion, so that text is an annotation drawn on
+    # top, pinned to the legend's own (transparent) text for the entry. The marker never reaches the legend:
+    # a portion of 560 mg or more, under the legend, is absorbed at 14 % or less.
+    slot = legend1.get_texts()[-1]
+    slot.set_text("your portion (1200 mg)")  # the room it takes (the legend is as wide as its longest entry)
+    slot.set_alpha(0.0)
+    portion_label = ax1.annotate("", xy=(0, 0), xycoords=slot, ha="left", va="bottom", color=slot.get_color(),
+                                 fontproperties=slot.get_fontproperties(), zorder=legend1.get_zorder() + 1)
+    portion_label.set_in_layout(False)  # placed by the legend: the layout already makes room for the legend
+    dd = np.linspace(0, DOSE_RESPONSE_MAX_MG, 121)
     for p, color, ls in ((1, OKABE_ITO["blue"], "-"), (2, OKABE_ITO["sky_blue"], "--"), (3, OKABE_ITO["bluish_green"], "-.")):
         ax2.plot(dd, p * absorption.absorbed_mg_curve(dd / p), label=f"{p} portion{'s' if p > 1 else ''}",
                  color=color, linestyle=ls)
-    schedule = ax2.plot([daily_dose_mg], [absorbed], linestyle="none", marker="o", markersize=10,
+    schedule = ax2.plot([0], [0], linestyle="none", marker="o", markersize=10,
                         color=OKABE_ITO["orange"], markeredgecolor="black", label="your schedule")[0]
-    _draw_ul_lines(ax2, age_years)
+    ul = _ul_lines(ax2)
     ax2.set_xlabel("daily supplemental Mg (mg/day)")
     ax2.set_ylabel("absorbed Mg (mg/day)")
-    ax2.legend(fontsize=9, frameon=True, framealpha=0.9)
-    artists = {"portion": portion, "schedule": schedule, "legend1": legend1, "limits": _limits(age_years)}
-    return View(text=text, figure=fig, alt=alt, artists=artists,
+    # fixed axes: the schedule marker reaches its highest at 1200 mg/day in 6 portions (268 mg/day absorbed),
+    # above the 3-portion curve drawn; absorbed mg/day rises with the portions, so that is the top of the range.
+    # The room below 0 (12 % of the top) keeps the lowest marker under the legend, 1 portion of 750-1200 mg,
+    # clear of it (the legend stays in the cached background; tests/test_supplements.py checks the clearance)
+    top = absorption.absorbed_mg(DOSE_RESPONSE_MAX_MG, DOSE_RESPONSE_MAX_PORTIONS)
+    ax2.set_xlim(*_margins(0, DOSE_RESPONSE_MAX_MG))
+    ax2.set_ylim(-0.12 * top, 1.05 * top)
+    # in the background too: its limit entries change only with the age group (a full draw then); the schedule
+    # marker stays above it (see the y limits above)
+    legend2 = ax2.legend(handles=[*ax2.get_lines()[:4], *ul], loc="lower right", fontsize=9, frameon=True,
+                         framealpha=0.9)
+    artists = {"portion": portion, "schedule": schedule, "portion_label": portion_label, "legend2": legend2,
+               "ul": ul}
+    return _dose_response_fill(fig, artists, daily_dose_mg, portions, age_years)
+
+
+def _dose_response_fill(fig, a, daily_dose_mg: float, portions: int, age_years: float) -> View:
+    """Move the two markers and the limit lines, and set the legends and the readout (callback and updater)."""
+    text, alt, per, f_per, absorbed = _dose_response_text(daily_dose_mg, portions, age_years)
+    a["portion"].set_data([per], [100 * f_per])
+    a["schedule"].set_data([daily_dose_mg], [absorbed])
+    a["portion_label"].set_text(f"your portion ({per:.0f} mg)")
+    _set_ul_lines(a["ul"], a["legend2"], 4, age_years)
+    return View(text=text, figure=fig, alt=alt, artists=a,
+                # redrawn on each move: the markers, the portion's legend text, the limit lines (cheap)
+                animated=(a["portion"], a["portion_label"], a["schedule"], *a["ul"]),
                 data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
 
 
+def _dose_response_params(daily_dose_mg, portions, age_years) -> tuple:
+    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
+    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
+    return dose, absorption._portions(portions), age
+
+
 @register("06.dose_response", title="Absorption falls with dose: splitting a daily dose (teaching model)",
-          daily_dose_mg=Slider("Supplemental Mg (mg/day, elemental)", 0, 1200, 300, 10),
-          portions=Slider("Portions (per day)", 1, 6, 1, 1, integer=True),
+          daily_dose_mg=Slider("Supplemental Mg (mg/day, elemental)", 0, DOSE_RESPONSE_MAX_MG, 300, 10),
+          portions=Slider("Portions (per day)", 1, DOSE_RESPONSE_MAX_PORTIONS, 1, 1, integer=True),
           age_years=Slider("Age (years)", 1, 90, 30, 1, integer=True))
 def dose_response_view(daily_dose_mg, portions, age_years):
     """Fraction absorbed per portion and absorbed mg/day for a daily dose split into equal portions."""
-    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
-    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
-    return _dose_response(dose, absorption._portions(portions), age)
+    return _dose_response(*_dose_response_params(daily_dose_mg, portions, age_years))
 
 
 @dose_response_view.updater
 def _dose_response_update(view, daily_dose_mg, portions, age_years):
-    """In place: the two markers and the readout move; a new age group (other upper limits) rebuilds."""
-    dose = round(in_range("daily_dose_mg", daily_dose_mg, 0, absorption.MAX_DOSE_MG, unit="mg/day"), 3)
-    age = round(in_range("age_years", age_years, 1, 120, unit="years"), 3)
-    portions = absorption._portions(portions)
-    if _limits(age) != view.artists["limits"]:
-        return None
-    text, alt, per, f_per, absorbed = _dose_response_text(dose, portions, age)
-    a = view.artists
-    a["portion"].set_data([per], [100 * f_per])
-    a["schedule"].set_data([dose], [absorbed])
-    a["legend1"].get_texts()[-1].set_text(f"your portion ({per:.0f} mg)")
-    return View(text=text, figure=view.figure, alt=alt, artists=a,
-                data={"absorbed_mg_per_day": absorbed, "fraction_per_portion": f_per})
+    """In place for every control: the two markers, the limit lines (age) and the readout change."""
+    return _dose_response_fill(view.figure, view.artists, *_dose_response_params(daily_dose_mg, portions, age_years))
 
 
 # --------------------------------------------------------------------------- figures

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from mgcourse import supplements as sp
@@ -181,9 +182,51 @@ def test_compare_forms_elemental_basis_and_ul():
     assert "ABOVE" in v.text and "Firoz" in v.text  # oxide: the separate, differently measured 4 %
 
 
-def test_compare_forms_rejects_more_portions_than_tablets():
+def test_compare_forms_more_portions_than_tablets_means_splitting():
+    """Not refused (a refusal blanked the live panel whenever the portions slider passed the tablets one): the
+    readout says that the schedule would mean splitting tablets, and the model splits the dose as asked."""
     v = _call("06.compare_forms", tablets_per_day=1, portions=3)
-    assert v.error and "portions" in v.text
+    assert not v.error and "splitting tablets" in v.text
+    assert v.data["absorbed_mg_per_day"] == pytest.approx(absorption.absorbed_mg(v.data["elemental_mg_per_day"], 3))
+    assert "splitting" not in _call("06.compare_forms", tablets_per_day=3, portions=3).text
+
+
+def test_compare_forms_axes_hold_every_value():
+    """The fixed log axes of 06.compare_forms hold every bar at the sliders' extremes, for every form."""
+    spec = get("06.compare_forms")
+    c = spec.controls
+    fractions = sp.forms_table()["mg_fraction"]
+    for basis in sp.LABEL_BASES:
+        lo, hi = sp.COMPARE_BAR_LIMITS[basis]
+        for amount in (c["amount_per_tablet_mg"].min, c["amount_per_tablet_mg"].max):
+            for tablets in (c["tablets_per_day"].min, c["tablets_per_day"].max):
+                vals = amount * fractions * tablets if basis == "salt" else amount / fractions
+                assert lo < vals.min() and vals.max() < hi, (basis, amount, tablets)
+                # the right panel: absorbed mg/day from the chosen form's daily dose, 1 to 6 portions (a daily
+                # dose above the model's 5,000 mg is refused by the callback)
+                daily = [amount * tablets] if basis == "elemental" else [vals.min(), vals.max()]
+                a_lo, a_hi = sp.COMPARE_ABSORBED_LIMITS
+                for d in (d for d in daily if d <= absorption.MAX_DOSE_MG):
+                    for p in range(1, 7):
+                        assert a_lo < absorption.absorbed_mg(d, p) < a_hi, (basis, amount, tablets, d, p)
+    v = _call("06.compare_forms", form_id="oxide", amount_per_tablet_mg=1500, tablets_per_day=6)
+    assert v.error and "5000" in v.text.replace(",", "")
+
+
+def test_dose_response_axes_hold_every_marker():
+    """The fixed axes of 06.dose_response hold both markers at every slider extreme."""
+    spec = get("06.dose_response")
+    view = _call("06.dose_response")
+    ax1, ax2 = view.figure.axes
+    for dose in (spec.controls["daily_dose_mg"].min, spec.controls["daily_dose_mg"].max):
+        for portions in range(1, 7):
+            v = _call("06.dose_response", daily_dose_mg=dose, portions=portions)
+            per = dose / portions
+            assert ax1.get_xlim()[0] < per < ax1.get_xlim()[1]
+            assert ax1.get_ylim()[0] < 100 * v.data["fraction_per_portion"] < ax1.get_ylim()[1]
+            assert ax2.get_xlim()[0] < dose < ax2.get_xlim()[1]
+            assert ax2.get_ylim()[0] < v.data["absorbed_mg_per_day"] < ax2.get_ylim()[1]
+            assert v.figure.axes[1].get_ylim() == ax2.get_ylim()  # the same fixed axes at every setting
 
 
 def test_compare_forms_child_age():
@@ -230,3 +273,60 @@ def test_chapter_states_the_safety_facts():
                    "fitted for teaching, not taken from the paper", "beyond this course's checked sources",
                    "638 mg/day", "52 to 81 mg", "Disclaimer"):
         assert phrase in md, phrase
+
+
+def test_dose_response_markers_never_pass_under_the_static_legends():
+    """06.dose_response keeps its legends in the cached background of the live panel (only the markers, the
+    portion's legend text and the limit lines are redrawn): the markers must never reach a legend, at any
+    slider setting, or a frame would draw them over it. Also: the portion's text sits exactly in its legend row."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mgcourse import widgets
+
+    spec = get("06.dose_response")
+    view = widgets.update_view(spec, None, None, spec.defaults())
+    fig = view.figure
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    a = view.artists
+    legend1 = fig.axes[0].get_legend().get_window_extent(renderer)
+    legend2 = a["legend2"].get_window_extent(renderer)
+    slot = fig.axes[0].get_legend().get_texts()[-1].get_window_extent(renderer)
+    label = a["portion_label"].get_window_extent(renderer)
+    assert (label.x0, label.y0) == pytest.approx((slot.x0, slot.y0), abs=0.01)
+    dose = spec.controls["daily_dose_mg"]
+    for d in np.arange(dose.min, dose.max + dose.step / 2, dose.step):
+        for p in range(1, spec.controls["portions"].max + 1):
+            view = widgets.update_view(spec, view, fig, {"daily_dose_mg": float(d), "portions": p, "age_years": 30})
+            assert view.figure is fig
+            assert not a["portion"].get_window_extent(renderer).overlaps(legend1), (d, p)
+            assert not a["schedule"].get_window_extent(renderer).overlaps(legend2), (d, p)
+
+
+@pytest.mark.parametrize("name, moves", [
+    ("06.dose_response", [("age_years", 3), ("daily_dose_mg", 900), ("age_years", 5), ("portions", 4),
+                          ("age_years", 9), ("daily_dose_mg", 0), ("daily_dose_mg", 1200)]),
+    ("06.compare_forms", [("age_years", 3), ("amount_per_tablet_mg", 1500), ("tablets_per_day", 6),
+                          ("form_id", "gluconate_dihydrate"), ("age_years", 5), ("portions", 6),
+                          ("tablets_per_day", 2), ("age_years", 9)]),
+])
+def test_live_frames_across_age_groups_equal_a_full_redraw(name, moves, monkeypatch):
+    """An age that crosses into another group moves, renames or hides the limit lines and their legend entries
+    (a legend kept in the cached background must then be redrawn): every frame equals a full redraw."""
+    pytest.importorskip("ipympl")
+    from mgcourse import widgets
+
+    widgets._import_ipympl_keeping_backend()
+    monkeypatch.setattr(widgets._panel_canvas_class(), "send", lambda self, *a, **k: None)
+    p = widgets.build_panel(name, mode="ipympl")
+    p.canvas.syncing_data_url = False
+    p.canvas.draw()
+    for key, value in moves:
+        p.controls[key].value = value
+        assert not p.current.error, p.current.text
+        live = np.asarray(p.canvas.get_renderer().buffer_rgba()).copy()
+        p.canvas.draw()
+        full = np.asarray(p.canvas.get_renderer().buffer_rgba())
+        assert int(np.any(live != full, axis=2).sum()) == 0, (name, key, value)
+    assert p._blit.frames["blit"] >= len(moves) - 3, p._blit.frames  # only the age-group changes draw it all
