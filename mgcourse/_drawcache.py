@@ -8,7 +8,9 @@ course's machine class), so a few such texts cost more than the rest of the fram
 :func:`cache_drawing` makes an artist draw on an Agg renderer (the live canvas, PNG output) from a bitmap that is
 rendered once for its current state (its text, its position on the canvas, the canvas size and resolution) and
 then pasted: the same pixels (at most 1 of 255 apart where a legend frame is translucent) in a fraction of a
-millisecond. A changed state renders a new bitmap; vector output (PDF, SVG) draws the artist as usual.
+millisecond. A state is drawn as usual the first time and made into a bitmap the second time in a row, so an
+artist whose text changes on every frame costs nothing extra; vector output (PDF, SVG) draws the artist as usual.
+The live panels apply it to every animated legend (:class:`mgcourse.widgets._Blitter`).
 
 Only for artists whose look is set once: the key covers the text, the colour, the position and, for a legend,
 its texts and anchor, not every property (a legend with ``loc="best"`` moves with the data: do not cache it).
@@ -55,8 +57,11 @@ def _cache_one(artist) -> None:
     from matplotlib.text import Text
 
     _state_key(artist)  # an artist of another kind fails now, not at its first draw
+    if getattr(artist, "_mgcourse_cached_draw", False):
+        return  # already drawing from a cache
     draw = artist.draw  # the bound method of the artist's class
     cache: dict = {}
+    last = [None]  # the state drawn last: a bitmap is made the second time a state is drawn in a row
 
     def cached_draw(renderer, *args, **kwargs):
         if not isinstance(renderer, RendererAgg) or not artist.get_visible() or args or kwargs:
@@ -64,6 +69,12 @@ def _cache_one(artist) -> None:
         width, height = int(renderer.width), int(renderer.height)
         key = (width, height, renderer.dpi, _state_key(artist))
         hit = cache.get(key)
+        if hit is None and key != last[0]:
+            # a state seen for the first time is drawn as usual: an artist that changes on every frame (a label
+            # with the slider's value) never pays for a bitmap it would not reuse
+            last[0] = key
+            draw(renderer)
+            return
         if hit is None:
             off = RendererAgg(width, height, renderer.dpi)  # transparent
             draw(off)
@@ -86,6 +97,8 @@ def _cache_one(artist) -> None:
             gc = renderer.new_gc()
             renderer.draw_image(gc, hit[0], hit[1], hit[2])
             gc.restore()
+        last[0] = key
         artist.stale = False
 
     artist.draw = cached_draw
+    artist._mgcourse_cached_draw = True

@@ -1194,7 +1194,7 @@ def _scenario_set(artists: dict, case_id: str, j: float, days: float) -> dict:
     for k, ((label, _, _), intake) in enumerate(zip(_SCENARIO_RUNS, (food, j, rda))):
         sim = _scenario_sim(round(float(intake), 1), round(days, 1))
         # the slider's run is named without its value (the readout gives it): the legend then changes only with
-        # the case, and an opaque legend that does not change is drawn once and kept (widgets._Blitter)
+        # the case, and a legend that does not change is drawn from a cached bitmap (widgets._Blitter)
         name = "slider: the intake you set" if label == "slider" else f"{label}: {intake:.0f} mg/day"
         for line, y in zip(artists["lines"][label], (sim.glucose_mg_dl, sim.mg_pool)):
             line.set_data(sim.t_years, y)

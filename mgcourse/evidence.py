@@ -840,7 +840,7 @@ def _dose_response_fig():
     rr_band = ax1.collections[0]
     rr_line, highlight = ax1.get_lines()[0], ax1.get_lines()[-1]  # the curve, the chosen change (drawn last)
     ax1.set_title("relative risk (log-linear assumption)", fontsize=12)
-    ax1.get_legend().get_frame().set_alpha(1.0)  # opaque: the moving line passes under it; drawn once, then kept
+    ax1.get_legend().get_frame().set_alpha(1.0)  # opaque: the moving line passes under it
     ax1.set_xlim(*_DR_XLIM)
     ax1.set_ylim(*_dose_response_rr_ylim())
     d = _DR_DELTAS
@@ -855,7 +855,7 @@ def _dose_response_fig():
     ax2.set_title("absolute risk", fontsize=12)
     ax2.set_xlim(*_DR_XLIM)
     ax2.set_ylim(*_DR_RISK_YLIM)
-    legend2 = ax2.legend(loc="upper right", framealpha=1.0)  # opaque, as legend1: drawn once, then kept
+    legend2 = ax2.legend(loc="upper right", framealpha=1.0)  # opaque, as legend1
     artists = {"rr_band": rr_band, "rr_line": rr_line, "highlight": highlight, "legend1": ax1.get_legend(), "band": band,
                "curve": curve, "baseline": baseline, "vline": vline, "marker": marker, "title": ax2.title,
                "legend2": legend2}
@@ -1144,7 +1144,7 @@ def _reverse_causation_fill(fig, artists, si_pct, intake_mg, full_cycle) -> View
         months = run.t_days / 30.44
         a[key + "_g"].set_data(months, run.glucose_mg_dl)
         a[key + "_m"].set_data(months, run.mg_pool)
-    # the second run is named without its value (the readout gives it): an opaque legend that does not change is
+    # the second run is named without its value (the readout gives it): a legend that does not change is
     # drawn once and kept by the live panel (widgets._Blitter)
     labels = ("insulin sensitivity 100 %", "insulin sensitivity set by the slider")
     for text, label in zip(a["legend"].get_texts(), labels):

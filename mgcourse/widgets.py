@@ -645,14 +645,12 @@ class _Blitter:
         self.background = None
         self.signature = None
         self._cid = None
-        self._overlays: dict = {}  # opaque legends' pixels, drawn over the background (see _draw_animated)
         self.frames = {"blit": 0, "full": 0}
 
     def attach(self, canvas) -> None:
         if self.canvas is not None and self._cid is not None:
             self.canvas.mpl_disconnect(self._cid)
         self.canvas, self.background, self.signature = canvas, None, None
-        self._overlays = {}
         self._cid = canvas.mpl_connect("draw_event", self._on_draw)
 
     def set_animated(self, artists) -> None:
@@ -664,8 +662,16 @@ class _Blitter:
         for a in self.animated:
             if id(a) not in keep:
                 a.set_animated(False)
+        from matplotlib.legend import Legend
+
+        from ._drawcache import cache_drawing
+
         for a in artists:
             a.set_animated(True)
+            if isinstance(a, Legend) and getattr(a, "_loc", None) != 0:
+                # a legend on top of moving curves is redrawn on every frame, yet rarely changes: from a bitmap
+                # (10-25 ms of text rendering saved per frame; loc="best" legends move with the data: not cached)
+                cache_drawing(a)
         self.animated = artists
         self.background = None  # the background was drawn with another set: draw the whole figure next
 
@@ -690,7 +696,14 @@ class _Blitter:
                 tuple((tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds), ax.get_visible(), ax.axison,
                        tuple(_axis_signature(axis) for axis in ax._axis_map.values()))
                       for ax in fig.axes),
-                tuple((a.get_visible(), _is_blank_text(a)) for a in self._static_artists(fig)))
+                tuple((a.get_visible(), _is_blank_text(a)) for a in self._static_artists(fig)),
+                # a legend's own texts and entries do not mark the legend stale when they change: compare them
+                tuple(_legend_signature(lg) for lg in self._static_legends(fig)))
+
+    def _static_legends(self, fig) -> list:
+        animated = {id(a) for a in self.animated}
+        legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+        return [lg for lg in legends if lg is not None and id(lg) not in animated]
 
     def _on_draw(self, event) -> None:
         canvas = self.canvas
@@ -700,50 +713,15 @@ class _Blitter:
             return
         fig = canvas.figure
         self.background = canvas.copy_from_bbox(fig.bbox)
-        self._overlays = {}  # kept legends were drawn over the old background
         self.signature = self._signature(fig)
         self._draw_animated(fig)
         self.frames["full"] += 1
 
     def _draw_animated(self, fig) -> None:
-        """Draw the animated artists over the background (restored or just drawn), lowest z-order first.
-
-        An animated legend with an opaque frame (``framealpha=1``) hides whatever lies under it, so its pixels do
-        not depend on the moving artists: it is drawn once over the background, kept, and pasted on later frames
-        while its texts and place are unchanged (a legend costs 10-25 ms to draw here, most of a blitted frame).
-        """
-        canvas = self.canvas
-        todo = [a for a in sorted(self.animated, key=lambda a: a.get_zorder()) if a.get_visible() and a.figure is fig]
-        pasted = {}
-        for a in todo:
-            key = self._overlay_key(a)
-            if key is not None:
-                if key not in self._overlays:  # draw it over the background alone and keep its pixels
-                    a.draw(canvas.get_renderer())
-                    self._overlays[key] = canvas.copy_from_bbox(a.get_window_extent(canvas.get_renderer()))
-                    canvas.restore_region(self.background)
-                pasted[id(a)] = self._overlays[key]
-        for a in todo:
-            if id(a) in pasted:
-                canvas.restore_region(pasted[id(a)])
-            else:
+        """Draw the animated artists over the background (restored or just drawn), lowest z-order first."""
+        for a in sorted(self.animated, key=lambda a: a.get_zorder()):
+            if a.get_visible() and a.figure is fig:
                 fig.draw_artist(a)
-
-    def _overlay_key(self, artist):
-        """A key for an opaque legend's pixels (its texts, place and the figure's resolution), or None."""
-        from matplotlib.legend import Legend
-
-        if not isinstance(artist, Legend) or self.background is None:
-            return None
-        frame = artist.get_frame()
-        if not artist.get_frame_on() or not frame.get_visible() or frame.get_facecolor()[3] < 1.0:
-            return None
-        # a legend placed with loc="best" moves with the data: its place is part of the key (laying it out costs a
-        # few ms); any other legend stays where its axes (checked by the signature) put it
-        place = (tuple(np.round(artist.get_window_extent(self.canvas.get_renderer()).bounds, 3))
-                 if getattr(artist, "_loc", None) == 0 else None)
-        return (id(artist), tuple(t.get_text() for t in artist.get_texts()), artist.get_title().get_text(),
-                place, self.canvas.figure.dpi)
 
     def valid(self) -> bool:
         """True if the cached background still shows the figure's non-animated artists as they are now."""
@@ -778,6 +756,13 @@ def _axis_signature(axis) -> tuple:
     labels = tuple(axis.major.formatter.format_ticks(list(locs))) if locs else ()
     return (axis.get_visible(), id(axis.major.locator), id(axis.major.formatter), locs, minor, labels,
             axis.label.get_text(), axis.label.get_visible())
+
+
+def _legend_signature(legend) -> tuple:
+    """What a legend shows: its title, its texts and handles (each with its visibility)."""
+    return (legend.get_visible(), legend.get_title().get_text(),
+            tuple((t.get_text(), t.get_visible()) for t in legend.get_texts()),
+            tuple(h.get_visible() for h in legend.legend_handles if h is not None))
 
 
 def _is_blank_text(artist) -> bool:

@@ -31,7 +31,8 @@ def test_cached_drawing_gives_the_same_pixels():
     fig, text, legend = _figure()
     plain = _pixels(fig)
     cache_drawing(text, legend)
-    first, again = _pixels(fig), _pixels(fig)
+    _pixels(fig)  # first sighting of this state: drawn as usual
+    first, again = _pixels(fig), _pixels(fig)  # from the bitmap
     assert np.array_equal(first, again)
     # a text is pixel for pixel the same; a translucent legend frame may round 1 of 255 differently
     assert np.abs(first - plain).max() <= 1
@@ -40,7 +41,8 @@ def test_cached_drawing_gives_the_same_pixels():
 def test_a_cached_text_is_not_rendered_again(monkeypatch):
     fig, text, _ = _figure()
     cache_drawing(text)
-    fig.canvas.draw()
+    fig.canvas.draw()  # drawn as usual
+    fig.canvas.draw()  # the same state again: the bitmap is made
     calls = []
     original = RendererAgg.draw_text
     monkeypatch.setattr(RendererAgg, "draw_text", lambda self, *a, **k: calls.append(a[3]) or original(self, *a, **k))
@@ -76,3 +78,24 @@ def test_only_texts_and_legends():
     fig, _, _ = _figure()
     with pytest.raises(TypeError, match="texts and legends"):
         cache_drawing(fig.axes[0].get_lines()[0])
+
+
+def test_a_text_that_changes_on_every_draw_never_makes_a_bitmap(monkeypatch):
+    """A label with the slider's value changes on every frame: it is drawn as usual (on the canvas's renderer),
+    never first into an off-screen bitmap that would not be reused."""
+    fig, text, _ = _figure()
+    cache_drawing(text)
+    fig.canvas.draw()
+    renderers = []
+    original = RendererAgg.draw_text
+
+    def spy(self, gc, x, y, s, *a, **k):
+        if s.startswith("value"):
+            renderers.append(self)
+        return original(self, gc, x, y, s, *a, **k)
+
+    monkeypatch.setattr(RendererAgg, "draw_text", spy)
+    for k in range(4):
+        text.set_text(f"value {k}")
+        fig.canvas.draw()
+    assert len(renderers) == 4 and all(r is fig.canvas.get_renderer() for r in renderers)

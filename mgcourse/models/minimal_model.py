@@ -655,7 +655,7 @@ def minimal_model_view(si_e4: float, sg: float, compare: bool) -> View:
     ax_g.axhline(p.gb_mg_dl, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_g.text(178, p.gb_mg_dl + 4, "Gb", ha="right", color=ROLE_COLORS["reference"], fontsize=10)
     ax_g.set_ylabel("glucose (mg/dL)")
-    # opaque: the moving curve passes under it, and an opaque legend is drawn once and kept (widgets._Blitter)
+    # opaque: the moving curve passes under it (the live panel draws it on top, from a cached bitmap)
     legend = ax_g.legend(fontsize=9, loc="upper right", frameon=True, framealpha=1.0)
     ax_i.axhline(p.ib_uU_ml, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.2)
     ax_i.set_ylabel("insulin (µU/mL)")
