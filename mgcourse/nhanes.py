@@ -481,7 +481,7 @@ def adjustment_table(sample: pd.DataFrame | None = None, sets: dict | None = Non
 
 
 # --------------------------------------------------------------------------- widget
-from .style import new_figure  # noqa: E402
+from .style import COLORS, new_figure  # noqa: E402
 from .widgets import Checkbox, Dropdown, View, register  # noqa: E402  (after the pure functions on purpose)
 
 _ADJ_CACHE: dict[tuple, tuple] = {}
@@ -547,7 +547,7 @@ def adjustment_view(energy, age_sex, adiposity):
     bars = []
     for i, (vals, marker) in enumerate(((pct0, "o"), (pct, "s"))):
         bars.append(ax.errorbar(vals[0], i, xerr=[[vals[0] - vals[1]], [vals[2] - vals[0]]], fmt=marker, capsize=5,
-                                color=f"C{i}", markersize=8))
+                                color=COLORS[i], markersize=8))  # the course palette, whatever the rcParams
     zero = ax.axvline(0, color="0.3", linestyle="--", linewidth=1, label="no association")
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.6, 1.6)
