@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.text import Text
 
 #: Rasterised strings kept (each a few kB to a few tens of kB); the least recently used go first.
-CACHE_SIZE = 1024
+CACHE_SIZE = 512
 _CACHE: OrderedDict = OrderedDict()
 
 
