@@ -762,16 +762,31 @@ def _row_names(ax, count: int, fontsize: float = 9.0) -> list:
     return texts
 
 
-def _freeze_layout(fig, texts, strings) -> None:
+#: Axes positions computed by :func:`_freeze_layout`, by figure content (a rebuild with the same names skips
+#: the constrained-layout solve, about half of a rebuild).
+_LAYOUTS: dict = {}
+
+
+def _freeze_layout(fig, texts, strings, key=None) -> None:
     """Lay the figure out now with ``texts`` showing ``strings`` (every name they may show at any slider
-    value), then keep the axes where they are: the left margin fits the widest name, whatever is shown."""
+    value), then keep the axes where they are: the left margin fits the widest name, whatever is shown.
+    ``key`` names the figure's content (same key, same layout: computed once)."""
     for i, (t, label) in enumerate(zip(texts, strings)):
         t.set_text(label)
         t.set_y(1.0 - (i + 0.5) / max(len(texts), 1))
         t.set_visible(True)
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
+    key = None if key is None else (key, tuple(fig.get_size_inches()), tuple(strings))
+    positions = _LAYOUTS.get(key) if key is not None else None
+    if positions is not None and len(positions) == len(fig.axes):
+        for ax, pos in zip(fig.axes, positions):
+            ax.set_position(pos)
+    else:
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)
+        positions = [a.get_position().frozen() for a in fig.axes]
+        if key is not None:
+            _LAYOUTS[key] = positions
     fig.set_layout_engine("none")
     # mgcourse.widgets._fix_layout re-applies the positions recorded here when a dropdown rebuilds this
     # figure (otherwise it would keep the first figure's margin, too narrow for longer names)
@@ -850,7 +865,7 @@ def food_ranking_view(basis, food_group, n):
     # the title is centred on the figure: over a narrow axes (long names) a long group name would not fit
     title = fig.suptitle(f"Top {len(top)}, {where}", fontsize=11)
     stamp(title)
-    _freeze_layout(fig, texts, names)
+    _freeze_layout(fig, texts, names, key=("05.food_ranking", basis, food_group))
     shown = top[["description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
                  "measure1_desc", "mg_per_measure1"]].round(1)
     shown["description"] = [readable_food_name(d) for d in shown["description"]]
@@ -1211,7 +1226,8 @@ def _optimiser_figure():
     ax.legend(handles=[bars, cap], loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=10,
               borderaxespad=0.2)
     table = _food_table()
-    _freeze_layout(fig, texts, [_short_food_name(table.loc[_ndb_key(r[0]), "description"]) for r in EVERYDAY_FOODS])
+    _freeze_layout(fig, texts, [_short_food_name(table.loc[_ndb_key(r[0]), "description"]) for r in EVERYDAY_FOODS],
+                   key="05.diet_optimiser")
     return fig, {"ax": ax, "bars": bars, "cap": cap, "labels": labels, "texts": texts}
 
 
