@@ -63,6 +63,16 @@ def stamp(*texts) -> None:
             t.__class__ = StampText
 
 
+def _metrics(renderer, s, prop):
+    """Width, height and descent of ``s`` in pixels, from the cache Text's own layout has just filled."""
+    try:
+        from matplotlib.text import _get_text_metrics_with_cache
+
+        return _get_text_metrics_with_cache(renderer, s, prop, False, renderer.dpi)
+    except (ImportError, TypeError):  # another matplotlib: measure again
+        return renderer.get_text_width_height_descent(s, prop, False)
+
+
 def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
     """Draw string ``s`` with its baseline start at (x, y) (pixels, y downwards) from the cached bitmap."""
     from matplotlib.backends.backend_agg import RendererAgg
@@ -74,7 +84,7 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
            mpl.rcParams["text.hinting_factor"], tuple(features) if features else None, language)
     hit = _CACHE.get(key)
     if hit is None:
-        width, height, descent = renderer.get_text_width_height_descent(s, prop, False)
+        width, height, descent = _metrics(renderer, s, prop)
         margin = int(math.ceil(2 + 0.3 * prop.get_size_in_points() * renderer.dpi / 72.0))  # glyph overhang
         ascent = int(math.ceil(height - descent))
         w = int(math.ceil(width)) + 2 * margin
