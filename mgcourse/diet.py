@@ -1136,7 +1136,7 @@ def diet_optimiser_view(age_years, sex, objective, cap_scale, min_protein_g, min
 #: from a few grams (caps × 0.1) to 1.2 kg (a cup of milk × 5) as the cap slider moves; as a share of the
 #: cap every plan fits one fixed axis, and the bars show at a glance which foods sit at their cap (the
 #: grams are in the labels and the table). Beyond 100 %: a column of labels.
-_OPT_XMAX_PCT = 190.0
+_OPT_XMAX_PCT = 175.0
 _OPT_MIN_ROWS = 6
 
 
@@ -1171,8 +1171,8 @@ def _optimise_cached(target_mg, objective, cap_scale, min_protein_g, min_energy_
     plan, t = res.plan, res.totals
     grams = plan["grams"].to_numpy(float)
     caps = plan["cap_g"].to_numpy(float)
-    labels = tuple(f"{_grams(g).removesuffix(' g')} of {_grams(c)}: {m:.0f} mg, {k:.0f} kcal"
-                   for g, c, m, k in zip(grams, caps, plan["magnesium_mg"], plan["energy_kcal"]))
+    labels = tuple(f"{_grams(g)}: {m:.0f} mg, {k:.0f} kcal"
+                   for g, m, k in zip(grams, plan["magnesium_mg"], plan["energy_kcal"]))
     at_cap = int(plan["at_cap"].sum())
     text = (f"\n\n{res.message} Protein {t['protein_g']:.0f} g. "
             f"{at_cap} of {len(plan)} foods sit at their cap: the caps, not taste, shape the answer. "
@@ -1223,6 +1223,7 @@ def _optimiser_figure():
     ax.set_ylim(0.0, 1.0)
     ax.set_yticks([])
     ax.set_xlabel("amount in the optimal plan (% of the food's cap)")
+    ax.xaxis.label.set_x(50.0 / _OPT_XMAX_PCT)  # centred under the 0-100 % axis, not under the label column
     ax.legend(handles=[bars, cap], loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=10,
               borderaxespad=0.2)
     table = _food_table()

@@ -374,7 +374,7 @@ def test_optimiser_panel_bars_are_the_share_of_each_cap():
     assert [w for _, w in rows] == [round(x, 9) for x in 100 * plan["grams"] / plan["cap_g"]]
     assert v.figure.axes[0].get_xlim() == (0.0, diet._OPT_XMAX_PCT)
     labels = [t.get_text() for t in v.artists["labels"] if t.get_visible()]
-    assert labels[0].startswith("180 of 180 g: 157 mg")  # boiled spinach, one cup at its cap
+    assert labels[0].startswith("180 g: 157 mg")  # boiled spinach, one cup at its cap
 
 
 def test_meal_planner_axis_holds_every_rda():
