@@ -781,9 +781,12 @@ def _freeze_layout(fig, texts, strings, key=None) -> None:
         for ax, pos in zip(fig.axes, positions):
             ax.set_position(pos)
     else:
-        engine = fig.get_layout_engine()
-        if engine is not None:
-            engine.execute(fig)
+        # after an earlier freeze the engine is a no-op placeholder, and an axes placed with set_position is
+        # left out of the layout: both are undone for this one solve
+        fig.set_layout_engine("constrained")
+        for a in fig.axes:
+            a.set_in_layout(True)
+        fig.get_layout_engine().execute(fig)
         positions = [a.get_position().frozen() for a in fig.axes]
         if key is not None:
             _LAYOUTS[key] = positions
@@ -845,58 +848,91 @@ def _ranked_top(basis: str, food_group: str) -> pd.DataFrame:
           n=Slider("Foods shown (count)", 3, RANK_MAX_SHOWN, 10, 1, integer=True))
 def food_ranking_view(basis, food_group, n):
     """Top foods by magnesium per 100 kcal, per 100 g or per household measure, optionally in one food group."""
+    case = _ranking_case(basis, food_group)
+    # One figure for every count: a row for each of the top foods (hidden beyond n), the x axis fixed by the
+    # richest food (the first row at every n), the names drawn beside the axes (see _row_names).
+    fig, ax = new_figure(figsize=(7.6, 5.0))
+    slots = RANK_MAX_SHOWN
+    bars = ax.barh(np.zeros(slots), np.zeros(slots), color=ROLE_COLORS["magnesium"], edgecolor="black",
+                   linewidth=0.5)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_yticks([])
+    texts = _row_names(ax, slots)
+    # the title is centred on the figure: over a narrow axes (long names) a long group name would not fit
+    title = fig.suptitle("", fontsize=11)
+    stamp(title)
+    artists = {"ax": ax, "title": title, "bars": bars, "texts": texts, "case": None}
+    _ranking_show_case(fig, artists, case)
+    return _ranking_fill(fig, artists, n)
+
+
+@dataclass(frozen=True)
+class _RankingCase:
+    """One yardstick and food group of the ranking panel: its top foods, names, x range and table (read-only)."""
+
+    basis: str
+    food_group: str
+    top: pd.DataFrame
+    values: tuple
+    names: tuple
+    xmax: float
+    label: str
+    where: str
+    table: pd.DataFrame
+    tables: dict  # the first n rows of ``table``, by n (one object per n: the panel re-renders a changed table)
+
+
+@functools.lru_cache(maxsize=64)
+def _ranking_case(basis: str, food_group: str) -> _RankingCase:
     top = _ranked_top(basis, food_group)
     if top.empty:
         raise ValueError(f"no food in group {food_group!r} has a value for this ranking")
     col, label = RANK_BASES[basis]
-    # One figure for every count: a row for each of the top foods (hidden beyond n), the x axis fixed by the
-    # richest food (the first row at every n), the names drawn beside the axes (see _row_names).
-    fig, ax = new_figure(figsize=(7.6, 5.0))
     values = top[col].to_numpy(float)
-    bars = ax.barh(np.zeros(len(top)), values, color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5)
-    ax.set_xlim(ax.get_xlim())  # the autoscaled limits of all the bars: the richest food sets them for every n
-    ax.set_ylim(0.0, 1.0)
-    ax.set_yticks([])
-    ax.set_xlabel(label)
-    where = "all 8,790 SR28 foods" if food_group == "all" else f"SR28 group '{food_group}'"
     names = [readable_food_name(d, 40) + (f" [{m}]" if basis == "per_serving" else "")
              for d, m in zip(top["description"], top["measure1_desc"].fillna("").str.slice(0, 14))]
-    texts = _row_names(ax, len(top))
-    # the title is centred on the figure: over a narrow axes (long names) a long group name would not fit
-    title = fig.suptitle(f"Top {len(top)}, {where}", fontsize=11)
-    stamp(title)
-    _freeze_layout(fig, texts, names, key=("05.food_ranking", basis, food_group))
     shown = top[["description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
                  "measure1_desc", "mg_per_measure1"]].round(1)
     shown["description"] = [readable_food_name(d) for d in shown["description"]]
     shown.columns = ["Food", "Energy (kcal/100 g)", "Mg (mg/100 g)", "Mg (mg/100 kcal)", "Household measure",
                      "Mg (mg/measure)"]
-    artists = {"ax": ax, "title": title, "bars": bars, "texts": texts, "names": names, "values": values, "top": top,
-               "shown": shown, "tables": {}, "basis": basis, "food_group": food_group, "where": where}
-    return _ranking_fill(fig, artists, n)
+    where = "all 8,790 SR28 foods" if food_group == "all" else f"SR28 group '{food_group}'"
+    # what autoscaling gives for bars from 0 (a 5 % margin): the richest food, the first row at every n, sets it
+    xmax = float(values.max()) + 0.05 * float(values.max())
+    return _RankingCase(basis, food_group, top, tuple(values), tuple(names), xmax, label, where, shown, {})
+
+
+def _ranking_show_case(fig, artists, case: _RankingCase) -> None:
+    """Put a yardstick and food group on the figure: x range, x label, names, and a left margin that fits them."""
+    ax = artists["ax"]
+    artists["case"] = case
+    ax.set_xlim(0.0, case.xmax)
+    ax.set_xlabel(case.label)
+    artists["title"].set_text(f"Top {len(case.top)}, {case.where}")
+    _freeze_layout(fig, artists["texts"], case.names, key=("05.food_ranking", case.basis, case.food_group))
 
 
 def _ranking_fill(fig, artists, n) -> View:
     """The first n rows, the title and the readout (shared by the callback and the in-place update)."""
-    basis, top, where = artists["basis"], artists["top"], artists["where"]
-    col, label = RANK_BASES[basis]
-    ranked = top.head(int(n))
+    case = artists["case"]
+    col, label = RANK_BASES[case.basis]
+    ranked = case.top.head(int(n))
     k = len(ranked)
     ax = artists["ax"]
-    _place_rows(ax, artists["bars"], artists["texts"], artists["names"], artists["values"], k, _RANK_MIN_ROWS)
-    artists["title"].set_text(f"Top {k}, {where}")
+    _place_rows(ax, artists["bars"], artists["texts"], case.names, case.values, k, _RANK_MIN_ROWS)
+    artists["title"].set_text(f"Top {k}, {case.where}")
     first = ranked.iloc[0]
     text = (f"Richest by this yardstick: **{readable_food_name(first['description'])}** "
             f"({first[col]:.0f} {label.split(' (')[0].lower()}).")
-    if basis == "per_100kcal":
+    if case.basis == "per_100kcal":
         text += (f" Foods with < {DENSITY_MIN_KCAL_PER_100G:.0f} kcal per 100 g (waters, teas, brewed coffee) "
                  "are left out: their density is huge or infinite, but you would need litres.")
-    if basis == "per_serving":
+    if case.basis == "per_serving":
         text += " 'Household measure 1' is whatever SR28 lists first (1 cup, 1 oz, 1 fillet …): servings differ."
-    alt = f"Horizontal bars of the top {k} foods ranked by {label}, in {where}."
-    shown = artists["tables"].get(k)
-    if shown is None:  # one table object per count: the panel re-renders the table only when it changes
-        shown = artists["tables"][k] = artists["shown"].head(k)
+    alt = f"Horizontal bars of the top {k} foods ranked by {label}, in {case.where}."
+    shown = case.tables.get(k)
+    if shown is None:
+        shown = case.tables[k] = case.table.head(k)
     return View(text=text, figure=fig, alt=alt, table=shown, artists=artists,
                 # redrawn on each move: the bars, their names and the title (its count changes)
                 animated=(artists["bars"], *artists["texts"], artists["title"]))
@@ -904,10 +940,12 @@ def _ranking_fill(fig, artists, n) -> View:
 
 @food_ranking_view.updater
 def _food_ranking_update(view, basis, food_group, n):
-    """In place for the count (rows appear or go); another yardstick or food group rebuilds the figure."""
+    """In place: the count shows or hides rows (blitted); another yardstick or food group also changes the
+    names, the x axis and the left margin (then the panel draws the whole figure)."""
     artists = view.artists
-    if (basis, food_group) != (artists["basis"], artists["food_group"]):
-        return None
+    case = artists["case"]
+    if (basis, food_group) != (case.basis, case.food_group):
+        _ranking_show_case(view.figure, artists, _ranking_case(basis, food_group))
     return _ranking_fill(view.figure, artists, n)
 
 
