@@ -1243,14 +1243,14 @@ def _short_food_name(description: str) -> str:
 
 def _optimiser_figure():
     """The figure with a row ready for each everyday food (a plan uses some of them), laid out once."""
+    from matplotlib.transforms import offset_copy
+
     fig, ax = new_figure(figsize=(7.6, 4.2))
     slots = len(EVERYDAY_FOODS)
     bars = ax.barh(np.zeros(slots), np.zeros(slots), color=ROLE_COLORS["magnesium"], edgecolor="black",
                    linewidth=0.5, label="amount in the plan")
     cap = ax.axvline(100.0, color="black", linestyle="--", linewidth=1.2, zorder=2, label="the food's cap")
     # the labels stand in a column just right of the cap line (no bar or line ever crosses them)
-    from matplotlib.transforms import offset_copy
-
     column = offset_copy(ax.transData, fig=fig, x=4, units="points")
     labels = [ax.text(100.0, 0.5, "", transform=column, va="center", fontsize=9, zorder=3) for _ in range(slots)]
     stamp(*labels)
