@@ -34,6 +34,7 @@ import pandas as pd
 
 from mgcourse import data, intakes
 from mgcourse._registry import register_benchmark
+from mgcourse._stamped_text import stamp
 from mgcourse._validate import ArgumentTypeError, as_int, as_str, choice, in_range, instance_of
 from mgcourse.style import OKABE_ITO, ROLE_COLORS, new_figure, register_figure
 from mgcourse.widgets import Dropdown, Slider, Text, View, register
@@ -494,8 +495,8 @@ def meal_summary(items, age_years: float, sex: str) -> MealSummary:
     return _summary(meal_totals(items), age_years, sex)
 
 
-def _summary(table: pd.DataFrame, age_years: float, sex: str) -> MealSummary:
-    rda = intakes.rda(age_years, sex)
+def _summary(table: pd.DataFrame, age_years: float, sex: str, rda: float | None = None) -> MealSummary:
+    rda = intakes.rda(age_years, sex) if rda is None else rda
     mg = float(table["magnesium_mg"].sum(skipna=True))
     unknown = table.loc[table["magnesium_mg"].isna(), "food"].tolist()
     return MealSummary(mg, float(table["energy_kcal"].sum()), float(table["protein_g"].sum(skipna=True)),
@@ -571,6 +572,11 @@ def meal_figure(table: pd.DataFrame, rda_mg: float, title: str = ""):
         raise ValueError(f"table must be the DataFrame returned by meal_totals(); it has no column {', '.join(missing)}")
     rda_mg = in_range("rda_mg", rda_mg, 0, 5000, low_inclusive=False, unit="mg/day")
     title = as_str("title", title)
+    return _meal_figure(table, rda_mg, title, rda_mg)[0]
+
+
+def _meal_figure(table: pd.DataFrame, rda_mg: float, title: str, rda_max_mg: float):
+    """:func:`meal_figure` and its changing artists; the x axis holds every RDA up to ``rda_max_mg``."""
     fig, ax = new_figure(figsize=(7.6, 0.45 * (len(table) + 1) + 1.6))
     labels = [f"{readable_food_name(d, 34)} ({g:.0f} g)" for d, g in zip(table["food"], table["grams"])]
     mg = table["magnesium_mg"].fillna(0.0).to_numpy()
@@ -578,32 +584,74 @@ def meal_figure(table: pd.DataFrame, rda_mg: float, title: str = ""):
     y = np.arange(len(table) + 1)[::-1]
     ax.barh(y[1:], mg, color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5)
     ax.barh(y[:1], [mg.sum()], color=OKABE_ITO["blue"], edgecolor="black", linewidth=0.5)
+    values = []
     for yy, m, k in zip(y, [mg.sum(), *mg], [kcal.sum(), *kcal]):
-        ax.text(m, yy, f" {m:.0f} mg · {k:.0f} kcal", va="center", fontsize=10, zorder=4,
-                bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.9))
-    ax.axvline(rda_mg, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.8, label=f"RDA {rda_mg:.0f} mg/day",
-               zorder=2)
+        t = ax.text(m, yy, f" {m:.0f} mg · {k:.0f} kcal", va="center", fontsize=10, zorder=4,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.9))
+        values.append((m, t))
+    line = ax.axvline(rda_mg, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.8,
+                      label=f"RDA {rda_mg:.0f} mg/day", zorder=2)
     ax.set_yticks(y, ["TOTAL", *labels])
     ax.set_xlabel("magnesium (mg)")
-    ax.set_xlim(0, max(mg.sum(), rda_mg) * 1.35)
-    ax.legend(loc="lower right")
+    ax.set_xlim(0, max(mg.sum(), rda_max_mg) * 1.35)
+    legend = ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
-    return fig
+    # the labels the RDA line can cross (those starting left of the highest RDA): drawn over it when it moves
+    crossed = [t for m, t in values if m <= rda_max_mg * 1.02]
+    stamp(*crossed, *legend.get_texts(), ax.title)  # redrawn on every move: from cached bitmaps (see _stamped_text)
+    return fig, {"ax": ax, "rda_line": line, "legend": legend, "crossed": crossed}
+
+
+def _rda(age_years, sex) -> float:
+    """:func:`mgcourse.intakes.rda` for a panel (cached: a table lookup costs ~6 ms, a slider move has 40)."""
+    return _rda_cached(float(age_years), str(sex))
+
+
+@functools.lru_cache(maxsize=512)
+def _rda_cached(age_years: float, sex: str) -> float:
+    return intakes.rda(age_years, sex)
+
+
+@functools.lru_cache(maxsize=4)
+def _rda_max(age_min: float, age_max: float) -> float:
+    """The highest RDA (either sex) for ages in [age_min, age_max]: the RDA is a step function of age, so it
+    is enough to look at the start of every IOM age band in the range."""
+    table = intakes.load_intakes()
+    starts = {float(age_min), *(float(a) for a in table["age_min_years"] if age_min <= a <= age_max)}
+    return max(_rda(a, s) for a in starts for s in ("female", "male"))
+
+
+_MEAL_AGE = Slider("Age (years)", 1, 100, 30, 1, integer=True)
 
 
 @register("05.meal_planner", title="Meal planner: total magnesium against your RDA",
           meal=Text("Meal (NDB: amount unit; …)", DEFAULT_MEAL,
                     examples=("12014: 30 g", "99999: 10 g", "11458: -1 cup", "11458: 1 bucket", "09040: 1 cup",
                               "not a meal", "12014: 30 g; 11458: 1 cup; 09040: 1 cup, sliced", "14555: 1 cup")),
-          age_years=Slider("Age (years)", 1, 100, 30, 1, integer=True),
+          age_years=_MEAL_AGE,
           sex=Dropdown("Sex", (("female", "female"), ("male", "male")), "female"))
 def meal_planner_view(meal, age_years, sex):
     """Meal planner: total magnesium of a meal against the RDA for an age and sex, with energy alongside."""
     items = parse_meal(meal)
     table = meal_totals(items)
-    s = _summary(table, age_years, sex)
+    s = _summary(table, age_years, sex, _rda(age_years, sex))
+    # The x axis holds the RDA of every age and sex the controls offer (80-420 mg/day): moving the age or
+    # switching the sex moves the dashed line, not the axis (the panel then redraws only what moves).
+    fig, artists = _meal_figure(table, s.rda_mg, f"Meal vs RDA for {_person(age_years, sex)}",
+                                _rda_max(_MEAL_AGE.min, _MEAL_AGE.max))
+    artists.update(meal=meal, table=table)
+    return _meal_fill(fig, artists, s, age_years, sex)
+
+
+def _meal_fill(fig, artists, s: MealSummary, age_years, sex) -> View:
+    """The RDA line, its legend entry, the title and the readout (shared by the callback and the update)."""
+    table = artists["table"]
     who = _person(age_years, sex)
+    artists["rda_line"].set_xdata([s.rda_mg, s.rda_mg])
+    artists["rda_line"].set_label(f"RDA {s.rda_mg:.0f} mg/day")
+    artists["legend"].get_texts()[0].set_text(f"RDA {s.rda_mg:.0f} mg/day")
+    artists["ax"].title.set_text(f"Meal vs RDA for {who}")
     dens = f"{s.magnesium_mg / s.energy_kcal * 100:.0f} mg per 100 kcal" if s.energy_kcal >= 1 else "no energy to speak of"
     text = (f"**Total: {s.magnesium_mg:.0f} mg magnesium** = {s.percent_rda:.0f} % of the RDA "
             f"({s.rda_mg:.0f} mg/day for {who}; IOM 1997) and {s.percent_dv:.0f} % of the Daily Value (420 mg). "
@@ -614,13 +662,27 @@ def meal_planner_view(meal, age_years, sex):
                  "so the total is a lower bound.")
     text += ("\n\nMagnesium from food has **no upper limit**; the US UL (350 mg/day from 9 y) applies to "
              "supplements and medicines only.")
-    shown = table.assign(grams=table["grams"].round(1), energy_kcal=table["energy_kcal"].round(0),
-                         magnesium_mg=table["magnesium_mg"].round(1), protein_g=table["protein_g"].round(1))
-    fig = meal_figure(table, s.rda_mg, title=f"Meal vs RDA for {who}")
+    shown = artists.get("shown")
+    if shown is None:  # the table depends on the meal only
+        shown = artists["shown"] = table.assign(
+            grams=table["grams"].round(1), energy_kcal=table["energy_kcal"].round(0),
+            magnesium_mg=table["magnesium_mg"].round(1), protein_g=table["protein_g"].round(1))
     alt = (f"Bar chart of the magnesium in each of {len(table)} foods and the total of {s.magnesium_mg:.0f} mg, "
            f"against a dashed line at the RDA of {s.rda_mg:.0f} mg/day.")
-    return View(text=text, figure=fig, alt=alt, table=shown,
+    return View(text=text, figure=fig, alt=alt, table=shown, artists=artists,
+                # redrawn on each move: the RDA line, the labels it can cross, its legend entry and the title
+                animated=(artists["rda_line"], *artists["crossed"], artists["legend"], artists["ax"].title),
                 data={"magnesium_mg": s.magnesium_mg, "energy_kcal": s.energy_kcal, "rda_mg": s.rda_mg})
+
+
+@meal_planner_view.updater
+def _meal_planner_update(view, meal, age_years, sex):
+    """In place for the age and the sex (only the RDA moves); a new meal text rebuilds the figure."""
+    artists = view.artists
+    if meal != artists.get("meal"):
+        return None
+    s = _summary(artists["table"], age_years, sex, _rda(age_years, sex))
+    return _meal_fill(view.figure, artists, s, age_years, sex)
 
 
 # --------------------------------------------------------------------------- search
@@ -682,7 +744,93 @@ def _bench_food_search_synonyms():
     return search_foods("rice brown cooked", 20)
 
 
+# --------------------------------------------------------------------------- bar rows for live panels
+#
+# A ranking or a plan is a column of named bars whose names change with a slider. As tick labels they would
+# change the y axis, which the live panel keeps as a cached background (see mgcourse.widgets: blitting), so
+# every move would redraw the whole figure. Instead the y axis carries no ticks and each row's name is a text
+# just left of the axes, where a tick label would be; the panel redraws the bars and the names on each move.
+
+def _row_names(ax, count: int, fontsize: float = 9.0) -> list:
+    """``count`` empty texts that stand where y tick labels would: 4 pt left of the axes, at a data y."""
+    from matplotlib.transforms import offset_copy
+
+    where = offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=-4, units="points")
+    texts = [ax.text(0.0, 0.5, "", transform=where, ha="right", va="center", fontsize=fontsize)
+             for _ in range(count)]
+    stamp(*texts)  # redrawn on every move: from cached bitmaps (see mgcourse._stamped_text)
+    return texts
+
+
+#: Axes positions computed by :func:`_freeze_layout`, by figure content (a rebuild with the same names skips
+#: the constrained-layout solve, about half of a rebuild).
+_LAYOUTS: dict = {}
+
+
+def _freeze_layout(fig, texts, strings, key=None) -> None:
+    """Lay the figure out now with ``texts`` showing ``strings`` (every name they may show at any slider
+    value), then keep the axes where they are: the left margin fits the widest name, whatever is shown.
+    ``key`` names the figure's content (same key, same layout: computed once)."""
+    for i, (t, label) in enumerate(zip(texts, strings)):
+        t.set_text(label)
+        t.set_y(1.0 - (i + 0.5) / max(len(texts), 1))
+        t.set_visible(True)
+    key = None if key is None else (key, tuple(fig.get_size_inches()), tuple(strings))
+    positions = _LAYOUTS.get(key) if key is not None else None
+    if positions is not None and len(positions) == len(fig.axes):
+        for ax, pos in zip(fig.axes, positions):
+            ax.set_position(pos)
+    else:
+        # after an earlier freeze the engine is a no-op placeholder, and an axes placed with set_position is
+        # left out of the layout: both are undone for this one solve
+        fig.set_layout_engine("constrained")
+        for a in fig.axes:
+            a.set_in_layout(True)
+        fig.get_layout_engine().execute(fig)
+        positions = [a.get_position().frozen() for a in fig.axes]
+        if key is not None:
+            _LAYOUTS[key] = positions
+    fig.set_layout_engine("none")
+    # mgcourse.widgets._fix_layout re-applies the positions recorded here when a dropdown rebuilds this
+    # figure (otherwise it would keep the first figure's margin, too narrow for longer names)
+    fig._mgcourse_positions = (tuple(fig.get_size_inches()), [a.get_position() for a in fig.axes])
+
+
+def _place_rows(ax, bars, texts, strings, values, n: int, min_rows: int, fontsize: float = 9.0) -> float:
+    """Show rows 0..n-1 from the top of the axes (y from 0 to 1): bar ``i`` of length ``values[i]`` and its
+    name ``strings[i]``; hide the other bars and names. The row pitch is 1/max(n, min_rows) of the axes
+    height (a few rows stay bar-sized, at the top); names shrink below ``fontsize`` only when rows are tight.
+    Returns the pitch."""
+    pitch = 1.0 / max(n, min_rows)
+    pitch_pt = pitch * ax.get_position().height * ax.figure.get_figheight() * 72.0
+    size = min(fontsize, max(6.0, 0.8 * pitch_pt))
+    for i, (bar, t) in enumerate(zip(bars, texts)):
+        on = i < n
+        y = 1.0 - (i + 0.5) * pitch
+        bar.set_y(y - 0.35 * pitch if on else 0.0)
+        bar.set_height(0.7 * pitch if on else 0.0)
+        bar.set_width(float(values[i]) if on else 0.0)
+        bar.set_visible(on)
+        t.set_text(strings[i] if on else "")
+        t.set_y(y if on else 0.5)
+        t.set_fontsize(size)
+        t.set_visible(on)
+    return pitch
+
+
 # --------------------------------------------------------------------------- ranking widget
+
+#: The most foods the ranking panel shows (its slider's maximum): the figure has a row ready for each.
+RANK_MAX_SHOWN = 25
+_RANK_MIN_ROWS = 8
+
+
+@functools.lru_cache(maxsize=64)
+def _ranked_top(basis: str, food_group: str) -> pd.DataFrame:
+    """The top :data:`RANK_MAX_SHOWN` foods of one ranking (the panel shows the first n: the same rows and
+    order as ``rank_foods(basis, n=n, ...)``, whose sort is stable). Read-only: shared between calls."""
+    return rank_foods(basis, n=RANK_MAX_SHOWN, food_group=food_group)
+
 
 @register("05.food_ranking", title="Which foods are richest in magnesium? It depends on the yardstick",
           basis=Dropdown("Rank by", (("mg per 100 kcal (density)", "per_100kcal"), ("mg per 100 g", "per_100g"),
@@ -697,37 +845,108 @@ def _bench_food_search_synonyms():
                                               ("Dairy and eggs", "Dairy and Egg Products"),
                                               ("Beverages", "Beverages"), ("Sweets", "Sweets"),
                                               ("Spices and Herbs", "Spices and Herbs")), "all"),
-          n=Slider("Foods shown (count)", 3, 25, 10, 1, integer=True))
+          n=Slider("Foods shown (count)", 3, RANK_MAX_SHOWN, 10, 1, integer=True))
 def food_ranking_view(basis, food_group, n):
     """Top foods by magnesium per 100 kcal, per 100 g or per household measure, optionally in one food group."""
-    ranked = rank_foods(basis, n=n, food_group=food_group)
-    if ranked.empty:
+    case = _ranking_case(basis, food_group)
+    # One figure for every count: a row for each of the top foods (hidden beyond n), the x axis fixed by the
+    # richest food (the first row at every n), the names drawn beside the axes (see _row_names).
+    fig, ax = new_figure(figsize=(7.6, 5.0))
+    slots = RANK_MAX_SHOWN
+    bars = ax.barh(np.zeros(slots), np.zeros(slots), color=ROLE_COLORS["magnesium"], edgecolor="black",
+                   linewidth=0.5)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_yticks([])
+    texts = _row_names(ax, slots)
+    # the title is centred on the figure: over a narrow axes (long names) a long group name would not fit
+    title = fig.suptitle("", fontsize=11)
+    stamp(title)
+    artists = {"ax": ax, "title": title, "bars": bars, "texts": texts, "case": None}
+    _ranking_show_case(fig, artists, case)
+    return _ranking_fill(fig, artists, n)
+
+
+@dataclass(frozen=True)
+class _RankingCase:
+    """One yardstick and food group of the ranking panel: its top foods, names, x range and table (read-only)."""
+
+    basis: str
+    food_group: str
+    top: pd.DataFrame
+    values: tuple
+    names: tuple
+    xmax: float
+    label: str
+    where: str
+    table: pd.DataFrame
+    tables: dict  # the first n rows of ``table``, by n (one object per n: the panel re-renders a changed table)
+
+
+@functools.lru_cache(maxsize=64)
+def _ranking_case(basis: str, food_group: str) -> _RankingCase:
+    top = _ranked_top(basis, food_group)
+    if top.empty:
         raise ValueError(f"no food in group {food_group!r} has a value for this ranking")
     col, label = RANK_BASES[basis]
-    fig, ax = new_figure(figsize=(7.6, 0.32 * len(ranked) + 1.4))
-    y = np.arange(len(ranked))[::-1]
-    ax.barh(y, ranked[col], color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5)
+    values = top[col].to_numpy(float)
     names = [readable_food_name(d, 40) + (f" [{m}]" if basis == "per_serving" else "")
-             for d, m in zip(ranked["description"], ranked["measure1_desc"].fillna("").str.slice(0, 14))]
-    ax.set_yticks(y, names, fontsize=9)
-    ax.set_xlabel(label)
-    where = "all 8,790 SR28 foods" if food_group == "all" else f"SR28 group '{food_group}'"
-    ax.set_title(f"Top {len(ranked)}, {where}", fontsize=11)
-    top = ranked.iloc[0]
-    text = (f"Richest by this yardstick: **{readable_food_name(top['description'])}** "
-            f"({top[col]:.0f} {label.split(' (')[0].lower()}).")
-    if basis == "per_100kcal":
-        text += (f" Foods with < {DENSITY_MIN_KCAL_PER_100G:.0f} kcal per 100 g (waters, teas, brewed coffee) "
-                 "are left out: their density is huge or infinite, but you would need litres.")
-    if basis == "per_serving":
-        text += " 'Household measure 1' is whatever SR28 lists first (1 cup, 1 oz, 1 fillet …): servings differ."
-    alt = f"Horizontal bars of the top {len(ranked)} foods ranked by {label}, in {where}."
-    shown = ranked[["description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
-                    "measure1_desc", "mg_per_measure1"]].round(1)
+             for d, m in zip(top["description"], top["measure1_desc"].fillna("").str.slice(0, 14))]
+    shown = top[["description", "energy_kcal_per_100g", "magnesium_mg_per_100g", "mg_per_100kcal",
+                 "measure1_desc", "mg_per_measure1"]].round(1)
     shown["description"] = [readable_food_name(d) for d in shown["description"]]
     shown.columns = ["Food", "Energy (kcal/100 g)", "Mg (mg/100 g)", "Mg (mg/100 kcal)", "Household measure",
                      "Mg (mg/measure)"]
-    return View(text=text, figure=fig, alt=alt, table=shown)
+    where = "all 8,790 SR28 foods" if food_group == "all" else f"SR28 group '{food_group}'"
+    # what autoscaling gives for bars from 0 (a 5 % margin): the richest food, the first row at every n, sets it
+    xmax = float(values.max()) + 0.05 * float(values.max())
+    return _RankingCase(basis, food_group, top, tuple(values), tuple(names), xmax, label, where, shown, {})
+
+
+def _ranking_show_case(fig, artists, case: _RankingCase) -> None:
+    """Put a yardstick and food group on the figure: x range, x label, names, and a left margin that fits them."""
+    ax = artists["ax"]
+    artists["case"] = case
+    ax.set_xlim(0.0, case.xmax)
+    ax.set_xlabel(case.label)
+    artists["title"].set_text(f"Top {len(case.top)}, {case.where}")
+    _freeze_layout(fig, artists["texts"], case.names, key=("05.food_ranking", case.basis, case.food_group))
+
+
+def _ranking_fill(fig, artists, n) -> View:
+    """The first n rows, the title and the readout (shared by the callback and the in-place update)."""
+    case = artists["case"]
+    col, label = RANK_BASES[case.basis]
+    ranked = case.top.head(int(n))
+    k = len(ranked)
+    ax = artists["ax"]
+    _place_rows(ax, artists["bars"], artists["texts"], case.names, case.values, k, _RANK_MIN_ROWS)
+    artists["title"].set_text(f"Top {k}, {case.where}")
+    first = ranked.iloc[0]
+    text = (f"Richest by this yardstick: **{readable_food_name(first['description'])}** "
+            f"({first[col]:.0f} {label.split(' (')[0].lower()}).")
+    if case.basis == "per_100kcal":
+        text += (f" Foods with < {DENSITY_MIN_KCAL_PER_100G:.0f} kcal per 100 g (waters, teas, brewed coffee) "
+                 "are left out: their density is huge or infinite, but you would need litres.")
+    if case.basis == "per_serving":
+        text += " 'Household measure 1' is whatever SR28 lists first (1 cup, 1 oz, 1 fillet …): servings differ."
+    alt = f"Horizontal bars of the top {k} foods ranked by {label}, in {case.where}."
+    shown = case.tables.get(k)
+    if shown is None:
+        shown = case.tables[k] = case.table.head(k)
+    return View(text=text, figure=fig, alt=alt, table=shown, artists=artists,
+                # redrawn on each move: the bars, their names and the title (its count changes)
+                animated=(artists["bars"], *artists["texts"], artists["title"]))
+
+
+@food_ranking_view.updater
+def _food_ranking_update(view, basis, food_group, n):
+    """In place: the count shows or hides rows (blitted); another yardstick or food group also changes the
+    names, the x axis and the left margin (then the panel draws the whole figure)."""
+    artists = view.artists
+    case = artists["case"]
+    if (basis, food_group) != (case.basis, case.food_group):
+        _ranking_show_case(view.figure, artists, _ranking_case(basis, food_group))
+    return _ranking_fill(view.figure, artists, n)
 
 
 # --------------------------------------------------------------------------- diet optimisation
@@ -786,6 +1005,19 @@ class DietResult:
 
 
 def _candidate_foods(foods: str | tuple, cap_scale: float | None) -> pd.DataFrame:
+    try:
+        base = _candidate_base(foods)
+    except TypeError:  # a food list with unhashable rows (lists): built each time
+        base = _candidate_base.__wrapped__(foods)
+    cand = base.copy()
+    if not (isinstance(foods, str) and foods == "all"):
+        cand["cap_g"] = np.inf if cap_scale is None else cand["cap_g"] * cap_scale
+    return cand
+
+
+@functools.lru_cache(maxsize=8)
+def _candidate_base(foods: str | tuple) -> pd.DataFrame:
+    """The candidate foods with their caps at scale 1 (cached: the optimiser panel solves many LPs on them)."""
     table = _food_table()
     if foods == "all":
         cand = table.dropna(subset=["magnesium_mg_per_100g", "energy_kcal_per_100g", "protein_g_per_100g"]).copy()
@@ -804,7 +1036,6 @@ def _candidate_foods(foods: str | tuple, cap_scale: float | None) -> pd.DataFram
     cand["cap_measure"] = meas
     cand = cand.dropna(subset=["magnesium_mg_per_100g", "energy_kcal_per_100g"])
     cand["protein_g_per_100g"] = cand["protein_g_per_100g"].fillna(0.0)
-    cand["cap_g"] = np.inf if cap_scale is None else cand["cap_g"] * cap_scale
     return cand
 
 
@@ -933,35 +1164,142 @@ def _bench_optimise():
           min_energy_kcal=Slider("Minimum energy (kcal/day)", 0, 3000, 0, 100))
 def diet_optimiser_view(age_years, sex, objective, cap_scale, min_protein_g, min_energy_kcal):
     """Least-energy (or least-mass) choice of everyday foods that reaches the RDA, under per-food caps."""
-    rda = intakes.rda(age_years, sex)
-    res = optimise_diet(rda, objective=objective, cap_scale=cap_scale, min_protein_g=min_protein_g,
+    rda, shown = _optimiser_solve(age_years, sex, objective, cap_scale, min_protein_g, min_energy_kcal)
+    if not shown.res.success:
+        return _optimiser_message(rda, shown.res, age_years, sex)
+    return _optimiser_fill(*_optimiser_figure(), rda, shown, age_years, sex)
+
+
+#: The x axis of the optimiser's figure, in % of each food's cap: 100 % is the cap. Grams would need an axis
+#: from a few grams (caps × 0.1) to 1.2 kg (a cup of milk × 5) as the cap slider moves; as a share of the
+#: cap every plan fits one fixed axis, and the bars show at a glance which foods sit at their cap (the
+#: grams are in the labels and the table). Beyond 100 %: a column of labels.
+_OPT_XMAX_PCT = 175.0
+_OPT_MIN_ROWS = 6
+
+
+def _optimiser_solve(age_years, sex, objective, cap_scale, min_protein_g, min_energy_kcal):
+    """The RDA and the plan for these settings (cached: a slider move re-solves only settings not seen before)."""
+    rda = _rda(age_years, sex)
+    # slider values arrive as floats such as 1.2000000000000002: the key is rounded far below their step
+    return rda, _optimise_cached(rda, objective, round(float(cap_scale), 9), round(float(min_protein_g), 9),
+                                 round(float(min_energy_kcal), 9))
+
+
+@dataclass(frozen=True)
+class _ShownPlan:
+    """One LP solution and what the optimiser panel shows of it (names, bars, labels, table, text): read-only."""
+
+    res: DietResult
+    names: tuple = ()
+    shares: tuple = ()
+    labels: tuple = ()
+    table: pd.DataFrame | None = None
+    text: str = ""
+    alt: str = ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _optimise_cached(target_mg, objective, cap_scale, min_protein_g, min_energy_kcal) -> _ShownPlan:
+    """:func:`optimise_diet` of the everyday foods, with the panel's labels and table, for one setting."""
+    res = optimise_diet(target_mg, objective=objective, cap_scale=cap_scale, min_protein_g=min_protein_g,
                         min_energy_kcal=min_energy_kcal)
-    who = _person(age_years, sex)
-    head = f"Target: the RDA of **{rda:.0f} mg/day** for {who} (IOM 1997), from {len(EVERYDAY_FOODS)} everyday foods. "
     if not res.success:
-        return View(text=head + "\n\n⚠️ " + res.message, data={"status": res.status}, error=False)
-    plan = res.plan
-    fig, ax = new_figure(figsize=(7.6, 0.4 * len(plan) + 1.5))
-    y = np.arange(len(plan))[::-1]
-    ax.barh(y, plan["grams"], color=ROLE_COLORS["magnesium"], edgecolor="black", linewidth=0.5, label="grams in plan")
+        return _ShownPlan(res)
+    plan, t = res.plan, res.totals
+    grams = plan["grams"].to_numpy(float)
     caps = plan["cap_g"].to_numpy(float)
-    ax.scatter(caps, y, marker="|", s=300, color="black", label="cap")
-    ax.set_yticks(y, [readable_food_name(d, 34) for d in plan["food"]], fontsize=9)
-    for yy, g, m, k in zip(y, plan["grams"], plan["magnesium_mg"], plan["energy_kcal"]):
-        ax.text(g, yy, f"  {m:.0f} mg, {k:.0f} kcal", va="center", fontsize=9)
-    ax.set_xlabel("amount in the optimal plan (g)")
-    ax.set_xlim(0, max(float(np.nanmax(np.r_[caps, plan["grams"]])), 1.0) * 1.55)
-    ax.legend(loc="lower right")
-    t = res.totals
-    text = (head + f"\n\n{res.message} Protein {t['protein_g']:.0f} g. "
-            f"{int(plan['at_cap'].sum())} of {len(plan)} foods sit at their cap: the caps, not taste, shape the answer. "
+    labels = tuple(f"{_grams(g)}: {m:.0f} mg, {k:.0f} kcal"
+                   for g, m, k in zip(grams, plan["magnesium_mg"], plan["energy_kcal"]))
+    at_cap = int(plan["at_cap"].sum())
+    text = (f"\n\n{res.message} Protein {t['protein_g']:.0f} g. "
+            f"{at_cap} of {len(plan)} foods sit at their cap: the caps, not taste, shape the answer. "
             "A plan like this meets one nutrient and ignores all the others: it is a teaching model, not a diet.")
-    alt = (f"Bar chart of the grams of each of the {len(plan)} foods in the optimal plan, with tick marks at each "
-           f"food's cap; together they give {t['magnesium_mg']:.0f} mg magnesium and {t['energy_kcal']:.0f} kcal.")
+    alt = (f"Bar chart of the {len(plan)} foods in the optimal plan, each bar the share of the food's cap that the "
+           f"plan uses ({at_cap} at 100 %, a dashed line), labelled with its grams, magnesium and "
+           f"energy; together they give {t['magnesium_mg']:.0f} mg magnesium and {t['energy_kcal']:.0f} kcal.")
     shown = plan[["food", "grams", "cap_g", "magnesium_mg", "energy_kcal", "protein_g"]].round(1)
     shown["food"] = [readable_food_name(d) for d in shown["food"]]
     shown.columns = ["Food", "Amount (g)", "Cap (g)", "Mg (mg)", "Energy (kcal)", "Protein (g)"]
-    return View(text=text, figure=fig, alt=alt, table=shown, data={"status": 0, **t})
+    return _ShownPlan(res, tuple(_short_food_name(d) for d in plan["food"]), tuple(100.0 * grams / caps), labels,
+                      shown, text, alt)
+
+
+def _optimiser_head(rda, age_years, sex) -> str:
+    return (f"Target: the RDA of **{rda:.0f} mg/day** for {_person(age_years, sex)} (IOM 1997), from "
+            f"{len(EVERYDAY_FOODS)} everyday foods. ")
+
+
+def _optimiser_message(rda, res, age_years, sex) -> View:
+    """No plan (infeasible): the message, no figure."""
+    return View(text=_optimiser_head(rda, age_years, sex) + "\n\n⚠️ " + res.message, data={"status": res.status},
+                error=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _short_food_name(description: str) -> str:
+    return readable_food_name(description, 34)
+
+
+def _optimiser_figure():
+    """The figure with a row ready for each everyday food (a plan uses some of them), laid out once."""
+    from matplotlib.transforms import offset_copy
+
+    fig, ax = new_figure(figsize=(7.6, 4.2))
+    slots = len(EVERYDAY_FOODS)
+    bars = ax.barh(np.zeros(slots), np.zeros(slots), color=ROLE_COLORS["magnesium"], edgecolor="black",
+                   linewidth=0.5, label="amount in the plan")
+    cap = ax.axvline(100.0, color="black", linestyle="--", linewidth=1.2, zorder=2, label="the food's cap")
+    # the labels stand in a column just right of the cap line (no bar or line ever crosses them)
+    column = offset_copy(ax.transData, fig=fig, x=4, units="points")
+    labels = [ax.text(100.0, 0.5, "", transform=column, va="center", fontsize=9, zorder=3) for _ in range(slots)]
+    stamp(*labels)
+    texts = _row_names(ax, slots)
+    ax.set_xlim(0.0, _OPT_XMAX_PCT)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.spines["bottom"].set_bounds(0.0, 100.0)  # the axis ends at the cap; the labels stand beyond it
+    ax.set_ylim(0.0, 1.0)
+    ax.set_yticks([])
+    ax.set_xlabel("amount in the optimal plan (% of the food's cap)")
+    ax.xaxis.label.set_x(50.0 / _OPT_XMAX_PCT)  # centred under the 0-100 % axis, not under the label column
+    ax.legend(handles=[bars, cap], loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=10,
+              borderaxespad=0.2)
+    table = _food_table()
+    _freeze_layout(fig, texts, [_short_food_name(table.loc[_ndb_key(r[0]), "description"]) for r in EVERYDAY_FOODS],
+                   key="05.diet_optimiser")
+    return fig, {"ax": ax, "bars": bars, "cap": cap, "labels": labels, "texts": texts}
+
+
+def _grams(g: float) -> str:
+    return f"{g:.1f} g" if g < 9.95 else f"{g:.0f} g"
+
+
+def _optimiser_fill(fig, artists, rda, shown: _ShownPlan, age_years, sex) -> View:
+    """Rows, labels and readout for one plan (shared by the callback and the in-place update)."""
+    n = len(shown.names)
+    pitch = _place_rows(artists["ax"], artists["bars"], artists["texts"], shown.names, shown.shares, n,
+                        _OPT_MIN_ROWS)
+    size = artists["texts"][0].get_fontsize()
+    for i, lab in enumerate(artists["labels"]):
+        on = i < n
+        lab.set_text(shown.labels[i] if on else "")
+        lab.set_y(1.0 - (i + 0.5) * pitch if on else 0.5)
+        lab.set_fontsize(size)
+        lab.set_visible(on)
+    text = _optimiser_head(rda, age_years, sex) + shown.text
+    return View(text=text, figure=fig, alt=shown.alt, table=shown.table, data={"status": 0, **shown.res.totals},
+                artists=artists,
+                # redrawn on each move: the bars, their names and labels, and the cap line (drawn over the bars)
+                animated=(artists["bars"], artists["cap"], *artists["texts"], *artists["labels"]))
+
+
+@diet_optimiser_view.updater
+def _diet_optimiser_update(view, age_years, sex, objective, cap_scale, min_protein_g, min_energy_kcal):
+    """In place for every control (the figure's rows and axis do not depend on them); no plan: the message."""
+    rda, shown = _optimiser_solve(age_years, sex, objective, cap_scale, min_protein_g, min_energy_kcal)
+    if not shown.res.success:
+        return _optimiser_message(rda, shown.res, age_years, sex)
+    return _optimiser_fill(view.figure, view.artists, rda, shown, age_years, sex)
 
 
 # --------------------------------------------------------------------------- claims

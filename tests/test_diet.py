@@ -346,3 +346,60 @@ def test_meal_builder_widget_is_a_thin_wrapper():
     assert box.results.options == () and "no food" in box.message.value
     box.clear.click()
     assert box.meal.value == ""
+
+
+# --------------------------------------------------------------------------- live panels (issue 14: fixed axes)
+
+def _visible_rows(view):
+    a = view.artists
+    return [(t.get_text(), round(b.get_width(), 9)) for t, b in zip(a["texts"], a["bars"]) if t.get_visible()]
+
+
+def test_ranking_panel_shows_exactly_the_top_n_on_one_fixed_axis():
+    first = diet.food_ranking_view("per_100g", "Nut and Seed Products", 25)
+    for n in (3, 10, 25):
+        v = diet.food_ranking_view("per_100g", "Nut and Seed Products", n)
+        ref = diet.rank_foods("per_100g", n=n, food_group="Nut and Seed Products")
+        rows = _visible_rows(v)
+        assert [w for _, w in rows] == [round(x, 9) for x in ref["magnesium_mg_per_100g"]]
+        assert all(name.startswith(diet.readable_food_name(d, 40)[:10]) for (name, _), d in zip(rows, ref["description"]))
+        assert v.figure.axes[0].get_xlim() == first.figure.axes[0].get_xlim()
+        assert f"Top {n}," in v.artists["title"].get_text() and len(v.table) == n
+
+
+def test_optimiser_panel_bars_are_the_share_of_each_cap():
+    v = diet.diet_optimiser_view(40, "male", "energy", 1.0, 0, 0)
+    plan = diet.optimise_diet(420).plan
+    rows = _visible_rows(v)
+    assert [w for _, w in rows] == [round(x, 9) for x in 100 * plan["grams"] / plan["cap_g"]]
+    assert v.figure.axes[0].get_xlim() == (0.0, diet._OPT_XMAX_PCT)
+    labels = [t.get_text() for t in v.artists["labels"] if t.get_visible()]
+    assert labels[0].startswith("180 g: 157 mg")  # boiled spinach, one cup at its cap
+
+
+def test_meal_planner_axis_holds_every_rda():
+    xlims = {diet.meal_planner_view("11458: 1 cup", age, sex).figure.axes[0].get_xlim()
+             for age in (1, 30, 100) for sex in ("female", "male")}
+    assert xlims == {(0.0, 420 * 1.35)}
+
+
+def test_stamped_text_draws_the_same_pixels_as_a_text():
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from mgcourse._stamped_text import StampText, stamp
+
+    def pixels(stamped):
+        fig = Figure(figsize=(3, 1), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        t = fig.text(50.0, 40.0, "Chard, swiss… 157 mg", transform=None, alpha=0.8, color="C1",
+                     bbox=dict(facecolor="yellow", edgecolor="none", pad=1.0))
+        if stamped:
+            stamp(t)
+            assert type(t) is StampText
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    plain = pixels(False)
+    assert np.array_equal(plain, pixels(True)) and np.array_equal(plain, pixels(True))  # a miss, then a hit

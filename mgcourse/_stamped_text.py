@@ -1,0 +1,121 @@
+"""Texts that redraw from a cached bitmap (issue 14: a live panel redraws its changing texts on every move).
+
+matplotlib 3.11 lays out and rasterises every string on every draw, glyph by glyph: a 35-character label costs
+about 5 ms on this machine class, so a panel that redraws ten food names over its cached background spends
+50 ms on text alone. :func:`stamp` makes texts draw as they always do, but on the Agg renderer the rasterised
+string is kept as a small RGBA image, keyed by everything that decides its pixels (string, font, size, colour,
+alpha, dpi, hinting); drawing the same string again is one image copy (a fraction of a millisecond). The
+baseline is snapped to whole pixels so that one bitmap serves wherever the text moves (a shift of less than half
+a pixel). Other renderers (PDF, SVG, Cairo), rotated texts, mathtext and path effects draw as plain Texts.
+
+Every draw of a stamped text goes through the same path (the live canvas's blitted frames, its full draws and
+``savefig``), so a blitted frame equals a full redraw pixel for pixel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.text import Text
+
+#: Rasterised strings kept (each a few kB to a few tens of kB); the least recently used go first.
+CACHE_SIZE = 512
+_CACHE: OrderedDict = OrderedDict()
+
+
+class StampText(Text):
+    """A :class:`matplotlib.text.Text` whose Agg rendering is cached (see the module docstring)."""
+
+    def draw(self, renderer):
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        if (not isinstance(renderer, RendererAgg) or self.get_path_effects() or self.get_usetex()
+                or not self.get_visible() or not self.get_text()):
+            return super().draw(renderer)
+        own = renderer.__dict__.get("draw_text")  # Text.draw calls renderer.draw_text once per line
+        plain = renderer.draw_text
+
+        def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if ismath or angle % 360:
+                return plain(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            return _draw_stamp(renderer, gc, x, y, s, prop, mtext)
+
+        renderer.draw_text = draw_text
+        try:
+            return super().draw(renderer)
+        finally:
+            if own is None:
+                del renderer.draw_text
+            else:
+                renderer.draw_text = own
+
+
+def stamp(*texts) -> None:
+    """Make plain Texts (an axes title, a legend's labels, ``ax.text`` results) draw through the bitmap cache.
+
+    Only instances of :class:`~matplotlib.text.Text` itself change class (an Annotation keeps its own draw).
+    """
+    for t in texts:
+        if type(t) is Text:
+            t.__class__ = StampText
+
+
+def _metrics(renderer, s, prop):
+    """Width, height and descent of ``s`` in pixels, from the cache Text's own layout has just filled."""
+    try:
+        from matplotlib.text import _get_text_metrics_with_cache
+
+        return _get_text_metrics_with_cache(renderer, s, prop, False, renderer.dpi)
+    except (ImportError, TypeError):  # another matplotlib: measure again
+        return renderer.get_text_width_height_descent(s, prop, False)
+
+
+def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
+    """Draw string ``s`` with its baseline start at (x, y) (pixels, y downwards) from the cached bitmap."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    key = (s, hash(prop), prop.get_size_in_points(), renderer.dpi, tuple(gc.get_rgb()), gc.get_alpha(),
+           gc.get_forced_alpha(), gc.get_antialiased(), mpl.rcParams["text.hinting"],
+           mpl.rcParams["text.hinting_factor"], tuple(features) if features else None, language)
+    hit = _CACHE.get(key)
+    if hit is None:
+        width, height, descent = _metrics(renderer, s, prop)
+        margin = int(math.ceil(2 + 0.3 * prop.get_size_in_points() * renderer.dpi / 72.0))  # glyph overhang
+        ascent = int(math.ceil(height - descent))
+        w = int(math.ceil(width)) + 2 * margin
+        h = ascent + int(math.ceil(descent)) + 2 * margin
+        sub = RendererAgg(w, h, renderer.dpi)
+        gc_sub = sub.new_gc()
+        gc_sub.copy_properties(gc)
+        gc_sub.set_clip_rectangle(None)
+        gc_sub.set_clip_path(None)
+        RendererAgg.draw_text(sub, gc_sub, margin, margin + ascent, s, prop, 0, ismath=False, mtext=mtext)
+        gc_sub.restore()
+        image = np.asarray(sub.buffer_rgba())
+        rows = np.flatnonzero(image[:, :, 3].any(axis=1))
+        cols = np.flatnonzero(image[:, :, 3].any(axis=0))
+        if rows.size:  # keep only the inked part: less to copy on every draw
+            image = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+            hit = (np.ascontiguousarray(image), int(cols[0]) - margin, margin + ascent - int(rows[0]))
+        else:
+            hit = (None, 0, 0)
+        _CACHE[key] = hit
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    image, dx, above = hit
+    if image is None:  # blanks only
+        return
+    left = int(round(x)) + dx
+    top = int(round(y)) - above  # pixel rows from the top of the canvas
+    gc_img = renderer.new_gc()
+    gc_img.copy_properties(gc)
+    gc_img.set_alpha(1.0)  # the bitmap carries the text's alpha already
+    renderer.draw_image(gc_img, left, renderer.height - top - image.shape[0], image[::-1])
+    gc_img.restore()
