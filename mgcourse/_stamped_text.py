@@ -4,9 +4,8 @@ matplotlib 3.11 lays out and rasterises every string on every draw, glyph by gly
 about 5 ms on this machine class, so a panel that redraws ten food names over its cached background spends
 50 ms on text alone. :func:`stamp` makes texts draw as they always do, but on the Agg renderer the rasterised
 string is kept as a small RGBA image, keyed by everything that decides its pixels (string, font, size, colour,
-alpha, dpi, hinting); drawing the same string again is one image copy (a fraction of a millisecond). The
-baseline is snapped to whole pixels so that one bitmap serves wherever the text moves (a shift of less than half
-a pixel). Other renderers (PDF, SVG, Cairo), rotated texts, mathtext and path effects draw as plain Texts.
+alpha, dpi, hinting, and the fraction of a pixel where it starts); drawing the same string again is one image
+copy (a fraction of a millisecond), pixel for pixel what a plain Text draws. Other renderers (PDF, SVG, Cairo), rotated texts, mathtext and path effects draw as plain Texts.
 
 Every draw of a stamped text goes through the same path (the live canvas's blitted frames, its full draws and
 ``savefig``), so a blitted frame equals a full redraw pixel for pixel.
@@ -79,7 +78,11 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
 
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
-    key = (s, hash(prop), prop.get_size_in_points(), renderer.dpi, tuple(gc.get_rgb()), gc.get_alpha(),
+    # glyphs are placed at sub-pixel positions: the bitmap is made for the position's fraction of a pixel (a text
+    # that stays where it is always hits; one that moves by whole pixels hits too), so it is pixel-exact
+    fx, fy = x - math.floor(x), y - math.floor(y)
+    key = (s, round(fx, 6), round(fy, 6), hash(prop), prop.get_size_in_points(), renderer.dpi, tuple(gc.get_rgb()),
+           gc.get_alpha(),
            gc.get_forced_alpha(), gc.get_antialiased(), mpl.rcParams["text.hinting"],
            mpl.rcParams["text.hinting_factor"], tuple(features) if features else None, language)
     hit = _CACHE.get(key)
@@ -94,7 +97,7 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
         gc_sub.copy_properties(gc)
         gc_sub.set_clip_rectangle(None)
         gc_sub.set_clip_path(None)
-        RendererAgg.draw_text(sub, gc_sub, margin, margin + ascent, s, prop, 0, ismath=False, mtext=mtext)
+        RendererAgg.draw_text(sub, gc_sub, margin + fx, margin + ascent + fy, s, prop, 0, ismath=False, mtext=mtext)
         gc_sub.restore()
         image = np.asarray(sub.buffer_rgba())
         rows = np.flatnonzero(image[:, :, 3].any(axis=1))
@@ -112,8 +115,8 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
     image, dx, above = hit
     if image is None:  # blanks only
         return
-    left = int(round(x)) + dx
-    top = int(round(y)) - above  # pixel rows from the top of the canvas
+    left = math.floor(x) + dx
+    top = math.floor(y) - above  # pixel rows from the top of the canvas
     gc_img = renderer.new_gc()
     gc_img.copy_properties(gc)
     gc_img.set_alpha(1.0)  # the bitmap carries the text's alpha already

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from . import indices, units
-from ._drawcache import cache_drawing
 from ._validate import as_array, as_str, in_range, instance_of
 from .style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure
 from .widgets import Dropdown, Slider, Text, View, register
@@ -237,7 +236,6 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     plateau = ax.axhline(curves[2], color=_MG_COLOR, linestyle=":", linewidth=1.2)
     ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
     basal = ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
-    cache_drawing(basal)  # redrawn over the curves on every move (animated), never changed
     ax.set_xscale("log")
     ax.set_xlim(0.5, 1000)
     # fixed over the sliders' whole range: the highest plateau, f(1.5) with K = 0.1, is 1.03 (× 1.08 = 1.11), so
@@ -247,7 +245,6 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     ax.set_ylabel("receptor activation\n(fraction of replete maximum)")
     ax.set_title("Teaching model (illustrative parameters)")
     legend = ax.legend(loc="upper left")
-    cache_drawing(legend.get_texts()[0])  # the replete entry never changes (the other one does)
     artists = {"replete": rep, "low": low, "plateau": plateau, "basal": basal, "legend": legend}
     return _receptor_toy_fill(fig, artists, mg_relative, hill, k_mg, curves)
 
@@ -480,9 +477,6 @@ def _index_figure(report: dict):
     ax_q.set_xlabel("QUICKI (dimensionless)")
     ax_q.set_title("QUICKI vs Yokoyama 2003 (mean ± SD)", fontsize=11)
     legend = ax_q.legend(loc="lower left", fontsize=9)
-    # redrawn on every change (animated, see below) but fixed: drawn from a cached bitmap (matplotlib renders each
-    # glyph anew on every draw, most of the frame's time)
-    cache_drawing(*labels, legend.get_texts()[1])
     h = report["homa_ir"]
     bars = ax_h.barh([0], [h], color=ROLE_COLORS["glucose"], height=0.5)
     h_ref = [ax_h.axvline(1.0, color=ROLE_COLORS["reference"], linestyle="--", linewidth=1.2)]

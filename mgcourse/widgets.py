@@ -663,15 +663,18 @@ class _Blitter:
             if id(a) not in keep:
                 a.set_animated(False)
         from matplotlib.legend import Legend
+        from matplotlib.text import Text
 
-        from ._drawcache import cache_drawing
+        from ._stamped_text import stamp
 
         for a in artists:
             a.set_animated(True)
-            if isinstance(a, Legend) and getattr(a, "_loc", None) != 0:
-                # a legend on top of moving curves is redrawn on every frame, yet rarely changes: from a bitmap
-                # (10-25 ms of text rendering saved per frame; loc="best" legends move with the data: not cached)
-                cache_drawing(a)
+            # redrawn on every frame: texts (a legend's too) from cached bitmaps of their strings, since matplotlib
+            # renders every glyph anew on each draw, most of a blitted frame's time (mgcourse._stamped_text)
+            if isinstance(a, Legend):
+                stamp(*a.get_texts(), a.get_title())
+            elif isinstance(a, Text):
+                stamp(a)
         self.animated = artists
         self.background = None  # the background was drawn with another set: draw the whole figure next
 

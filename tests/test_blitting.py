@@ -118,8 +118,7 @@ def test_blitted_frame_equals_a_full_redraw(name, monkeypatch):
         p.canvas.draw()  # full redraw of the same state (the animated artists drawn on top, as on screen)
         full = _pixels(p.canvas)
         assert blitted.shape == full.shape
-        # a legend drawn from its cached bitmap (mgcourse._drawcache) may be 1 of 255 apart where its frame is
-        # translucent; a stale background differs by far more
+        # allow 1 of 255 (rounding); a stale background differs by far more
         differ = int((np.abs(blitted.astype(int) - full.astype(int)) > 1).any(axis=2).sum())
         assert differ == 0, (f"{name} at {params}: the blitted frame differs from a full redraw in {differ} pixels "
                              "(a non-animated artist changed without the panel noticing?)")

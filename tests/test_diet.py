@@ -381,25 +381,3 @@ def test_meal_planner_axis_holds_every_rda():
     xlims = {diet.meal_planner_view("11458: 1 cup", age, sex).figure.axes[0].get_xlim()
              for age in (1, 30, 100) for sex in ("female", "male")}
     assert xlims == {(0.0, 420 * 1.35)}
-
-
-def test_stamped_text_draws_the_same_pixels_as_a_text():
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from mgcourse._stamped_text import StampText, stamp
-
-    def pixels(stamped):
-        fig = Figure(figsize=(3, 1), dpi=100)
-        canvas = FigureCanvasAgg(fig)
-        t = fig.text(50.0, 40.0, "Chard, swiss… 157 mg", transform=None, alpha=0.8, color="C1",
-                     bbox=dict(facecolor="yellow", edgecolor="none", pad=1.0))
-        if stamped:
-            stamp(t)
-            assert type(t) is StampText
-        canvas.draw()
-        return np.asarray(canvas.buffer_rgba()).copy()
-
-    plain = pixels(False)
-    assert np.array_equal(plain, pixels(True)) and np.array_equal(plain, pixels(True))  # a miss, then a hit

@@ -611,7 +611,6 @@ def depletion_summary(sim: Simulation) -> dict:
 from .._registry import register_benchmark  # noqa: E402  (after the pure model on purpose)
 from ..style import OKABE_ITO, ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
-from .._drawcache import cache_drawing  # noqa: E402
 
 _POOL_COLORS = {"bone (not exchangeable)": "#777777", "bone (exchangeable)": OKABE_ITO["sky_blue"],
                 "muscle and soft tissue (cells)": OKABE_ITO["bluish_green"],
@@ -848,9 +847,6 @@ def depletion_view(intake_mg_per_day, renal_leak_pct, months) -> View:
     ax2.set_xlim(0, _DEPLETION_MAX_MONTHS)
     ax2.set_ylim(0, 110)
     legend2 = ax2.legend(fontsize=9, loc="lower left")
-    # the legends are redrawn over the curves on every move (animated) but never change: drawn from a cached bitmap
-    # (matplotlib renders each glyph anew on every draw, most of the frame's time)
-    cache_drawing(legend1, legend2)
     artists = {"serum": serum, "cells": cells, "bone": bone, "serum_pct": serum_pct, "legends": (legend1, legend2)}
     return _depletion_fill(fig, artists, *settings)
 
