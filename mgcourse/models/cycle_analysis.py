@@ -608,7 +608,8 @@ def _phase_plane_build(p: Parameters, data: dict, stream: bool):
     for k in range(len(data["trajectories"])):
         line = ax.plot([], [], color="black", lw=1.4, ls="-", label="trajectories (full model)" if k == 0 else None)[0]
         start = ax.plot([], [], "o", color="black", ms=5)[0]
-        arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0), arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4))
+        arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
+                            arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4))
         trajectories.append((line, start, arrow))
     # fixed points: one marker line per kind, never cut in half at the axes' edge
     points = {kind: ax.plot([], [], "o" if kind == "stable" else "s", ls="none", ms=11, clip_on=False, zorder=5,
