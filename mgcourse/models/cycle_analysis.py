@@ -471,6 +471,14 @@ def loop_diagram():
     return fig
 
 
+def _branch_style(stable: bool, beta0: bool) -> dict:
+    """Line style of a branch of fixed points: stable solid, unstable dashed; the β = 0 branch has its own line
+    style and marker, so its legend entry is not a copy of another."""
+    return dict(color=ROLE_COLORS["stable" if stable else "unstable"],
+                ls=("-" if stable else "--") if not beta0 else (":" if not stable else (0, (6, 2, 1, 2))),
+                lw=2.5 if stable else 1.8, marker="x" if beta0 else None, ms=5)
+
+
 def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_day: float = 600.0, ax=None,
                        quantity: str = "glucose_mg_dl"):
     """Fixed points vs intake: stable branches solid, unstable dashed; the folds marked."""
@@ -491,12 +499,8 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
                 continue
             beta0 = br.name == "beta = 0"
             lab = ("stable" if stable else "unstable") + (" (β = 0)" if beta0 else "")
-            # the β = 0 branch has its own line style and marker, so its legend entry is not a copy of another
-            ax.plot(br.intake_mg_per_day, yy, color=ROLE_COLORS["stable" if stable else "unstable"],
-                    ls=("-" if stable else "--") if not beta0 else (":" if not stable else (0, (6, 2, 1, 2))),
-                    lw=2.5 if stable else 1.8, marker="x" if beta0 else None,
-                    markevery=max(1, len(yy) // 12) if beta0 else None, ms=5,
-                    label=None if lab in labelled else lab)
+            ax.plot(br.intake_mg_per_day, yy, **_branch_style(stable, beta0),
+                    markevery=max(1, len(yy) // 12) if beta0 else None, label=None if lab in labelled else lab)
             labelled.add(lab)
     fo = bif.folds
     if fo.bistable:
@@ -514,56 +518,162 @@ def bifurcation_figure(params: Parameters | None = None, *, intake_max_mg_per_da
     return fig if fig is not None else ax.figure
 
 
+def _quiver_one_path(ax, *args, **kwargs):
+    """``ax.quiver``, drawn on an Agg canvas as one path of all its arrows instead of a collection of 625 paths.
+
+    A live panel redraws the arrow field on every slider move: matplotlib's Quiver builds a Path object per arrow
+    and draws them one by one (about 9 ms for 25 × 25 arrows on this machine class); as one compound path the same
+    polygons, with the same colour, clipping and antialiasing, take about 2 ms. Other renderers draw it as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.path import Path
+    from matplotlib.quiver import Quiver
+    from matplotlib.transforms import IdentityTransform
+
+    class OnePathQuiver(Quiver):
+        def draw(self, renderer):
+            if type(renderer) is not RendererAgg or not self.get_visible():
+                return super().draw(renderer)
+            self._init()
+            # a masked arrow (undefined field) has NaN corners, which Agg leaves out
+            verts = np.ma.filled(np.ma.asarray(self._make_verts(self.XY, self.U, self.V, self.angles), float), np.nan)
+            if verts.size:
+                # what Collection.draw does per arrow: the arrow's shape (pixels per arrow-width unit) placed at its
+                # offset (the grid point in data coordinates)
+                shape = self.get_transform().transform(verts.reshape(-1, 2)).reshape(verts.shape)
+                pts = shape + self.get_offset_transform().transform(self.XY)[:, None, :]
+                gc = renderer.new_gc()
+                self._set_gc_clip(gc)
+                gc.set_linewidth(0)
+                gc.set_antialiased(bool(self.get_antialiased()[0]))
+                gc.set_alpha(self.get_alpha())
+                renderer.draw_path(gc, Path.make_compound_path_from_polys(pts), IdentityTransform(),
+                                   tuple(self.get_facecolor()[0]))
+                gc.restore()
+            self.stale = False
+
+    q = OnePathQuiver(ax, *args, **kwargs)
+    ax.add_collection(q, autolim=True)
+    ax._request_autoscale_view()  # as ax.quiver does
+    return q
+
+
+#: The phase plane's axes: M over 0.1-1.4, G over 60-600 mg/dL (fixed, whatever the intake).
+_PP_M, _PP_G = (0.1, 1.4), (60.0, 600.0)
+
+
+@lru_cache(maxsize=96)  # the 41 intakes of the panel's slider and the static figures
+def _phase_plane_data(p: Parameters, starts: tuple, years: float) -> dict:
+    """Everything of the phase plane that depends on the parameters, computed once per setting (pure: cached)."""
+    MM, GG, dM, dG = phase_plane_field(p, m_range=_PP_M, g_range=(60.0, 590.0), n=25)
+    # scale so that arrows reflect direction in the plotted units
+    speed = np.hypot(dM / 1.3, dG / 530.0)
+    # arrows of equal length (4 % of each axis), direction correct in data coordinates
+    u = 0.04 * (dM / 1.3) / (speed + 1e-30) * 1.3
+    v = 0.04 * (dG / 530.0) / (speed + 1e-30) * 530.0
+    g_line = np.linspace(60.0, 595.0, 400)
+    trajectories = []
+    for m0, b0 in starts:
+        sim = _cached_run(p, years * _YEAR, _healthy_start(m0, p, b0))
+        trajectories.append((sim.mg_pool, sim.glucose_mg_dl))
+    states = tuple(s for s in _c.steady_states(p) if _PP_M[0] <= s.mg_pool <= _PP_M[1])
+    return {"field": (MM, GG, dM, dG), "arrows": (u, v), "mg_nullcline": (mg_nullcline(g_line, p), g_line),
+            "trajectories": trajectories, "states": states}
+
+
+def _phase_plane_build(p: Parameters, data: dict, stream: bool):
+    """The phase plane's figure with every artist a change of intake moves (filled by :func:`_phase_plane_fill`)."""
+    fig, ax = new_figure(figsize=(7.2, 5.0))
+    MM, GG, dM, dG = data["field"]
+    arrows = None
+    if stream:
+        ax.streamplot(MM, GG, dM, dG, color="#aaaaaa", density=0.9, linewidth=0.8, arrowsize=0.9)
+    else:
+        # above the grid (z-order 1.5), below the curves: the same order in a full draw as when a live panel
+        # redraws the arrows over its background (the grid)
+        arrows = _quiver_one_path(ax, MM, GG, *data["arrows"], color="#aaaaaa", angles="xy", scale_units="xy",
+                                  scale=1.0, width=0.003, zorder=1.6)
+    mg_line = ax.plot([], [], color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")[0]
+    m_line = np.linspace(*_PP_M, 300)
+    beta_lines = []
+    for i, (name, gl) in enumerate(beta_nullclines(m_line, p).items()):
+        # the beta = 0 nullcline gets its own style (dotted, x markers): no two legend entries look alike
+        style_kw = ({"ls": ":", "marker": "x", "markevery": 25, "ms": 5} if "beta = 0" in name
+                    else {"ls": "-" if i == 0 else (0, (3, 2))})
+        # above 600 mg/dL masked (a gap, as NaN would be; a masked array keeps its numbers, so two builds compare
+        # equal)
+        beta_lines += ax.plot(m_line, np.ma.masked_greater(gl, 600), color=ROLE_COLORS["beta"],
+                              lw=2.5 if i == 0 else 1.5, label=f"β-nullcline ({name})", **style_kw)
+    trajectories = []
+    for k in range(len(data["trajectories"])):
+        line = ax.plot([], [], color="black", lw=1.4, ls="-", label="trajectories (full model)" if k == 0 else None)[0]
+        start = ax.plot([], [], "o", color="black", ms=5)[0]
+        arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
+                            arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4))
+        trajectories.append((line, start, arrow))
+    # fixed points: one marker line per kind, never cut in half at the axes' edge
+    points = {kind: ax.plot([], [], "o" if kind == "stable" else "s", ls="none", ms=11, clip_on=False, zorder=5,
+                            mfc=ROLE_COLORS["stable"] if kind == "stable" else "white", mew=2.2,
+                            mec=ROLE_COLORS[kind])[0]
+              for kind in ("stable", "unstable")}
+    ax.plot([], [], "o", ms=9, mfc=ROLE_COLORS["stable"], mec=ROLE_COLORS["stable"], label="stable fixed point")
+    ax.plot([], [], "s", ms=9, mfc="white", mec=ROLE_COLORS["unstable"], mew=2, label="saddle / unstable")
+    threshold = ax.axhline(p.renal_threshold_mg_dl, color=ROLE_COLORS["reference"], lw=1, ls=":")
+    threshold_text = ax.text(1.38, p.renal_threshold_mg_dl + 6, "renal glucose threshold", ha="right", fontsize=9,
+                             color="#555555")
+    ax.set_xlim(*_PP_M)
+    ax.set_ylim(_PP_G[0], _PP_G[1])
+    ax.set_xlabel("intracellular Mg pool M (1 = replete)")
+    ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
+    ax.set_title(" ")  # the intake, set by the fill
+    # framed and opaque: the arrow field and the trajectories never run through the legend's text
+    legend = ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999")
+    legend.set_zorder(10)
+    # a live panel redraws these over the moving arrows: their pixels are kept, not laid out and rasterised again
+    _cache_legend_rendering(legend)
+    _cache_text_rendering([threshold_text, ax.title])
+    return fig, {"ax": ax, "arrows": arrows, "mg_line": mg_line, "beta_lines": beta_lines,
+                 "trajectories": trajectories, "points": points, "threshold": threshold,
+                 "threshold_text": threshold_text, "legend": legend}
+
+
+def _phase_plane_fill(artists: dict, p: Parameters, data: dict) -> tuple:
+    """Set what the intake changes; return the artists a live panel redraws over the background: everything inside
+    the axes (the arrows, the nullclines, the trajectories, the fixed points, the threshold line and its label, so
+    that they keep the order in which they are drawn), the title and the legend.
+
+    The arrow field covers the whole plane, so the threshold label and the opaque legend are redrawn too (on top of
+    the arrows, as in the static figure); their texts are composited from kept pixels
+    (:func:`_cache_text_rendering`), not rasterised on every move."""
+    ax = artists["ax"]
+    if artists["arrows"] is not None:
+        artists["arrows"].set_UVC(*data["arrows"])
+    artists["mg_line"].set_data(*data["mg_nullcline"])
+    for (line, start, arrow), (m, g) in zip(artists["trajectories"], data["trajectories"]):
+        line.set_data(m, g)
+        start.set_data([m[0]], [g[0]])
+        arrow.xy = (m[40], g[40])
+        arrow.set_position((m[35], g[35]))
+    for kind, line in artists["points"].items():
+        pts = [s for s in data["states"] if s.stable == (kind == "stable")]
+        line.set_data([s.mg_pool for s in pts], [s.glucose_mg_dl for s in pts])
+    ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
+    moving = (*([artists["arrows"]] if artists["arrows"] is not None else []), artists["mg_line"],
+              *artists["beta_lines"], *(a for t in artists["trajectories"] for a in t), *artists["points"].values(),
+              artists["threshold"], artists["threshold_text"], ax.title, artists["legend"])
+    return moving
+
+
 def phase_plane_figure(params: Parameters | None = None, *, starts=((0.3, 150.0), (0.45, 300.0), (0.8, 60.0), (1.0, 60.0)),
                        years: float = 12.0, stream: bool = True):
     """The slow (M, G) phase plane: QSS vector field, nullclines, fixed points and trajectories of the full model."""
     p = _c._params(params)
     years = in_range("years", years, 0, 100, low_inclusive=False, unit="years")
     stream = as_bool("stream", stream)
-    fig, ax = new_figure(figsize=(7.2, 5.0))
-    MM, GG, dM, dG = phase_plane_field(p, m_range=(0.1, 1.4), g_range=(60.0, 590.0), n=25)
-    # scale so that arrows reflect direction in the plotted units
-    speed = np.hypot(dM / 1.3, dG / 530.0)
-    if stream:
-        ax.streamplot(MM, GG, dM, dG, color="#aaaaaa", density=0.9, linewidth=0.8, arrowsize=0.9)
-    else:
-        # arrows of equal length (4 % of each axis), direction correct in data coordinates
-        u = 0.04 * (dM / 1.3) / (speed + 1e-30) * 1.3
-        v = 0.04 * (dG / 530.0) / (speed + 1e-30) * 530.0
-        ax.quiver(MM, GG, u, v, color="#aaaaaa", angles="xy", scale_units="xy", scale=1.0, width=0.003)
-    g_line = np.linspace(60.0, 595.0, 400)
-    ax.plot(mg_nullcline(g_line, p), g_line, color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")
-    m_line = np.linspace(0.1, 1.4, 300)
-    for i, (name, gl) in enumerate(beta_nullclines(m_line, p).items()):
-        # the beta = 0 nullcline gets its own style (dotted, x markers): no two legend entries look alike
-        style_kw = ({"ls": ":", "marker": "x", "markevery": 25, "ms": 5} if "beta = 0" in name
-                    else {"ls": "-" if i == 0 else (0, (3, 2))})
-        ax.plot(m_line, np.where(gl <= 600, gl, np.nan), color=ROLE_COLORS["beta"], lw=2.5 if i == 0 else 1.5,
-                label=f"β-nullcline ({name})", **style_kw)
-    for k, (m0, b0) in enumerate(starts):
-        y0 = _healthy_start(m0, p, b0)
-        sim = _cached_run(p, years * _YEAR, y0)
-        ax.plot(sim.mg_pool, sim.glucose_mg_dl, color="black", lw=1.4, ls="-",
-                label="trajectories (full model)" if k == 0 else None)
-        ax.plot(sim.mg_pool[0], sim.glucose_mg_dl[0], "o", color="black", ms=5)
-        ax.annotate("", xy=(sim.mg_pool[40], sim.glucose_mg_dl[40]), xytext=(sim.mg_pool[35], sim.glucose_mg_dl[35]),
-                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4))
-    for s in _c.steady_states(p):
-        if 0.1 <= s.mg_pool <= 1.4:
-            ax.plot(s.mg_pool, s.glucose_mg_dl, "o" if s.stable else "s", ms=11,
-                    mfc=ROLE_COLORS["stable"] if s.stable else "white", clip_on=False,  # never cut in half
-                    mec=ROLE_COLORS["stable"] if s.stable else ROLE_COLORS["unstable"], mew=2.2, zorder=5)
-    ax.plot([], [], "o", ms=9, mfc=ROLE_COLORS["stable"], mec=ROLE_COLORS["stable"], label="stable fixed point")
-    ax.plot([], [], "s", ms=9, mfc="white", mec=ROLE_COLORS["unstable"], mew=2, label="saddle / unstable")
-    ax.axhline(p.renal_threshold_mg_dl, color=ROLE_COLORS["reference"], lw=1, ls=":")
-    ax.text(1.38, p.renal_threshold_mg_dl + 6, "renal glucose threshold", ha="right", fontsize=9, color="#555555")
-    ax.set_xlim(0.1, 1.4)
-    ax.set_ylim(60, 600)
-    ax.set_xlabel("intracellular Mg pool M (1 = replete)")
-    ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
-    ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
-    # framed and opaque: the arrow field and the trajectories never run through the legend's text
-    ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999").set_zorder(10)
+    starts = tuple((float(m0), float(b0)) for m0, b0 in starts)
+    data = _phase_plane_data(p, starts, float(years))
+    fig, artists = _phase_plane_build(p, data, stream)
+    _phase_plane_fill(artists, p, data)
     return fig
 
 
@@ -656,6 +766,153 @@ def _fig_outcome_map():
 
 
 # --------------------------------------------------------------------------- widget callbacks
+#: Blank offscreen Agg renderers, one per use, canvas size and dpi (see :func:`_cache_text_rendering`).
+_OFFSCREEN: dict = {}
+
+
+def _offscreen(renderer, use: str):
+    """A blank Agg renderer of ``renderer``'s size and dpi, one per size and use ("legend", "text": a legend drawn
+    offscreen draws its texts through their own cache), cleared for each use."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    key = (use, int(renderer.width), int(renderer.height), renderer.dpi)
+    off = _OFFSCREEN.get(key)
+    if off is None:
+        off = _OFFSCREEN[key] = RendererAgg(key[1], key[2], renderer.dpi)
+    off.clear()
+    return off
+
+
+def _keep_pixels(cache: dict, key, off, bbox, pad: int = 4):
+    """Cut the pixels around ``bbox`` out of the offscreen renderer ``off``: ``(x0, y0, rgba)`` for draw_image."""
+    w, h = int(off.width), int(off.height)
+    x0, x1 = max(0, int(np.floor(bbox.x0)) - pad), min(w, int(np.ceil(bbox.x1)) + pad)
+    y0, y1 = max(0, int(np.floor(bbox.y0)) - pad), min(h, int(np.ceil(bbox.y1)) + pad)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    # buffer rows run from the top; draw_image wants them from the bottom
+    image = np.asarray(off.buffer_rgba())[h - y1:h - y0, x0:x1][::-1].copy()
+    if len(cache) >= 64:
+        cache.pop(next(iter(cache)))
+    cache[key] = (x0, y0, image)
+    return cache[key]
+
+
+def _paste(renderer, hit) -> None:
+    if hit is not None:
+        x0, y0, image = hit
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, x0, y0, image)
+        gc.restore()
+
+
+def _cache_legend_rendering(legend) -> None:
+    """Make redrawing ``legend`` on an Agg canvas a copy of pixels while its texts and shown entries stay the same.
+
+    A live panel redraws a legend over the moving curves on every slider move; matplotlib lays out its entries
+    again each time (nested packers measuring every text several times: 6-8 ms on this machine class even with
+    :func:`_cache_text_rendering`). The legend is drawn once per appearance (canvas size, dpi, axes position, texts,
+    shown entries) into a blank offscreen renderer and its pixels are kept. For legends at a fixed ``loc`` whose
+    handles and style stay as they were built (only texts change and entries are shown or hidden); other renderers
+    (PDF, SVG) draw it as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    if getattr(legend, "_mgcourse_cached_draw", False):
+        return
+    _cache_text_rendering(legend.get_texts())
+    draw = legend.draw
+    cache: dict = {}
+
+    def cached_draw(renderer):
+        if type(renderer) is not RendererAgg or not legend.get_visible():
+            return draw(renderer)
+        ax = legend.axes
+        key = (renderer.width, renderer.height, renderer.dpi, None if ax is None else ax.bbox.bounds,
+               tuple(t.get_text() for t in legend.get_texts()),
+               tuple(e.get_visible() for e in _legend_entries(legend)))
+        hit = cache.get(key)
+        if hit is None:
+            off = _offscreen(renderer, "legend")
+            draw(off)
+            hit = _keep_pixels(cache, key, off, legend.get_window_extent(off))
+            for t in legend.get_texts():
+                t._renderer = renderer  # drawing kept the offscreen renderer for later measurements
+        _paste(renderer, hit)
+        legend.stale = False
+
+    legend.draw = cached_draw
+    legend._mgcourse_cached_draw = True
+
+
+def _cache_text_rendering(texts) -> None:
+    """Make redrawing these Text artists on an Agg canvas a copy of pixels instead of a new rasterisation.
+
+    On this machine class matplotlib 3.11 spends about 0.15 ms per glyph drawing a string, so a legend that a live
+    panel redraws over its background on every slider move (it must stay on top of the moving curves) costs
+    15-25 ms, most of the kernel's answer. Each text here is drawn once per appearance (its string, position,
+    colour, font, canvas size and dpi) into a blank offscreen renderer; the pixels around it are kept and later
+    composited in its place (``renderer.draw_image``), which gives exactly the same pixels as drawing it again.
+    Other renderers (PDF, SVG) draw it as usual. The text's layout (its size, measured again each time a legend
+    packs its entries, several times per draw) is kept too, per string, font, dpi, rotation and alignment.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    for text in texts:
+        if getattr(text, "_mgcourse_cached_draw", False):
+            continue
+        draw = text.draw  # the bound method of the class
+        cache: dict = {}
+
+        def cached_draw(renderer, text=text, draw=draw, cache=cache):
+            if (type(renderer) is not RendererAgg or not text.get_visible() or not text.get_text()
+                    or text.get_path_effects() or text.get_bbox_patch() is not None):
+                return draw(renderer)
+            bbox = text.get_window_extent(renderer)
+            clip = text.get_clip_box() if text.get_clip_on() else None
+            key = (renderer.width, renderer.height, renderer.dpi, text.get_text(), bbox.bounds,
+                   str(text.get_color()), text.get_alpha(), hash(text.get_fontproperties()), text.get_rotation(),
+                   None if clip is None else clip.bounds)
+            hit = cache.get(key)
+            if hit is None:
+                off = _offscreen(renderer, "text")
+                draw(off)
+                text._renderer = renderer  # Text.draw kept the offscreen renderer for later measurements
+                # pad: antialiased edges and glyphs overhanging the text's layout box
+                hit = _keep_pixels(cache, key, off, bbox)
+            _paste(renderer, hit)
+            text.stale = False
+            return None
+
+        text.draw = cached_draw
+        text._mgcourse_cached_draw = True
+        layout = getattr(text, "_get_layout", None)
+        if layout is not None:  # matplotlib's private text layout, measured again at every call
+            layouts: dict = {}
+
+            def cached_layout(renderer, text=text, layout=layout, layouts=layouts):
+                try:
+                    key = (type(renderer), text.get_text(), hash(text.get_fontproperties()),
+                           text.get_figure(root=True).dpi, text.get_usetex(), text._linespacing,
+                           text._get_multialignment(), text.get_rotation(), text.get_rotation_mode(),
+                           text.get_horizontalalignment(), text.get_verticalalignment())
+                except AttributeError:  # another matplotlib: measure as usual
+                    key = None
+                if key is None or text.get_wrap():  # a wrapped text's layout depends on its position
+                    return layout(renderer)
+                hit = layouts.get(key)
+                if hit is None:
+                    if len(layouts) >= 64:
+                        layouts.pop(next(iter(layouts)))
+                    hit = layouts[key] = layout(renderer)
+                return hit
+
+            text._get_layout = cached_layout
+
+
+_EXPLORER_MAX_YEARS = 20  # the horizon slider's maximum: the explorer's time axis spans it
+
+
 def _explorer_figure():
     """The explorer's figure and the artists a slider move changes (a live panel updates them in place)."""
     fig, axes = new_figure(3, 1, figsize=(7.0, 5.6), sharex=True)
@@ -676,6 +933,14 @@ def _explorer_figure():
     axes[1].set_ylabel("β-cell mass\n(mg)")
     axes[2].set_ylabel("Mg pool M\n(1 = replete)")
     axes[2].set_xlabel("time (years)")
+    # Fixed axes over the sliders' whole range (intake 50-700 mg/day, starting pool 0.2-1.4, 1-20 years): over
+    # that range glucose stays within 92-334 mg/dL, β-cell mass within 148-301 mg and the Mg pool within
+    # 0.14-1.50, so a move shows as a moving curve, not as rescaled axes, and the panel redraws only the three
+    # curves (blitting). The time axis spans the longest horizon: a shorter horizon ends the curves early.
+    axes[0].set_ylim(50, 400)
+    axes[1].set_ylim(0, 450)
+    axes[2].set_ylim(0, 1.6)
+    axes[2].set_xlim(-0.02 * _EXPLORER_MAX_YEARS, 1.02 * _EXPLORER_MAX_YEARS)
     return fig, {"axes": axes, "lines": lines}
 
 
@@ -686,11 +951,8 @@ def _explorer_fill(fig, artists, intake, start_mg_pool, years) -> View:
     sim = _cached_run(p, float(years) * _YEAR, y0)
     axes, lines = artists["axes"], artists["lines"]
     t = sim.t_years
-    for line, ax, name, floor in zip(lines, axes, ("glucose_mg_dl", "beta_mg", "mg_pool"), (400.0, 450.0, 1.5)):
-        y = getattr(sim, name)
-        line.set_data(t, y)
-        ax.set_ylim(0 if name != "glucose_mg_dl" else 50, max(floor, float(np.max(y)) * 1.05))
-    axes[2].set_xlim(-0.02 * float(years), float(years) * 1.02)
+    for line, name in zip(lines, ("glucose_mg_dl", "beta_mg", "mg_pool")):
+        line.set_data(t, getattr(sim, name))
     end = sim.final()
     status = "diabetic range" if end["glucose_mg_dl"] >= _DIABETES_FPG else "below the diabetes threshold"
     n_st = _n_stable(p)
@@ -698,11 +960,13 @@ def _explorer_fill(fig, artists, intake, start_mg_pool, years) -> View:
             f"β-cell mass {end['beta_mg']:.0f} mg, Mg pool {end['mg_pool']:.2f}. "
             f"At {p.mg_intake_mg_per_day:.0f} mg/day the model has {n_st} stable state{'s' if n_st != 1 else ''}"
             + (": the end depends on where you start." if n_st > 1 else "."))
-    alt = (f"Three panels over {int(years)} years at {p.mg_intake_mg_per_day:.0f} mg/day starting from Mg pool "
+    alt = (f"Three panels (time axis 0 to {_EXPLORER_MAX_YEARS} years) with curves over {int(years)} years at "
+           f"{p.mg_intake_mg_per_day:.0f} mg/day starting from Mg pool "
            f"{m0:.2f}: glucose ends at {end['glucose_mg_dl']:.0f} mg/dL, beta-cell mass at {end['beta_mg']:.0f} mg "
            f"and the Mg pool at {end['mg_pool']:.2f}; dotted line: diabetes cut-off (126 mg/dL), dashed line: "
            f"renal glucose threshold (180 mg/dL).")
-    return View(text=text, figure=fig, alt=alt, artists=artists)
+    # redrawn on each move: the three curves (nothing else changes; the reference labels sit outside the axes)
+    return View(text=text, figure=fig, alt=alt, artists=artists, animated=tuple(lines))
 
 
 @lru_cache(maxsize=256)
@@ -713,7 +977,7 @@ def _n_stable(p: Parameters) -> int:
 @register("04.explorer", title="Magnesium intake and the vicious cycle",
           intake=Slider("Mg intake (mg/day)", 50, 700, 320, 10),
           start_mg_pool=Slider("Starting Mg pool M (1 = replete)", 0.2, 1.4, 1.0, 0.05),
-          years=Slider("Horizon (years)", 1, 20, 10, 1, integer=True))
+          years=Slider("Horizon (years)", 1, _EXPLORER_MAX_YEARS, 10, 1, integer=True))
 def explorer_view(intake, start_mg_pool, years):
     """Time courses of glucose, β-cell mass and Mg pool for one intake and starting Mg pool."""
     fig, artists = _explorer_figure()
@@ -722,20 +986,81 @@ def explorer_view(intake, start_mg_pool, years):
 
 @explorer_view.updater
 def _explorer_update(view, intake, start_mg_pool, years):
-    """In place: new data for the three lines and new limits; nothing else is redrawn."""
+    """In place: new data for the three lines (the axes are fixed); nothing else is redrawn."""
     return _explorer_fill(view.figure, view.artists, intake, start_mg_pool, years)
 
 
-@register("04.bifurcation", title="How the illustrative parameters move the folds",
-          glycosuria_gain=Slider("Glycosuria gain (fractional extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
-          insulin_conservation_gain=Slider("Insulin conservation gain (fractional extra loss without insulin action)", 0.0, 0.9, 0.5, 0.05),
-          sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g (fraction of replete)", 0.5, 0.9, 0.7, 0.02))
-def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg):
-    """Bifurcation diagram (steady-state glucose vs intake) for three illustrative parameters."""
-    p = Parameters(glycosuria_gain=float(glycosuria_gain), insulin_conservation_gain=float(insulin_conservation_gain),
-                   sensing_half_mg=float(sensing_half_mg))
-    fig = bifurcation_figure(p)
-    fo = fold_intakes(p)
+#: The bifurcation panel's branch lines, one per branch and stability (a branch may have no such part).
+_BIF_SLOTS = (("lower root", True), ("lower root", False), ("upper root", True), ("upper root", False),
+              ("beta = 0", True), ("beta = 0", False))
+#: Its legend entries, in the order :func:`bifurcation_figure` labels them (an absent entry is hidden).
+_BIF_LABELS = ("stable", "unstable", "stable (β = 0)", "unstable (β = 0)", "two stable states", "model default intake")
+
+
+@lru_cache(maxsize=128)
+def _panel_bifurcation(p: Parameters) -> Bifurcation:
+    return bifurcation(p, intake_max_mg_per_day=600.0)
+
+
+def _bifurcation_panel_figure(p: Parameters):
+    """The bifurcation panel's figure: every branch line, the bistable span and the legend, built once (a slider
+    move changes their data and shows or hides legend entries). Axes fixed: intake 0-600 mg/day, glucose
+    50-650 mg/dL as in :func:`bifurcation_figure` (every branch lies between 75 and 600 mg/dL)."""
+    fig, ax = new_figure()
+    lines = {slot: ax.plot([], [], **_branch_style(slot[1], slot[0] == "beta = 0"))[0] for slot in _BIF_SLOTS}
+    # above the grid (z-order 1.5), below the branches: the same order in a full draw as when a live panel redraws
+    # the span over its background (the grid)
+    span = ax.axvspan(0.0, 0.0, color="#bbbbbb", alpha=0.3, zorder=1.6)
+    default = ax.axvline(p.mg_intake_mg_per_day, color=ROLE_COLORS["reference"], ls=":", lw=1.5)
+    ax.set_xlim(0, 600.0)
+    ax.set_ylim(50, 650)
+    ax.set_ylabel("steady-state glucose (mg/dL)")
+    ax.set_xlabel("Mg intake (mg/day)")
+    handles = (lines[("lower root", True)], lines[("lower root", False)], lines[("beta = 0", True)],
+               lines[("beta = 0", False)], span, default)
+    legend = ax.legend(handles, _BIF_LABELS, loc="center right", fontsize=9.5)  # clear of the beta = 0 branch
+    _cache_legend_rendering(legend)  # redrawn on every move: kept pixels, not a new layout and rasterisation
+    return fig, {"lines": lines, "span": span, "default": default, "legend": legend}
+
+
+def _legend_entries(legend) -> list:
+    """The boxes of a legend's entries (handle and text), in order: hiding one leaves no gap (the legend packs
+    only visible boxes)."""
+    box = getattr(legend, "_legend_handle_box", None)  # matplotlib's packer of the entries (3.x)
+    return [] if box is None else [item for column in box.get_children() for item in column.get_children()]
+
+
+def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
+    """Branch data, bistable span and legend entries for one setting (shared by the callback and the update)."""
+    branches = {br.name: br for br in bif.branches}
+    present = {"model default intake"}
+    for (name, stable), line in artists["lines"].items():
+        br = branches.get(name)
+        if br is None or not np.any(br.stable == stable):
+            line.set_data([], [])
+            continue
+        # the other stability's points masked: gaps in the line, as the NaN of bifurcation_figure (a masked array
+        # keeps its numbers, so two builds of the same setting compare equal, which NaN never do)
+        yy = np.ma.masked_where(br.stable != stable, br.glucose_mg_dl)
+        line.set_data(br.intake_mg_per_day, yy)
+        if name == "beta = 0":
+            line.set_markevery(max(1, len(yy) // 12))
+        present.add(("stable" if stable else "unstable") + (" (β = 0)" if name == "beta = 0" else ""))
+    fo = bif.folds
+    span, texts = artists["span"], artists["legend"].get_texts()
+    span.set_visible(fo.bistable)
+    if fo.bistable:
+        lo, hi = fo.healthy_lost_below_mg_per_day, fo.diabetic_lost_above_mg_per_day
+        span.set_x(lo)
+        span.set_width(hi - lo)
+        texts[4].set_text(f"two stable states ({lo:.0f}–{hi:.0f} mg/day)")
+        present.add("two stable states")
+    else:
+        span.set_x(0.0)
+        span.set_width(0.0)
+        texts[4].set_text("two stable states")
+    for label, entry in zip(_BIF_LABELS, _legend_entries(artists["legend"])):
+        entry.set_visible(label in present)
     if fo.bistable:
         text = (f"Two stable states between **{fo.healthy_lost_below_mg_per_day:.0f}** and "
                 f"**{fo.diabetic_lost_above_mg_per_day:.0f} mg/day** (width {fo.width_mg_per_day:.0f} mg/day).")
@@ -744,7 +1069,83 @@ def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg
     else:
         text = "No fold with these settings: one stable state at every intake, so no bistability and no hysteresis."
         alt = "Steady-state glucose against intake with a single stable state at every intake."
-    return View(text=text, figure=fig, alt=alt)
+    # redrawn on each move: the span (below), the branches, the default-intake line (kept above the span, as in
+    # the static figure) and the legend (its entries change, and it must stay on top of the branches)
+    return View(text=text, figure=fig, alt=alt, artists=artists,
+                animated=(artists["span"], *artists["lines"].values(), artists["default"], artists["legend"]))
+
+
+def _bifurcation_params(glycosuria_gain, insulin_conservation_gain, sensing_half_mg) -> Parameters:
+    return Parameters(glycosuria_gain=float(glycosuria_gain), insulin_conservation_gain=float(insulin_conservation_gain),
+                      sensing_half_mg=float(sensing_half_mg))
+
+
+@register("04.bifurcation", title="How the illustrative parameters move the folds",
+          glycosuria_gain=Slider("Glycosuria gain (fractional extra Mg loss per 100 mg/dL above threshold)", 0.0, 6.0, 3.0, 0.25),
+          insulin_conservation_gain=Slider("Insulin conservation gain (fractional extra loss without insulin action)", 0.0, 0.9, 0.5, 0.05),
+          sensing_half_mg=Slider("Half-effect Mg pool of β-cell sensing K_g (fraction of replete)", 0.5, 0.9, 0.7, 0.02))
+def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg):
+    """Bifurcation diagram (steady-state glucose vs intake) for three illustrative parameters."""
+    p = _bifurcation_params(glycosuria_gain, insulin_conservation_gain, sensing_half_mg)
+    fig, artists = _bifurcation_panel_figure(p)
+    return _bifurcation_fill(fig, artists, _panel_bifurcation(p))
+
+
+@bifurcation_view.updater
+def _bifurcation_update(view, glycosuria_gain, insulin_conservation_gain, sensing_half_mg):
+    """In place: the branches, the span and the legend entries change; the axes stay."""
+    p = _bifurcation_params(glycosuria_gain, insulin_conservation_gain, sensing_half_mg)
+    return _bifurcation_fill(view.figure, view.artists, _panel_bifurcation(p))
+
+
+def _intervention_figure():
+    """The intervention panel's figure: both runs, the switch line and the legend, built once."""
+    fig, axes = new_figure(2, 1, figsize=(7.0, 5.2), sharex=True)
+    base, switched, switch = [], [], []
+    for ax, name, lab in ((axes[0], "glucose_mg_dl", "glucose (mg/dL)"), (axes[1], "mg_pool", "Mg pool M")):
+        base += ax.plot([], [], color=ROLE_COLORS["reference"], ls="--", label="no change")
+        switched += ax.plot([], [], color=ROLE_COLORS["glucose" if name == "glucose_mg_dl" else "magnesium"],
+                            label="raised")
+        switch.append(ax.axvline(0.0, color="black", lw=1, ls=":"))
+        ax.set_ylabel(lab)
+    cutoff = axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":",
+                             label="diabetes cut-off (126 mg/dL)")
+    legend = axes[0].legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.9)
+    _cache_legend_rendering(legend)  # redrawn on every move: kept pixels, not a new layout and rasterisation
+    axes[1].set_xlabel("time (years)")
+    # Fixed axes over the sliders' whole range (intake before 50-300 and after 100-700 mg/day, switch at 0-6
+    # years): glucose stays within 92-335 mg/dL and the Mg pool within 0.14-1.50 over the 10 years, so a
+    # move shows as moving curves, not as rescaled axes, and the panel redraws only the curves (blitting).
+    axes[1].set_xlim(-0.5, 10.5)
+    axes[0].set_ylim(50, 400)
+    axes[1].set_ylim(0, 1.6)
+    return fig, {"axes": axes, "base": base, "switched": switched, "switch": switch, "cutoff": cutoff,
+                 "legend": legend}
+
+
+def _intervention_fill(fig, artists, start_intake, new_intake, switch_year) -> View:
+    """Both runs and the readout for one setting (shared by the callback and the in-place update)."""
+    p = Parameters(mg_intake_mg_per_day=round(float(start_intake), 3))
+    days = 10 * _YEAR
+    ts = in_range("switch_year", switch_year, 0.0, 10.0, unit="years") * _YEAR
+    sw = _cached_run(p, days, _c.HEALTHY_STATE, round(ts, 6), round(float(new_intake), 3))
+    base = _cached_run(p, days, _c.HEALTHY_STATE)
+    for k, name in enumerate(("glucose_mg_dl", "mg_pool")):
+        artists["base"][k].set_data(base.t_years, getattr(base, name))
+        artists["switched"][k].set_data(sw.t_years, getattr(sw, name))
+        artists["switch"][k].set_xdata([ts / _YEAR, ts / _YEAR])
+    artists["legend"].get_texts()[1].set_text(f"raised to {float(new_intake):.0f} mg/day")
+    g_end = float(sw.glucose_mg_dl[-1])
+    ok = g_end < _DIABETES_FPG
+    text = (f"Switch at {ts / _YEAR:.2f} years to {float(new_intake):.0f} mg/day: glucose after 10 years "
+            f"**{g_end:.0f} mg/dL**: " + ("the system **recovers**." if ok else "**no recovery** within 10 years."))
+    alt = (f"Glucose and Mg pool over 10 years with intake raised from {float(start_intake):.0f} to "
+           f"{float(new_intake):.0f} mg/day after {ts / _YEAR:.2f} years; glucose ends at {g_end:.0f} mg/dL.")
+    # redrawn on each move: both runs, the switch lines, the cut-off line (kept above the curves, as drawn) and the
+    # legend (its text changes, and the curves pass under it)
+    return View(text=text, figure=fig, alt=alt, artists=artists,
+                animated=(*artists["base"], *artists["switched"], *artists["switch"], artists["cutoff"],
+                          artists["legend"]))
 
 
 @register("04.intervention", title="Raise the intake: when is it too late?",
@@ -753,44 +1154,62 @@ def bifurcation_view(glycosuria_gain, insulin_conservation_gain, sensing_half_mg
           switch_year=Slider("Switch after (years)", 0.0, 6.0, 1.0, 0.25))
 def intervention_view(start_intake, new_intake, switch_year):
     """Glucose and Mg pool when the intake is raised at a chosen time, against no change."""
-    p = Parameters(mg_intake_mg_per_day=round(float(start_intake), 3))
-    days = 10 * _YEAR
-    ts = in_range("switch_year", switch_year, 0.0, 10.0, unit="years") * _YEAR
-    sw = _cached_run(p, days, _c.HEALTHY_STATE, round(ts, 6), round(float(new_intake), 3))
-    base = _cached_run(p, days, _c.HEALTHY_STATE)
-    fig, axes = new_figure(2, 1, figsize=(7.0, 5.2), sharex=True)
-    for ax, name, lab in ((axes[0], "glucose_mg_dl", "glucose (mg/dL)"), (axes[1], "mg_pool", "Mg pool M")):
-        ax.plot(base.t_years, getattr(base, name), color=ROLE_COLORS["reference"], ls="--", label="no change")
-        ax.plot(sw.t_years, getattr(sw, name), color=ROLE_COLORS["glucose" if name == "glucose_mg_dl" else "magnesium"],
-                label=f"raised to {float(new_intake):.0f} mg/day")
-        ax.axvline(ts / _YEAR, color="black", lw=1, ls=":")
-        ax.set_ylabel(lab)
-    axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":", label="diabetes cut-off (126 mg/dL)")
-    axes[0].legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.9)
-    axes[1].set_xlabel("time (years)")
-    g_end = float(sw.glucose_mg_dl[-1])
-    ok = g_end < _DIABETES_FPG
-    text = (f"Switch at {ts / _YEAR:.2f} years to {float(new_intake):.0f} mg/day: glucose after 10 years "
-            f"**{g_end:.0f} mg/dL**: " + ("the system **recovers**." if ok else "**no recovery** within 10 years."))
-    alt = (f"Glucose and Mg pool over 10 years with intake raised from {float(start_intake):.0f} to "
-           f"{float(new_intake):.0f} mg/day after {ts / _YEAR:.2f} years; glucose ends at {g_end:.0f} mg/dL.")
-    return View(text=text, figure=fig, alt=alt)
+    fig, artists = _intervention_figure()
+    return _intervention_fill(fig, artists, start_intake, new_intake, switch_year)
 
 
-@register("04.phase_plane", title="The slow phase plane (M, G)",
-          intake=Slider("Mg intake (mg/day)", 100, 500, 320, 10))
-def phase_plane_view(intake):
-    """Nullclines, fixed points and trajectories in the (M, G) plane for one intake."""
-    p = Parameters(mg_intake_mg_per_day=round(float(intake), 3))
-    fig = phase_plane_figure(p, stream=False)
-    st = _c.steady_states(p)
-    inside = [s for s in st if 0.1 <= s.mg_pool <= 1.4]
+@intervention_view.updater
+def _intervention_update(view, start_intake, new_intake, switch_year):
+    """In place: the two runs, the switch line and the legend's text change; the axes stay."""
+    return _intervention_fill(view.figure, view.artists, start_intake, new_intake, switch_year)
+
+
+_PP_STARTS = ((0.3, 150.0), (0.45, 300.0), (0.8, 60.0), (1.0, 60.0))  # (M, β) of the trajectories' starts
+
+
+def _phase_plane_panel_fill(fig, artists, p: Parameters, data: dict) -> View:
+    moving = _phase_plane_fill(artists, p, data)
+    inside = data["states"]
     desc = ", ".join(f"{'stable' if s.stable else 'unstable'} at M = {s.mg_pool:.2f}, G = {s.glucose_mg_dl:.0f} mg/dL"
                      for s in inside)
     text = f"Fixed points shown: {desc}."
     alt = (f"Phase plane at {p.mg_intake_mg_per_day:.0f} mg/day: the Mg nullcline crosses the beta-cell nullcline "
            f"{len(inside)} time{'s' if len(inside) != 1 else ''}; trajectories end at the stable points.")
-    return View(text=text, figure=fig, alt=alt)
+    return View(text=text, figure=fig, alt=alt, artists=artists, animated=moving)
+
+
+_PP_INTAKE = Slider("Mg intake (mg/day)", 100, 500, 320, 10)
+
+
+def _phase_plane_params(intake) -> Parameters:
+    return Parameters(mg_intake_mg_per_day=round(float(intake), 3))
+
+
+@lru_cache(maxsize=1)
+def _phase_plane_precompute() -> int:
+    """The phase plane at every intake the slider offers (41 settings, under a second once, at the panel's first
+    build): a slider move then only draws. Returns the number of settings."""
+    n = int(round((_PP_INTAKE.max - _PP_INTAKE.min) / _PP_INTAKE.step)) + 1
+    for k in range(n):
+        _phase_plane_data(_phase_plane_params(_PP_INTAKE.min + k * _PP_INTAKE.step), _PP_STARTS, 12.0)
+    return n
+
+
+@register("04.phase_plane", title="The slow phase plane (M, G)", intake=_PP_INTAKE)
+def phase_plane_view(intake):
+    """Nullclines, fixed points and trajectories in the (M, G) plane for one intake."""
+    p = _phase_plane_params(intake)
+    _phase_plane_precompute()
+    data = _phase_plane_data(p, _PP_STARTS, 12.0)
+    fig, artists = _phase_plane_build(p, data, stream=False)
+    return _phase_plane_panel_fill(fig, artists, p, data)
+
+
+@phase_plane_view.updater
+def _phase_plane_update(view, intake):
+    """In place: the arrow field, the Mg nullcline, the trajectories, the fixed points and the title change."""
+    p = _phase_plane_params(intake)
+    return _phase_plane_panel_fill(view.figure, view.artists, p, _phase_plane_data(p, _PP_STARTS, 12.0))
 
 
 from .. import _registry as _bench  # noqa: E402
