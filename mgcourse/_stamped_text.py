@@ -122,3 +122,78 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
     gc_img.set_alpha(1.0)  # the bitmap carries the text's alpha already
     renderer.draw_image(gc_img, left, renderer.height - top - image.shape[0], image[::-1])
     gc_img.restore()
+
+
+# --------------------------------------------------------------------------- legends
+#: Blank offscreen Agg renderers, one per canvas size and dpi, for drawing a legend on its own.
+_OFFSCREEN: dict = {}
+
+
+def _offscreen(renderer):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    key = (int(renderer.width), int(renderer.height), renderer.dpi)
+    off = _OFFSCREEN.get(key)
+    if off is None:
+        if len(_OFFSCREEN) >= 4:
+            _OFFSCREEN.pop(next(iter(_OFFSCREEN)))
+        off = _OFFSCREEN[key] = RendererAgg(*key)
+    off.clear()
+    return off
+
+
+def legend_entries(legend) -> list:
+    """The boxes of a legend's entries (handle and text), in order (matplotlib's private packer, 3.x): hiding one
+    leaves no gap, since the legend packs only visible boxes."""
+    box = getattr(legend, "_legend_handle_box", None)
+    return [] if box is None else [item for column in box.get_children() for item in column.get_children()]
+
+
+def keep_legend(legend) -> None:
+    """Make a legend draw on an Agg canvas from kept pixels while its texts and shown entries stay the same.
+
+    A live panel redraws a legend over the moving curves on every move, and matplotlib lays its entries out again
+    each time (nested packers measuring every text, 6-8 ms here even with stamped texts). The legend is drawn once
+    per state (canvas size, dpi, its axes' place, texts, shown entries) into a blank offscreen renderer, and its
+    pixels are composited on later draws: the same pixels where its frame is opaque, at most 2 of 255 apart where
+    it is translucent. Its texts are stamped. Not for ``loc="best"`` (the place follows the data) nor for a legend
+    whose handles or style change after it is built; vector output draws it as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    if getattr(legend, "_mgcourse_kept", False) or getattr(legend, "_loc", None) == 0:
+        return
+    stamp(*legend.get_texts(), legend.get_title())
+    draw = legend.draw
+    cache: dict = {}
+
+    def kept_draw(renderer, *args, **kwargs):
+        if type(renderer) is not RendererAgg or not legend.get_visible() or args or kwargs:
+            return draw(renderer, *args, **kwargs)
+        ax = legend.axes
+        key = (renderer.width, renderer.height, renderer.dpi, None if ax is None else ax.bbox.bounds,
+               legend.get_title().get_text(), tuple(t.get_text() for t in legend.get_texts()),
+               tuple(e.get_visible() for e in legend_entries(legend)))
+        hit = cache.get(key)
+        if hit is None:
+            off = _offscreen(renderer)
+            draw(off)
+            for t in (*legend.get_texts(), legend.get_title()):
+                t._renderer = renderer  # drawing kept the offscreen renderer for later measurements
+            bbox, pad = legend.get_window_extent(off), 4  # pad: antialiased edges
+            w, h = int(off.width), int(off.height)
+            x0, x1 = max(0, int(np.floor(bbox.x0)) - pad), min(w, int(np.ceil(bbox.x1)) + pad)
+            y0, y1 = max(0, int(np.floor(bbox.y0)) - pad), min(h, int(np.ceil(bbox.y1)) + pad)
+            image = np.asarray(off.buffer_rgba())[h - y1:h - y0, x0:x1][::-1].copy() if x1 > x0 and y1 > y0 else None
+            if len(cache) >= 16:
+                cache.pop(next(iter(cache)))
+            hit = cache[key] = (x0, y0, image)
+        x0, y0, image = hit
+        if image is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, image)
+            gc.restore()
+        legend.stale = False
+
+    legend.draw = kept_draw
+    legend._mgcourse_kept = True

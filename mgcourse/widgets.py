@@ -645,12 +645,14 @@ class _Blitter:
         self.background = None
         self.signature = None
         self._cid = None
+        self._axes_seen: dict = {}  # id(axis) -> (what decides its ticks, its signature)
         self.frames = {"blit": 0, "full": 0}
 
     def attach(self, canvas) -> None:
         if self.canvas is not None and self._cid is not None:
             self.canvas.mpl_disconnect(self._cid)
         self.canvas, self.background, self.signature = canvas, None, None
+        self._axes_seen = {}
         self._cid = canvas.mpl_connect("draw_event", self._on_draw)
 
     def set_animated(self, artists) -> None:
@@ -665,14 +667,14 @@ class _Blitter:
         from matplotlib.legend import Legend
         from matplotlib.text import Text
 
-        from ._stamped_text import stamp
+        from ._stamped_text import keep_legend, stamp
 
         for a in artists:
             a.set_animated(True)
-            # redrawn on every frame: texts (a legend's too) from cached bitmaps of their strings, since matplotlib
-            # renders every glyph anew on each draw, most of a blitted frame's time (mgcourse._stamped_text)
+            # redrawn on every frame: texts from cached bitmaps of their strings and legends from kept pixels, since
+            # matplotlib lays out and renders every glyph anew on each draw, most of a blitted frame's time
             if isinstance(a, Legend):
-                stamp(*a.get_texts(), a.get_title())
+                keep_legend(a)
             elif isinstance(a, Text):
                 stamp(a)
         self.animated = artists
@@ -697,11 +699,20 @@ class _Blitter:
         # marked stale by any set_xlim call, even one that keeps the limits, so it is compared by content
         return (tuple(fig.get_size_inches()), fig.dpi,
                 tuple((tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds), ax.get_visible(), ax.axison,
-                       tuple(_axis_signature(axis) for axis in ax._axis_map.values()))
+                       tuple(self._axis_signature(axis) for axis in ax._axis_map.values()))
                       for ax in fig.axes),
                 tuple((a.get_visible(), _is_blank_text(a)) for a in self._static_artists(fig)),
                 # a legend's own texts and entries do not mark the legend stale when they change: compare them
                 tuple(_legend_signature(lg) for lg in self._static_legends(fig)))
+
+    def _axis_signature(self, axis) -> tuple:
+        """:func:`_axis_signature`, recomputed only when what decides it changes (formatting every tick label on
+        every move costs several ms)."""
+        key = _axis_key(axis)
+        hit = self._axes_seen.get(id(axis))
+        if hit is None or hit[0] != key:
+            hit = self._axes_seen[id(axis)] = (key, _axis_signature(axis))
+        return hit[1]
 
     def _static_legends(self, fig) -> list:
         animated = {id(a) for a in self.animated}
@@ -758,6 +769,14 @@ def _axis_signature(axis) -> tuple:
     minor = tuple(np.round(np.asarray(axis.get_minorticklocs(), dtype=float), 12)) if axis.get_minor_locator() else ()
     labels = tuple(axis.major.formatter.format_ticks(list(locs))) if locs else ()
     return (axis.get_visible(), id(axis.major.locator), id(axis.major.formatter), locs, minor, labels,
+            axis.label.get_text(), axis.label.get_visible())
+
+
+def _axis_key(axis) -> tuple:
+    """What decides an axis's ticks and labels, without computing them: its locators, formatters, scale, view
+    interval, and label (the ticks follow from these unless a locator's or formatter's own settings change)."""
+    return (axis.get_visible(), id(axis.major.locator), id(axis.major.formatter), id(axis.minor.locator),
+            id(axis.minor.formatter), axis.get_scale(), tuple(np.round(axis.get_view_interval(), 12)),
             axis.label.get_text(), axis.label.get_visible())
 
 

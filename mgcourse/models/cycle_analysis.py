@@ -419,6 +419,7 @@ def sensitivity(params: Parameters | None = None, *, names=ILLUSTRATIVE_PARAMETE
 
 # =========================================================================== figures and widget callbacks
 from ..style import ROLE_COLORS, new_diagram, new_figure, register_figure  # noqa: E402
+from .._stamped_text import legend_entries  # noqa: E402
 from ..widgets import Slider, View, register  # noqa: E402
 
 _YEAR = 365.25
@@ -629,9 +630,6 @@ def _phase_plane_build(p: Parameters, data: dict, stream: bool):
     # framed and opaque: the arrow field and the trajectories never run through the legend's text
     legend = ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999")
     legend.set_zorder(10)
-    # a live panel redraws these over the moving arrows: their pixels are kept, not laid out and rasterised again
-    _cache_legend_rendering(legend)
-    _cache_text_rendering([threshold_text, ax.title])
     return fig, {"ax": ax, "arrows": arrows, "mg_line": mg_line, "beta_lines": beta_lines,
                  "trajectories": trajectories, "points": points, "threshold": threshold,
                  "threshold_text": threshold_text, "legend": legend}
@@ -644,7 +642,7 @@ def _phase_plane_fill(artists: dict, p: Parameters, data: dict) -> tuple:
 
     The arrow field covers the whole plane, so the threshold label and the opaque legend are redrawn too (on top of
     the arrows, as in the static figure); their texts are composited from kept pixels
-    (:func:`_cache_text_rendering`), not rasterised on every move."""
+    (the live panel stamps animated texts and keeps an animated legend's pixels: :mod:`mgcourse._stamped_text`)."""
     ax = artists["ax"]
     if artists["arrows"] is not None:
         artists["arrows"].set_UVC(*data["arrows"])
@@ -766,150 +764,6 @@ def _fig_outcome_map():
 
 
 # --------------------------------------------------------------------------- widget callbacks
-#: Blank offscreen Agg renderers, one per use, canvas size and dpi (see :func:`_cache_text_rendering`).
-_OFFSCREEN: dict = {}
-
-
-def _offscreen(renderer, use: str):
-    """A blank Agg renderer of ``renderer``'s size and dpi, one per size and use ("legend", "text": a legend drawn
-    offscreen draws its texts through their own cache), cleared for each use."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    key = (use, int(renderer.width), int(renderer.height), renderer.dpi)
-    off = _OFFSCREEN.get(key)
-    if off is None:
-        off = _OFFSCREEN[key] = RendererAgg(key[1], key[2], renderer.dpi)
-    off.clear()
-    return off
-
-
-def _keep_pixels(cache: dict, key, off, bbox, pad: int = 4):
-    """Cut the pixels around ``bbox`` out of the offscreen renderer ``off``: ``(x0, y0, rgba)`` for draw_image."""
-    w, h = int(off.width), int(off.height)
-    x0, x1 = max(0, int(np.floor(bbox.x0)) - pad), min(w, int(np.ceil(bbox.x1)) + pad)
-    y0, y1 = max(0, int(np.floor(bbox.y0)) - pad), min(h, int(np.ceil(bbox.y1)) + pad)
-    if x1 <= x0 or y1 <= y0:
-        return None
-    # buffer rows run from the top; draw_image wants them from the bottom
-    image = np.asarray(off.buffer_rgba())[h - y1:h - y0, x0:x1][::-1].copy()
-    if len(cache) >= 64:
-        cache.pop(next(iter(cache)))
-    cache[key] = (x0, y0, image)
-    return cache[key]
-
-
-def _paste(renderer, hit) -> None:
-    if hit is not None:
-        x0, y0, image = hit
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, x0, y0, image)
-        gc.restore()
-
-
-def _cache_legend_rendering(legend) -> None:
-    """Make redrawing ``legend`` on an Agg canvas a copy of pixels while its texts and shown entries stay the same.
-
-    A live panel redraws a legend over the moving curves on every slider move; matplotlib lays out its entries
-    again each time (nested packers measuring every text several times: 6-8 ms on this machine class even with
-    :func:`_cache_text_rendering`). The legend is drawn once per appearance (canvas size, dpi, axes position, texts,
-    shown entries) into a blank offscreen renderer and its pixels are kept. For legends at a fixed ``loc`` whose
-    handles and style stay as they were built (only texts change and entries are shown or hidden); other renderers
-    (PDF, SVG) draw it as usual.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    if getattr(legend, "_mgcourse_cached_draw", False):
-        return
-    _cache_text_rendering(legend.get_texts())
-    draw = legend.draw
-    cache: dict = {}
-
-    def cached_draw(renderer):
-        if type(renderer) is not RendererAgg or not legend.get_visible():
-            return draw(renderer)
-        ax = legend.axes
-        key = (renderer.width, renderer.height, renderer.dpi, None if ax is None else ax.bbox.bounds,
-               tuple(t.get_text() for t in legend.get_texts()),
-               tuple(e.get_visible() for e in _legend_entries(legend)))
-        hit = cache.get(key)
-        if hit is None:
-            off = _offscreen(renderer, "legend")
-            draw(off)
-            hit = _keep_pixels(cache, key, off, legend.get_window_extent(off))
-            for t in legend.get_texts():
-                t._renderer = renderer  # drawing kept the offscreen renderer for later measurements
-        _paste(renderer, hit)
-        legend.stale = False
-
-    legend.draw = cached_draw
-    legend._mgcourse_cached_draw = True
-
-
-def _cache_text_rendering(texts) -> None:
-    """Make redrawing these Text artists on an Agg canvas a copy of pixels instead of a new rasterisation.
-
-    On this machine class matplotlib 3.11 spends about 0.15 ms per glyph drawing a string, so a legend that a live
-    panel redraws over its background on every slider move (it must stay on top of the moving curves) costs
-    15-25 ms, most of the kernel's answer. Each text here is drawn once per appearance (its string, position,
-    colour, font, canvas size and dpi) into a blank offscreen renderer; the pixels around it are kept and later
-    composited in its place (``renderer.draw_image``), which gives exactly the same pixels as drawing it again.
-    Other renderers (PDF, SVG) draw it as usual. The text's layout (its size, measured again each time a legend
-    packs its entries, several times per draw) is kept too, per string, font, dpi, rotation and alignment.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    for text in texts:
-        if getattr(text, "_mgcourse_cached_draw", False):
-            continue
-        draw = text.draw  # the bound method of the class
-        cache: dict = {}
-
-        def cached_draw(renderer, text=text, draw=draw, cache=cache):
-            if (type(renderer) is not RendererAgg or not text.get_visible() or not text.get_text()
-                    or text.get_path_effects() or text.get_bbox_patch() is not None):
-                return draw(renderer)
-            bbox = text.get_window_extent(renderer)
-            clip = text.get_clip_box() if text.get_clip_on() else None
-            key = (renderer.width, renderer.height, renderer.dpi, text.get_text(), bbox.bounds,
-                   str(text.get_color()), text.get_alpha(), hash(text.get_fontproperties()), text.get_rotation(),
-                   None if clip is None else clip.bounds)
-            hit = cache.get(key)
-            if hit is None:
-                off = _offscreen(renderer, "text")
-                draw(off)
-                text._renderer = renderer  # Text.draw kept the offscreen renderer for later measurements
-                # pad: antialiased edges and glyphs overhanging the text's layout box
-                hit = _keep_pixels(cache, key, off, bbox)
-            _paste(renderer, hit)
-            text.stale = False
-            return None
-
-        text.draw = cached_draw
-        text._mgcourse_cached_draw = True
-        layout = getattr(text, "_get_layout", None)
-        if layout is not None:  # matplotlib's private text layout, measured again at every call
-            layouts: dict = {}
-
-            def cached_layout(renderer, text=text, layout=layout, layouts=layouts):
-                try:
-                    key = (type(renderer), text.get_text(), hash(text.get_fontproperties()),
-                           text.get_figure(root=True).dpi, text.get_usetex(), text._linespacing,
-                           text._get_multialignment(), text.get_rotation(), text.get_rotation_mode(),
-                           text.get_horizontalalignment(), text.get_verticalalignment())
-                except AttributeError:  # another matplotlib: measure as usual
-                    key = None
-                if key is None or text.get_wrap():  # a wrapped text's layout depends on its position
-                    return layout(renderer)
-                hit = layouts.get(key)
-                if hit is None:
-                    if len(layouts) >= 64:
-                        layouts.pop(next(iter(layouts)))
-                    hit = layouts[key] = layout(renderer)
-                return hit
-
-            text._get_layout = cached_layout
-
-
 _EXPLORER_MAX_YEARS = 20  # the horizon slider's maximum: the explorer's time axis spans it
 
 
@@ -1019,15 +873,7 @@ def _bifurcation_panel_figure(p: Parameters):
     handles = (lines[("lower root", True)], lines[("lower root", False)], lines[("beta = 0", True)],
                lines[("beta = 0", False)], span, default)
     legend = ax.legend(handles, _BIF_LABELS, loc="center right", fontsize=9.5)  # clear of the beta = 0 branch
-    _cache_legend_rendering(legend)  # redrawn on every move: kept pixels, not a new layout and rasterisation
     return fig, {"lines": lines, "span": span, "default": default, "legend": legend}
-
-
-def _legend_entries(legend) -> list:
-    """The boxes of a legend's entries (handle and text), in order: hiding one leaves no gap (the legend packs
-    only visible boxes)."""
-    box = getattr(legend, "_legend_handle_box", None)  # matplotlib's packer of the entries (3.x)
-    return [] if box is None else [item for column in box.get_children() for item in column.get_children()]
 
 
 def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
@@ -1059,7 +905,7 @@ def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
         span.set_x(0.0)
         span.set_width(0.0)
         texts[4].set_text("two stable states")
-    for label, entry in zip(_BIF_LABELS, _legend_entries(artists["legend"])):
+    for label, entry in zip(_BIF_LABELS, legend_entries(artists["legend"])):
         entry.set_visible(label in present)
     if fo.bistable:
         text = (f"Two stable states between **{fo.healthy_lost_below_mg_per_day:.0f}** and "
@@ -1111,7 +957,6 @@ def _intervention_figure():
     cutoff = axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":",
                              label="diabetes cut-off (126 mg/dL)")
     legend = axes[0].legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.9)
-    _cache_legend_rendering(legend)  # redrawn on every move: kept pixels, not a new layout and rasterisation
     axes[1].set_xlabel("time (years)")
     # Fixed axes over the sliders' whole range (intake before 50-300 and after 100-700 mg/day, switch at 0-6
     # years): glucose stays within 92-335 mg/dL and the Mg pool within 0.14-1.50 over the 10 years, so a
