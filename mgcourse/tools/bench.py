@@ -17,7 +17,7 @@ learner then waits for the message). 2 warm-up calls, then at least 5 and up to
 walk from the defaults, one control changed per step, as a learner moves them): a real panel on an ipympl
 canvas with no browser attached computes the view (the spec's in-place updater, or the callback redrawn into
 the same figure), blits its animated artists or draws the whole figure, and encodes the PNG frame it would
-send; ``frames_blit`` / ``frames_full`` count the two kinds of frame (the first full draw included). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
+send: timed up to that frame leaving (the readout is rendered after it); ``frames_blit`` / ``frames_full`` count the two kinds of frame (the first full draw included). ``python -m mgcourse.tools.bench --browser`` measures keypress to updated figure in JupyterLab.
 Extra benchmarks (a model run that is not a widget) register with
 :func:`register_benchmark`.
 """
@@ -110,7 +110,9 @@ def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> tuple[
         return _time_inline_updates(spec, points, budget_s), {}
     sent = []
     original_send = cls.send
-    cls.send = lambda self, *a, **k: sent.append(1)  # no browser: the frame is encoded, then dropped
+    # no browser: the frame is encoded, then dropped; the time it would leave the kernel is noted (the readout is
+    # rendered after the figure, so the figure's latency ends here)
+    cls.send = lambda self, *a, **k: sent.append(time.perf_counter()) if k.get("buffers") else None
     try:
         panel = widgets.Panel(spec.name, mode="ipympl")
         if panel.canvas is not None:
@@ -124,10 +126,12 @@ def time_live_updates(spec, points: list[dict], budget_s: float = 3.0) -> tuple[
             changed = {k: v for k, v in p.items() if panel.controls[k].value != v}
             if not changed:
                 continue
+            sent.clear()
             t0 = time.perf_counter()
             for k, v in changed.items():  # a walk changes one control per step: one refresh, as in the browser
                 panel.controls[k].value = v
-            times.append((time.perf_counter() - t0) * 1000.0)
+            t1 = sent[-1] if sent else time.perf_counter()  # the new frame sent (or, without a figure, the readout)
+            times.append((t1 - t0) * 1000.0)
         return times, dict(panel._blit.frames)
     finally:
         cls.send = original_send
