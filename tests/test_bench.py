@@ -77,3 +77,13 @@ def test_calibration_panels_register_only_when_imported():
     finally:
         for n in bench_calibration.NAMES:
             widgets.REGISTRY.pop(n, None)
+
+
+def test_browser_goal_per_control():
+    from mgcourse.tools.bench_browser import meets_goal
+
+    assert meets_goal({"control": "slider", "median_ms": 80, "p95_ms": 200})
+    assert not meets_goal({"control": "slider", "median_ms": 101, "p95_ms": 200})
+    assert not meets_goal({"control": "slider", "median_ms": 80, "p95_ms": 251})
+    assert meets_goal({"control": "dropdown", "median_ms": 700, "p95_ms": 1500})
+    assert not meets_goal({"control": "text box"})  # not measured: not met

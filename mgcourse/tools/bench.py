@@ -214,11 +214,37 @@ def _table(results: dict) -> list[str]:
     return lines
 
 
+#: How a live panel answers a control change (the reason the numbers below are what they are).
+HOW_PANELS_ANSWER = [
+    "## How a panel answers a slider move", "",
+    "A keypress on a slider reaches the kernel as a widget message; the panel computes its view and the ipympl canvas "
+    "sends a PNG frame of the pixels that changed; the page decodes it and draws it on the panel's canvas. On this "
+    "machine class a full matplotlib draw of a panel's figure takes 60-260 ms, most of it text: matplotlib 3.11 lays "
+    "out and rasterises every string, glyph by glyph, on every draw. So every course panel (issue 14):",
+    "",
+    "* keeps its axes fixed over its controls' whole range and builds its figure once; an *updater* changes only the "
+    "artists that move (`mgcourse.widgets`, `View.animated`);",
+    "* **blits**: the rest of the figure is drawn once and kept as a background; a move redraws only the animated "
+    "artists over it (`widgets._Blitter`), after checking that the background is still valid (the axes' limits, "
+    "ticks and labels, every other artist unchanged), and falls back to a full draw when it is not;",
+    "* draws its animated texts from cached bitmaps of their strings and its animated legends from kept pixels "
+    "(`mgcourse._stamped_text`), pixel for pixel what matplotlib draws;",
+    "* sends its PNG frames at zlib level 3 (about half the time of matplotlib's default level 6);",
+    "* caches what its model computes on the controls' values (ODE runs, LP solutions, survey fits, the phase "
+    "plane's 41 intakes).",
+    "",
+    "`tests/test_blitting.py` checks that this is correct: a blitted frame equals a full redraw, an animated artist "
+    "never strikes through a static text, and most slider moves are blitted. Speed is only reported, here.",
+]
+
+
 def write_report(results: dict, path: Path) -> None:
     m = results["machine"]
     text = ["# Performance", "",
             "Written by `python -m mgcourse.tools.bench --report`. Timings are reported, not asserted by the tests.", "",
             f"Machine: {m['cpu']} ({m['cores']} cores), {m['platform']}, Python {m['python']}.", "",
+            *HOW_PANELS_ANSWER, "",
+            "## In the kernel", "",
             *([f"Run on {m['date_utc']} UTC; 1-minute load average after the callback timings: "
                f"{m['load_1min']:.1f} (other work on a shared machine slows every number here)."]
               if m.get("load_1min") is not None else []), "",

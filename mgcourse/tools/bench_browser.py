@@ -214,6 +214,16 @@ def _bench_panel(page, name, spec, moves, timeout_s) -> dict:
     return row
 
 
+def meets_goal(row: dict) -> bool:
+    """Issue 14's goal for one panel's row: a slider or text box within 100 ms median and 250 ms p95, a dropdown
+    (which may change the whole case) within 1 s median."""
+    if "median_ms" not in row:
+        return False
+    if row.get("control") == "dropdown":
+        return row["median_ms"] < 1000
+    return row["median_ms"] <= 100 and row["p95_ms"] <= 250
+
+
 def markdown(results: dict) -> list[str]:
     m = results["machine"]
     lines = ["## In the browser: keypress to updated figure", "",
@@ -237,6 +247,12 @@ def markdown(results: dict) -> list[str]:
         else:
             nums = "– | – | –"
         lines.append(f"| `{name}` | {r['control']} | {r['figure']} | {nums} | {r['panel_height_px']} |")
+    course = {n: r for n, r in results["panels"].items() if not n.startswith("bench.")}
+    met = [n for n, r in course.items() if meets_goal(r)]
+    missed = [f"`{n}`" for n in course if n not in met]
+    lines += ["", f"**{len(met)} of {len(course)} course panels** meet the goal (a slider or a typed value: median "
+                  "≤ 100 ms and p95 ≤ 250 ms; a panel driven by a dropdown choice: median under 1 s)"
+              + (f"; not met: {', '.join(missed)}." if missed else ".")]
     return lines
 
 
