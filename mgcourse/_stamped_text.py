@@ -76,8 +76,9 @@ def _draw_stamp(renderer, gc, x, y, s, prop, mtext) -> None:
     """Draw string ``s`` with its baseline start at (x, y) (pixels, y downwards) from the cached bitmap."""
     from matplotlib.backends.backend_agg import RendererAgg
 
-    features = mtext.get_fontfeatures() if mtext is not None else None
-    language = mtext.get_language() if mtext is not None else None
+    # font features and language exist from matplotlib 3.10/3.11 on
+    features = getattr(mtext, "get_fontfeatures", lambda: None)() if mtext is not None else None
+    language = getattr(mtext, "get_language", lambda: None)() if mtext is not None else None
     # glyphs are placed at sub-pixel positions: the bitmap is made for the position's fraction of a pixel (a text
     # that stays where it is always hits; one that moves by whole pixels hits too), so it is pixel-exact
     fx, fy = x - math.floor(x), y - math.floor(y)

@@ -728,7 +728,7 @@ def confounding_estimates(cohort: pd.DataFrame, true_effect_log_per_100mg: float
 
 
 # =========================================================================== figures & widgets
-from .style import COLORS, MARKERS, ROLE_COLORS, new_figure, register_figure  # noqa: E402
+from .style import COLORS, MARKERS, ROLE_COLORS, new_figure, register_figure, set_band  # noqa: E402
 from .widgets import Checkbox, Dropdown, Slider, View, register  # noqa: E402
 
 _META_OPTIONS = tuple((get_meta(m).label + f" (RR {get_meta(m).rr_per_100mg:.2f})", m) for m in T2D_META_IDS)
@@ -895,13 +895,13 @@ def _dose_response_fill(fig, artists, meta_id: str, baseline_risk_pct, intake_ch
     d = _DR_DELTAS
     rr_d, rr_low, rr_high = _dose_response_grid(meta_id)
     a = artists
-    a["rr_band"].set_data(d, rr_low, rr_high)
+    set_band(a["rr_band"], d, rr_low, rr_high)
     a["rr_line"].set_data(d, rr_d)
     if a["rr_line"].get_label() != m.label:
         a["rr_line"].set_label(m.label)
         a["legend1"].get_texts()[0].set_text(m.label)
     a["highlight"].set_xdata([dx, dx])
-    a["band"].set_data(d, 100 * np.minimum(p * rr_low, 1), 100 * np.minimum(p * rr_high, 1))
+    set_band(a["band"], d, 100 * np.minimum(p * rr_low, 1), 100 * np.minimum(p * rr_high, 1))
     a["curve"].set_data(d, 100 * np.minimum(p * rr_d, 1))
     a["baseline"].set_ydata([float(p0), float(p0)])
     a["vline"].set_xdata([dx, dx])

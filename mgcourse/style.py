@@ -311,3 +311,16 @@ def register_figure(name: str, alt: str):
         return func
 
     return deco
+
+
+def set_band(collection, x, y_low, y_high) -> None:
+    """Give a ``fill_between`` band new data in place (``set_data`` from matplotlib 3.10; older versions get the
+    polygon's vertices: along ``y_low``, back along ``y_high``)."""
+    if hasattr(collection, "set_data"):
+        collection.set_data(x, y_low, y_high)
+        return
+    import numpy as np
+
+    x, lo, hi = (np.asarray(v, dtype=float) for v in (x, y_low, y_high))
+    verts = np.concatenate([np.column_stack([x, lo]), np.column_stack([x[::-1], hi[::-1]])])
+    collection.set_verts([verts])

@@ -526,6 +526,8 @@ def _quiver_one_path(ax, *args, **kwargs):
     and draws them one by one (about 9 ms for 25 × 25 arrows on this machine class); as one compound path the same
     polygons, with the same colour, clipping and antialiasing, take about 2 ms. Other renderers draw it as usual.
     """
+    import inspect
+
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.path import Path
     from matplotlib.quiver import Quiver
@@ -537,7 +539,11 @@ def _quiver_one_path(ax, *args, **kwargs):
                 return super().draw(renderer)
             self._init()
             # a masked arrow (undefined field) has NaN corners, which Agg leaves out
-            verts = np.ma.filled(np.ma.asarray(self._make_verts(self.XY, self.U, self.V, self.angles), float), np.nan)
+            # matplotlib's private arrow builder: (XY, U, V, angles) from 3.9, (U, V, angles) before
+            args = (self.U, self.V, self.angles)
+            if len(inspect.signature(self._make_verts).parameters) == 4:
+                args = (self.XY, *args)
+            verts = np.ma.filled(np.ma.asarray(self._make_verts(*args), float), np.nan)
             if verts.size:
                 # what Collection.draw does per arrow: the arrow's shape (pixels per arrow-width unit) placed at its
                 # offset (the grid point in data coordinates)
@@ -864,7 +870,11 @@ def _bifurcation_panel_figure(p: Parameters):
     lines = {slot: ax.plot([], [], **_branch_style(slot[1], slot[0] == "beta = 0"))[0] for slot in _BIF_SLOTS}
     # above the grid (z-order 1.5), below the branches: the same order in a full draw as when a live panel redraws
     # the span over its background (the grid)
-    span = ax.axvspan(0.0, 0.0, color="#bbbbbb", alpha=0.3, zorder=1.6)
+    # a Rectangle spanning the axes' height (axvspan gives a Polygon, without set_x, on matplotlib < 3.9)
+    from matplotlib.patches import Rectangle
+
+    span = ax.add_patch(Rectangle((0.0, 0.0), 0.0, 1.0, transform=ax.get_xaxis_transform(), color="#bbbbbb",
+                                  alpha=0.3, zorder=1.6, linewidth=0))
     default = ax.axvline(p.mg_intake_mg_per_day, color=ROLE_COLORS["reference"], ls=":", lw=1.5)
     ax.set_xlim(0, 600.0)
     ax.set_ylim(50, 650)
