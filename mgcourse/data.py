@@ -465,6 +465,18 @@ def _load(path: str | Path | None, default: str, schema: Schema) -> pd.DataFrame
     return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, schema).copy()
 
 
+def file_stamp(default: str) -> tuple | None:
+    """``(resolved path, mtime, size)`` of the course data file ``default``, to key caches of what is computed
+    from it (an edited or replaced file gets a new stamp); None if the file cannot be read (then the loader
+    raises its own message)."""
+    path = data_dir() / default
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
 def load_foods(path: str | Path | None = None) -> pd.DataFrame:
     """USDA SR28 foods (8,790 rows): nutrients per 100 g edible portion, units in column names."""
     return _load(path, "foods.csv", FOODS_SCHEMA)

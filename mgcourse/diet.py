@@ -796,12 +796,18 @@ def _freeze_layout(fig, texts, strings, key=None) -> None:
     fig._mgcourse_positions = (tuple(fig.get_size_inches()), [a.get_position() for a in fig.axes])
 
 
-def _place_rows(ax, bars, texts, strings, values, n: int, min_rows: int, fontsize: float = 9.0) -> float:
+def _place_rows(ax, bars, texts, strings, values, n: int, min_rows: int, fontsize: float = 9.0,
+                steps: tuple = ()) -> float:
     """Show rows 0..n-1 from the top of the axes (y from 0 to 1): bar ``i`` of length ``values[i]`` and its
     name ``strings[i]``; hide the other bars and names. The row pitch is 1/max(n, min_rows) of the axes
-    height (a few rows stay bar-sized, at the top); names shrink below ``fontsize`` only when rows are tight.
-    Returns the pitch."""
-    pitch = 1.0 / max(n, min_rows)
+    height (a few rows stay bar-sized, at the top), or, with ``steps`` (increasing row counts), 1/(the first
+    step ≥ n): then adding or removing a row within a step leaves every other row where it is, so a live panel
+    redraws the names from cached bitmaps instead of laying every row out again. Names shrink below
+    ``fontsize`` only when rows are tight. Returns the pitch."""
+    rows = max(n, min_rows)
+    if steps:
+        rows = next((k for k in steps if k >= rows), rows)
+    pitch = 1.0 / rows
     pitch_pt = pitch * ax.get_position().height * ax.figure.get_figheight() * 72.0
     size = min(fontsize, max(6.0, 0.8 * pitch_pt))
     for i, (bar, t) in enumerate(zip(bars, texts)):
@@ -823,6 +829,9 @@ def _place_rows(ax, bars, texts, strings, values, n: int, min_rows: int, fontsiz
 #: The most foods the ranking panel shows (its slider's maximum): the figure has a row ready for each.
 RANK_MAX_SHOWN = 25
 _RANK_MIN_ROWS = 8
+#: Row counts the ranking's row pitch steps through (1/8, 1/16 or 1/25 of the axes): a one-food change of the
+#: count moves no other row, except across a step.
+_RANK_ROW_STEPS = (8, 16, RANK_MAX_SHOWN)
 
 
 @functools.lru_cache(maxsize=64)
@@ -919,7 +928,8 @@ def _ranking_fill(fig, artists, n) -> View:
     ranked = case.top.head(int(n))
     k = len(ranked)
     ax = artists["ax"]
-    _place_rows(ax, artists["bars"], artists["texts"], case.names, case.values, k, _RANK_MIN_ROWS)
+    _place_rows(ax, artists["bars"], artists["texts"], case.names, case.values, k, _RANK_MIN_ROWS,
+                steps=_RANK_ROW_STEPS)
     artists["title"].set_text(f"Top {k}, {case.where}")
     first = ranked.iloc[0]
     text = (f"Richest by this yardstick: **{readable_food_name(first['description'])}** "

@@ -12,12 +12,13 @@ fortificants only, not to magnesium naturally present in food.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ._validate import in_range
 import pandas as pd
 
-from mgcourse.data import load_intakes
+from mgcourse.data import file_stamp, load_intakes
 
 #: FDA Daily Value for magnesium, adults and children >= 4 y, mg/day (used for %DV on
 #: current US labels; the NIH ODS food table's %DV column is mg / 420).
@@ -69,7 +70,19 @@ def _life_stage(age: float, sex: str, pregnant, lactating) -> str:
 
 def _lookup(source_id: str, measures: tuple[str, ...], age: float, sex: str = "any",
             life_stage: str = "general") -> pd.Series | None:
-    """The single row of intakes.csv that covers ``age`` (years), or None if no band covers it."""
+    """The single row of intakes.csv that covers ``age`` (years), or None if no band covers it.
+
+    Cached on the file's stamp and the arguments: panels look the same values up on every slider move."""
+    stamp = file_stamp("intakes.csv")
+    if stamp is None:  # unreadable: load_intakes raises the message
+        return _lookup_rows(None, source_id, tuple(measures), age, sex, life_stage)
+    row = _lookup_rows(stamp, source_id, tuple(measures), float(age), sex, life_stage)
+    return None if row is None else row.copy()
+
+
+@functools.lru_cache(maxsize=1024)
+def _lookup_rows(stamp, source_id: str, measures: tuple[str, ...], age: float, sex: str,
+                 life_stage: str) -> pd.Series | None:
     table = load_intakes()
     upper = table["age_max_years"].fillna(math.inf)
     rows = table[(table["source_id"] == source_id) & table["measure"].isin(measures)
