@@ -208,3 +208,86 @@ def test_slider_moves_are_blitted(name, monkeypatch):
     frames = p._blit.frames
     assert frames["blit"] >= 0.7 * len(walk), (f"{name}: only {frames['blit']} of {len(walk)} slider moves were "
                                                f"blitted ({frames}); are the axes limits fixed?")
+
+
+# ----------------------------------------------------------------------------- frames and readouts
+
+def test_png_frames_are_lossless():
+    """A live canvas's PNG frames (widgets.png_rgba) decode to exactly the pixels sent, whatever they hold."""
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(14)
+    noise = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    sparse = np.zeros((120, 90, 4), np.uint8)  # a diff frame: transparent except the changed pixels
+    sparse[40:60, 10:80] = rng.integers(0, 256, size=(20, 70, 4), dtype=np.uint8)
+    flat = np.full((8, 300, 4), 255, np.uint8)
+    for pixels in (noise, sparse, flat, np.zeros((1, 1, 4), np.uint8)):
+        data = widgets.png_rgba(pixels)
+        back = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+        assert back.shape == pixels.shape and np.array_equal(back, pixels)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 4), np.float64),
+                                 np.zeros((4, 4), np.uint8)])
+def test_png_frames_refuse_what_is_not_rgba(bad):
+    with pytest.raises(ValueError, match="pixels: expected an .height, width, 4. uint8 RGBA array"):
+        widgets.png_rgba(bad)
+
+
+def test_a_live_frame_decodes_to_the_canvas_pixels(monkeypatch):
+    """The frame a slider move sends, drawn over the last one as the page does, gives the canvas's pixels."""
+    import io
+
+    from PIL import Image
+
+    p = _live_panel("02.receptor_toy", monkeypatch)
+    frames = []
+    monkeypatch.setattr(type(p.canvas), "send_binary", lambda self, data: frames.append(data))
+    p.canvas._force_full = True
+    p.canvas._png_is_old = True
+    p.canvas.manager.refresh_all()
+    shown = np.asarray(Image.open(io.BytesIO(frames[-1])).convert("RGBA")).copy()
+    key = next(k for k, c in REGISTRY["02.receptor_toy"].controls.items() if isinstance(c, widgets.Slider))
+    w = p.controls[key]
+    w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
+    diff = np.asarray(Image.open(io.BytesIO(frames[-1])).convert("RGBA"))
+    changed = diff.view(np.uint32)[..., 0] != 0
+    assert changed.any(), "the move sent an empty frame"
+    shown[changed] = diff[changed]  # the page draws the diff frame over the last one
+    assert np.array_equal(shown, _pixels(p.canvas))
+
+
+def _readout_texts(panel):
+    return [r["data"].get("text/markdown", "") for r in panel.text.outputs]
+
+
+def test_the_readout_follows_the_frame_and_shows_where_the_slider_rests(monkeypatch):
+    """In a kernel (a running event loop) a slider move sends the frame at once and the readout after
+    READOUT_DELAY_S; moves within the delay replace the pending readout; without a loop it is immediate."""
+    import asyncio
+
+    name = "01.clearance"
+    key = next(k for k, c in REGISTRY[name].controls.items() if isinstance(c, widgets.Slider))
+    p = _live_panel(name, monkeypatch)
+    w = p.controls[key]
+    first = _readout_texts(p)
+    assert first and first[0], "no readout on the first display"
+    renders = []
+    original = widgets.Panel._render_text
+    monkeypatch.setattr(widgets.Panel, "_render_text", lambda self, view: (renders.append(view.text),
+                                                                           original(self, view)))
+
+    async def moves():
+        for _ in range(3):
+            w.value = w.value + w.step
+            assert _readout_texts(p) == first, "the readout was rendered before the frame had time to be drawn"
+        await asyncio.sleep(widgets.READOUT_DELAY_S + 0.1)
+
+    asyncio.run(moves())
+    assert len(renders) == 1, f"{len(renders)} readouts rendered for 3 quick moves (expected the last one only)"
+    expected = widgets.safe_call(REGISTRY[name].func, **p.params()).text
+    assert _readout_texts(p) == [expected]
+    w.value = w.value + w.step  # no running loop (plain Python): at once
+    assert _readout_texts(p) == [widgets.safe_call(REGISTRY[name].func, **p.params()).text]

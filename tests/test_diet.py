@@ -367,6 +367,26 @@ def test_ranking_panel_shows_exactly_the_top_n_on_one_fixed_axis():
         assert f"Top {n}," in v.artists["title"].get_text() and len(v.table) == n
 
 
+def test_ranking_panel_count_change_moves_no_other_row():
+    """Rows keep their place and size while the count stays within a step of the pitch (8, 16, 25 rows): one
+    more food adds a row below, the others stay as they were (a live panel redraws them from cached bitmaps)."""
+    from mgcourse import widgets
+
+    spec = widgets.get("05.food_ranking")
+
+    def rows(view):
+        return [(t.get_text(), t.get_position()[1], t.get_fontsize()) for t in view.artists["texts"] if t.get_visible()]
+
+    view = widgets.safe_call(spec.func, basis="per_100kcal", food_group="all", n=9)
+    for n in range(10, 17):
+        before = rows(view)
+        view = widgets.update_view(spec, view, view.figure, {"basis": "per_100kcal", "food_group": "all", "n": n})
+        after = rows(view)
+        assert len(after) == n and after[:n - 1] == before
+    view = widgets.update_view(spec, view, view.figure, {"basis": "per_100kcal", "food_group": "all", "n": 17})
+    assert rows(view)[0][1] != before[0][1], "crossing a step (16 to 17 rows) should re-space the rows"
+
+
 def test_optimiser_panel_bars_are_the_share_of_each_cap():
     v = diet.diet_optimiser_view(40, "male", "energy", 1.0, 0, 0)
     plan = diet.optimise_diet(420).plan

@@ -158,21 +158,20 @@ def fold_intakes(params: Parameters | None = None) -> Folds:
     idx = np.where(np.sign(dJ[1:]) != np.sign(dJ[:-1]))[0] + 1
     lost_healthy = lost_diabetic = None
 
-    def intake(m):
-        return float(_lower_branch_intake(np.array(m), p, x)[0])
-
     minima, maxima = [], []
     for i in idx:
         is_min = J[i] < J[i - 1]
         a, b = M[i - 1], M[i + 1]
         sign = 1.0 if is_min else -1.0
-        for _ in range(60):  # golden-section refinement of the extremum
-            m1, m2 = b - 0.618 * (b - a), a + 0.618 * (b - a)
-            if sign * intake(m1) < sign * intake(m2):
-                b = m2
-            else:
-                a = m1
-        (minima if is_min else maxima).append((M[i], intake(0.5 * (a + b))))
+        # refinement of the extremum on nested grids, each evaluated in one vectorised call: every round narrows
+        # the bracket 100-fold (to about 1e-11 in M after 4 rounds; J is flat there, so its error is ~1e-22)
+        for _ in range(4):
+            m = np.linspace(a, b, 201)
+            with np.errstate(all="ignore"):
+                k = int(np.nanargmin(sign * _lower_branch_intake(m, p, x)[0]))
+            a, b = m[max(k - 1, 0)], m[min(k + 1, m.size - 1)]
+        (minima if is_min else maxima).append(
+            (M[i], float(_lower_branch_intake(np.array(0.5 * (a + b)), p, x)[0])))
     # healthy fold: the minimum on the high-M side; diabetic fold: the maximum below it
     if minima:
         m_h, lost_healthy = max(minima)
@@ -854,7 +853,8 @@ def _explorer_update(view, intake, start_mg_pool, years):
 _BIF_SLOTS = (("lower root", True), ("lower root", False), ("upper root", True), ("upper root", False),
               ("beta = 0", True), ("beta = 0", False))
 #: Its legend entries, in the order :func:`bifurcation_figure` labels them (an absent entry is hidden).
-_BIF_LABELS = ("stable", "unstable", "stable (β = 0)", "unstable (β = 0)", "two stable states", "model default intake")
+_BIF_LABELS = ("stable", "unstable", "stable (β = 0)", "unstable (β = 0)", "two stable states (shaded)",
+               "model default intake")
 
 
 @lru_cache(maxsize=128)
@@ -909,12 +909,13 @@ def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
         lo, hi = fo.healthy_lost_below_mg_per_day, fo.diabetic_lost_above_mg_per_day
         span.set_x(lo)
         span.set_width(hi - lo)
-        texts[4].set_text(f"two stable states ({lo:.0f}–{hi:.0f} mg/day)")
-        present.add("two stable states")
+        present.add("two stable states (shaded)")
     else:
         span.set_x(0.0)
         span.set_width(0.0)
-        texts[4].set_text("two stable states")
+    # the legend names the span; the readout gives its edges (a label that changed on every move would make the
+    # live panel draw the legend anew each time instead of reusing its kept pixels)
+    texts[4].set_text("two stable states (shaded)")
     for label, entry in zip(_BIF_LABELS, legend_entries(artists["legend"])):
         entry.set_visible(label in present)
     if fo.bistable:
