@@ -80,8 +80,11 @@ def free_port() -> int:
 class LabServer:
     """JupyterLab on a copy of the course notebooks. Use as a context manager."""
 
-    def __init__(self, notebooks_dir: Path = REPO_ROOT / "notebooks", *, startup_timeout: float = 90.0):
+    def __init__(self, notebooks_dir: Path = REPO_ROOT / "notebooks", *, startup_timeout: float = 90.0,
+                 settings: dict | None = None):
+        """``settings``: user settings written over :data:`LAB_SETTINGS` (by settings file, whole files)."""
         self.notebooks_dir = Path(notebooks_dir)
+        self.settings = {**LAB_SETTINGS, **(settings or {})}
         self.startup_timeout = startup_timeout
         self.tmp: Path | None = None
         self.proc: subprocess.Popen | None = None
@@ -101,7 +104,7 @@ class LabServer:
         dirs = {name: self.tmp / name for name in ("settings", "workspaces", "runtime", "config", "ipython")}
         for d in dirs.values():
             d.mkdir()
-        for rel, content in LAB_SETTINGS.items():
+        for rel, content in self.settings.items():
             path = dirs["settings"] / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(content), encoding="utf-8")
