@@ -232,7 +232,7 @@ def receptor_toy_view(mg_relative: float, hill: float, k_mg: float) -> View:
     (rep,) = ax.plot(_TOY_INSULIN, curves[0], color=ROLE_COLORS["reference"], linestyle="--",
                      label="replete Mg (1.0)")
     (low,) = ax.plot(_TOY_INSULIN, curves[1], color=_MG_COLOR, linestyle="-",
-                     label=f"Mg = {mg_relative:.2f} × replete")
+                     label=RECEPTOR_LOW_LABEL)
     plateau = ax.axhline(curves[2], color=_MG_COLOR, linestyle=":", linewidth=1.2)
     ax.axvline(BASAL_INSULIN_UU_ML, color=ROLE_COLORS["insulin"], linestyle=":", linewidth=1.2)
     basal = ax.text(BASAL_INSULIN_UU_ML * 1.08, 0.02, "basal insulin", color=ROLE_COLORS["insulin"], fontsize=10)
@@ -262,17 +262,17 @@ def _receptor_curves(mg_relative: float, hill: float, k_mg: float) -> tuple:
     return a_rep, a_low, fmax, need
 
 
+#: The legend entry of the lowered-Mg curve: the slider gives its value and the readout repeats it (a label that
+#: changed on every move would make a live panel lay the legend out anew each time instead of reusing its pixels).
+RECEPTOR_LOW_LABEL = "Mg as set by the slider"
+
+
 def _receptor_toy_fill(fig, artists: dict, mg_relative: float, hill: float, k_mg: float, curves=None) -> View:
     """Set the curves, the plateau line and the legend, and build the readout (callback and in-place update)."""
     a_rep, a_low, fmax, need = curves if curves is not None else _receptor_curves(mg_relative, hill, k_mg)
-    label = f"Mg = {mg_relative:.2f} × replete"
     artists["replete"].set_ydata(a_rep)
     artists["low"].set_ydata(a_low)
-    artists["low"].set_label(label)
     artists["plateau"].set_ydata([fmax, fmax])
-    legend_text = artists["legend"].get_texts()[1]
-    if legend_text.get_text() != label:
-        legend_text.set_text(label)
     if need is not None:
         comp = (f"To match the replete activation at basal insulin, insulin must rise to **{need:.1f} µU/mL** "
                 f"({need / BASAL_INSULIN_UU_ML:.1f}× basal): compensation by more insulin.")
@@ -468,7 +468,7 @@ def _index_figure(report: dict):
         ax_q.errorbar(mean, y, xerr=sd, fmt="o", color=OKABE_ITO["black"], capsize=4)
         labels.append(ax_q.text(mean, y + 0.22, name, ha="center", fontsize=10))
     q = report["quicki"]
-    q_line = ax_q.axvline(q, color=ROLE_COLORS["glucose"], linewidth=2.2, label=f"this person: {q:.3f}")
+    q_line = ax_q.axvline(q, color=ROLE_COLORS["glucose"], linewidth=2.2, label="this person (QUICKI in the table)")
     q_ref = ax_q.axvline(QUICKI_CONTRADICTED_THRESHOLD, color=ROLE_COLORS["reference"], linestyle=":", linewidth=1.4,
                          label="'> 0.45 = normal' (contradicted)")
     ax_q.set_ylim(-0.6, len(groups) + 0.7)
@@ -511,11 +511,6 @@ def _index_figure_fill(artists: dict, report: dict) -> None:
     lies beyond the usual range (see :func:`_index_figure`)."""
     q, h = report["quicki"], report["homa_ir"]
     artists["q_line"].set_xdata([q, q])
-    label = f"this person: {q:.3f}"
-    artists["q_line"].set_label(label)
-    legend_text = artists["legend"].get_texts()[0]
-    if legend_text.get_text() != label:
-        legend_text.set_text(label)
     for ax, xlim in ((artists["ax_q"], _quicki_xlim(q)), (artists["ax_h"], _homa_xlim(h))):
         if tuple(ax.get_xlim()) != xlim:
             ax.set_xlim(*xlim)

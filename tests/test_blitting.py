@@ -109,11 +109,14 @@ def test_blitted_frame_equals_a_full_redraw(name, monkeypatch):
     p = _live_panel(name, monkeypatch)
     if not p.view.animated:
         pytest.skip(f"{name} lists no animated artists: every change redraws the whole figure")
+    compared = 0
     for params in _walk(spec, 8, seed=11):
+        before = p._blit.frames["blit"]
         for k, v in params.items():
             p.controls[k].value = v
         if p.current.error:  # a message and no figure (e.g. a value typed in the wrong unit): nothing to compare
             continue
+        compared += p._blit.frames["blit"] > before
         blitted = _pixels(p.canvas)
         p.canvas.draw()  # full redraw of the same state (the animated artists drawn on top, as on screen)
         full = _pixels(p.canvas)
@@ -122,6 +125,8 @@ def test_blitted_frame_equals_a_full_redraw(name, monkeypatch):
         differ = int((np.abs(blitted.astype(int) - full.astype(int)) > 1).any(axis=2).sum())
         assert differ == 0, (f"{name} at {params}: the blitted frame differs from a full redraw in {differ} pixels "
                              "(a non-animated artist changed without the panel noticing?)")
+    # otherwise every comparison above was a full draw against a full draw, and the test would prove nothing
+    assert compared > 0, f"{name}: no move of the walk was blitted"
 
 
 @pytest.mark.parametrize("name", BLITTING)

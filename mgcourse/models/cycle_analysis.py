@@ -962,7 +962,7 @@ def _intervention_figure():
     for ax, name, lab in ((axes[0], "glucose_mg_dl", "glucose (mg/dL)"), (axes[1], "mg_pool", "Mg pool M")):
         base += ax.plot([], [], color=ROLE_COLORS["reference"], ls="--", label="no change")
         switched += ax.plot([], [], color=ROLE_COLORS["glucose" if name == "glucose_mg_dl" else "magnesium"],
-                            label="raised")
+                            label="raised at the switch")
         switch.append(ax.axvline(0.0, color="black", lw=1, ls=":"))
         ax.set_ylabel(lab)
     cutoff = axes[0].axhline(_DIABETES_FPG, color=ROLE_COLORS["reference"], lw=1, ls=":",
@@ -990,7 +990,6 @@ def _intervention_fill(fig, artists, start_intake, new_intake, switch_year) -> V
         artists["base"][k].set_data(base.t_years, getattr(base, name))
         artists["switched"][k].set_data(sw.t_years, getattr(sw, name))
         artists["switch"][k].set_xdata([ts / _YEAR, ts / _YEAR])
-    artists["legend"].get_texts()[1].set_text(f"raised to {float(new_intake):.0f} mg/day")
     g_end = float(sw.glucose_mg_dl[-1])
     ok = g_end < _DIABETES_FPG
     text = (f"Switch at {ts / _YEAR:.2f} years to {float(new_intake):.0f} mg/day: glucose after 10 years "
