@@ -465,7 +465,7 @@ def _load(path: str | Path | None, default: str, schema: Schema) -> pd.DataFrame
     return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, schema).copy()
 
 
-def file_stamp(default: str) -> tuple | None:
+def _file_stamp(default: str) -> tuple | None:
     """``(resolved path, mtime, size)`` of the course data file ``default``, to key caches of what is computed
     from it (an edited or replaced file gets a new stamp); None if the file cannot be read (then the loader
     raises its own message)."""

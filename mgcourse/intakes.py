@@ -18,7 +18,7 @@ import math
 from ._validate import in_range
 import pandas as pd
 
-from mgcourse.data import file_stamp, load_intakes
+from mgcourse.data import _file_stamp, load_intakes
 
 #: FDA Daily Value for magnesium, adults and children >= 4 y, mg/day (used for %DV on
 #: current US labels; the NIH ODS food table's %DV column is mg / 420).
@@ -73,7 +73,7 @@ def _lookup(source_id: str, measures: tuple[str, ...], age: float, sex: str = "a
     """The single row of intakes.csv that covers ``age`` (years), or None if no band covers it.
 
     Cached on the file's stamp and the arguments: panels look the same values up on every slider move."""
-    stamp = file_stamp("intakes.csv")
+    stamp = _file_stamp("intakes.csv")
     if stamp is None:  # unreadable: load_intakes raises the message
         return _lookup_rows(None, source_id, tuple(measures), age, sex, life_stage)
     row = _lookup_rows(stamp, source_id, tuple(measures), float(age), sex, life_stage)

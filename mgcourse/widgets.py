@@ -582,6 +582,7 @@ def png_rgba(pixels: np.ndarray, level: int = PNG_COMPRESS_LEVEL) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
             + chunk(b"IEND", b""))
 
+
 _CANVAS_CLASS = None
 
 
