@@ -1170,7 +1170,10 @@ def _scenario_build(case_id: str, intake_mg_per_day: float, years: float):
         lines[label] = (lg, lm)
     ax1.set_xlabel("time (years)")
     ax1.set_ylabel("model glucose (mg/dL)")
-    legend = ax1.legend(fontsize=9, framealpha=1.0)  # opaque: curves pass under it (see _scenario_set)
+    # one legend for both panels, in a row above them: no curve ever runs under it, and its place is fixed (a
+    # "best" place follows the curves, so the live panel would lay it out again on every move)
+    legend = fig.legend(handles=[lines[label][0] for label, _, _ in _SCENARIO_RUNS], loc="outside upper center",
+                        ncol=len(_SCENARIO_RUNS), fontsize=9, frameon=False)
     ax2.set_xlabel("time (years)")
     ax2.set_ylabel("model Mg pool M (1 = replete)")
     # Fixed axes over the sliders' whole range: the time axis runs to the longest horizon (a shorter horizon
@@ -1242,9 +1245,9 @@ def _scenario_view(fig, artists: dict, case: Case, j: float, years, finals: dict
            f"{j:.0f} mg/day and the RDA; the pool ends at {f['mg_pool']:.2f}, {s['mg_pool']:.2f} and "
            f"{finals['RDA']['mg_pool']:.2f} respectively.")
     lines = [ln for pair in artists["lines"].values() for ln in pair]
-    # redrawn on each change: the six curves and the legend (its labels change, and a curve can pass under it)
-    return View(text=text, figure=fig, alt=alt, data={"finals": finals}, artists=artists,
-                animated=(*lines, artists["legend"]))
+    # redrawn on each change: the six curves. The legend sits above the axes and changes only with the case (the
+    # food-log and RDA intakes it names): the live panel then draws the whole figure once
+    return View(text=text, figure=fig, alt=alt, data={"finals": finals}, artists=artists, animated=tuple(lines))
 
 
 @intake_scenario_view.updater

@@ -100,3 +100,85 @@ def test_live_panels_stamp_their_animated_texts(monkeypatch):
     texts = [t for a in p._blit.animated for t in ((*a.get_texts(), a.get_title()) if isinstance(a, Legend) else (a,))
              if isinstance(t, Text)]
     assert texts and all(type(t) is StampText for t in texts)
+
+
+def _text_pixels(s, x, y, stamped=True, **kw):
+    fig = Figure(figsize=(4, 1), dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    t = fig.text(x, y, s, transform=None, **kw)
+    if stamped:
+        stamp(t)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def _random_texts(n, seed):
+    rng = np.random.default_rng(seed)
+    strings = ("Slow phase plane at an intake of {} mg/day", "Chard, swiss… {} mg", "HOMA-IR = {}",
+               "µU/mL {} β-cell ≤ ≥ fi fl", "Trimagnesium dicitrate ({} %)", "x{}")
+    for _ in range(n):
+        s = strings[rng.integers(len(strings))].format(rng.integers(1000))
+        kw = dict(fontsize=float(rng.choice([7, 8.5, 9, 11, 14])), color=str(rng.choice(["C0", "C1", "#555555"])),
+                  alpha=[None, 0.5, 1.0][rng.integers(3)], weight=str(rng.choice(["normal", "bold"])),
+                  style=str(rng.choice(["normal", "italic"])))
+        yield s, float(rng.uniform(5, 200)), float(rng.uniform(5, 80)), kw
+
+
+@pytest.mark.skipif(not hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"),
+                    reason="glyph bitmaps are cached only where matplotlib renders text glyph by glyph (3.11 on)")
+def test_strings_composed_from_cached_glyphs_equal_strings_rasterised_anew(monkeypatch):
+    """A new string drawn from cached glyph bitmaps (misses and hits of the glyph cache alike) has exactly the pixels
+    of the same string rasterised glyph by glyph; and a stamped text stays within 2 of 255 of a plain one."""
+    from mgcourse import _stamped_text
+
+    samples = list(_random_texts(60, seed=14))
+    composed = []
+    for s, x, y, kw in samples:
+        _stamped_text._CACHE.clear()  # the string is new: drawn from glyphs
+        composed.append(_text_pixels(s, x, y, **kw))
+    assert len(_stamped_text._GLYPHS) > 0
+    monkeypatch.setattr(_stamped_text, "_draw_glyphs", lambda *a, **k: False)  # rasterise every glyph anew
+    for (s, x, y, kw), pixels in zip(samples, composed):
+        _stamped_text._CACHE.clear()
+        assert np.array_equal(pixels, _text_pixels(s, x, y, **kw)), s
+        plain = _text_pixels(s, x, y, stamped=False, **kw)
+        assert np.abs(plain.astype(int) - pixels).max() <= 2, s
+
+
+@pytest.mark.skipif(not hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"),
+                    reason="glyph bitmaps are cached only where matplotlib renders text glyph by glyph (3.11 on)")
+def test_a_string_moved_by_whole_pixels_reuses_its_glyphs():
+    from mgcourse import _stamped_text
+
+    _text_pixels("Spinach, cooked 157 mg", 40.25, 30.5)
+    seen = len(_stamped_text._GLYPHS)
+    _stamped_text._CACHE.clear()
+    moved = _text_pixels("Spinach, cooked 157 mg", 43.25, 28.5)
+    assert len(_stamped_text._GLYPHS) == seen  # no glyph rasterised again
+    _stamped_text._CACHE.clear()
+    _stamped_text._GLYPHS.clear()
+    assert np.array_equal(moved, _text_pixels("Spinach, cooked 157 mg", 43.25, 28.5))
+
+
+def test_a_stamped_annotation_draws_its_string_from_the_cache(monkeypatch):
+    from mgcourse._stamped_text import StampAnnotation
+
+    def figure():
+        fig = Figure(figsize=(4, 3), dpi=100)
+        ax = fig.add_subplot()
+        note = ax.annotate("your portion (85 mg)", xy=(0.2, 0.2), xytext=(0.4, 0.6),
+                           arrowprops=dict(arrowstyle="-|>"))
+        FigureCanvasAgg(fig)
+        return fig, note
+
+    fig, note = figure()
+    plain = _pixels(fig)
+    fig, note = figure()
+    stamp(note)
+    assert type(note) is StampAnnotation
+    first = _pixels(fig)
+    assert np.abs(plain.astype(int) - first).max() <= 2  # the arrow and the string as a plain annotation draws
+    calls = []
+    original = RendererAgg.draw_text
+    monkeypatch.setattr(RendererAgg, "draw_text", lambda self, *a, **k: calls.append(a[3]) or original(self, *a, **k))
+    assert np.array_equal(first, _pixels(fig)) and "your portion (85 mg)" not in calls

@@ -193,7 +193,7 @@ def _figure_data(fig):
         lines = [(np.asarray(ln.get_xdata(), float).round(9).tolist(), np.asarray(ln.get_ydata(), float).round(9).tolist())
                  for ln in ax.get_lines()]
         rects = [(round(p.get_width(), 9), round(p.get_height(), 9)) for p in ax.patches if isinstance(p, Rectangle)]
-        texts = [t.get_text() for t in ax.texts] + [ax.get_title(loc="left"), ax.get_title()]
+        texts = [t.get_text() for t in ax.texts] + [ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right")]
         legend = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
         out.append((lines, rects, texts, legend, ax.get_ylim() if ax.get_autoscaley_on() else None))
     return out

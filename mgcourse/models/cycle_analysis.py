@@ -645,19 +645,23 @@ def _phase_plane_build(p: Parameters, data: dict, stream: bool):
     ax.set_ylim(_PP_G[0], _PP_G[1])
     ax.set_xlabel("intracellular Mg pool M (1 = replete)")
     ax.set_ylabel("glucose G at quasi-steady state (mg/dL)")
-    ax.set_title(" ")  # the intake, set by the fill
+    # the title's fixed words in the centre (clear of a saddle at the top left, whose marker reaches above the
+    # axes); the intake, set by the fill, on the right: a slider move redraws only this short string (a new
+    # string is laid out anew on every draw)
+    ax.set_title("Slow phase plane")
+    intake_title = ax.set_title(" ", loc="right")
     # framed and opaque: the arrow field and the trajectories never run through the legend's text
     legend = ax.legend(loc="upper right", fontsize=8.5, frameon=True, framealpha=1.0, edgecolor="#999999")
     legend.set_zorder(10)
     return fig, {"ax": ax, "arrows": arrows, "mg_line": mg_line, "beta_lines": beta_lines,
                  "trajectories": trajectories, "points": points, "threshold": threshold,
-                 "threshold_text": threshold_text, "legend": legend}
+                 "threshold_text": threshold_text, "legend": legend, "intake_title": intake_title}
 
 
 def _phase_plane_fill(artists: dict, p: Parameters, data: dict) -> tuple:
     """Set what the intake changes; return the artists a live panel redraws over the background: everything inside
     the axes (the arrows, the nullclines, the trajectories, the fixed points, the threshold line and its label, so
-    that they keep the order in which they are drawn), the title and the legend.
+    that they keep the order in which they are drawn), the intake in the title and the legend.
 
     The arrow field covers the whole plane, so the threshold label and the opaque legend are redrawn too (on top of
     the arrows, as in the static figure); their texts are composited from kept pixels
@@ -674,10 +678,10 @@ def _phase_plane_fill(artists: dict, p: Parameters, data: dict) -> tuple:
     for kind, line in artists["points"].items():
         pts = [s for s in data["states"] if s.stable == (kind == "stable")]
         line.set_data([s.mg_pool for s in pts], [s.glucose_mg_dl for s in pts])
-    ax.set_title(f"Slow phase plane at an intake of {p.mg_intake_mg_per_day:.0f} mg/day")
+    artists["intake_title"].set_text(f"intake: {p.mg_intake_mg_per_day:.0f} mg/day")
     moving = (*([artists["arrows"]] if artists["arrows"] is not None else []), artists["mg_line"],
               *artists["beta_lines"], *(a for t in artists["trajectories"] for a in t), *artists["points"].values(),
-              artists["threshold"], artists["threshold_text"], ax.title, artists["legend"])
+              artists["threshold"], artists["threshold_text"], artists["intake_title"], artists["legend"])
     return moving
 
 
