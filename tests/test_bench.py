@@ -87,3 +87,19 @@ def test_browser_goal_per_control():
     assert not meets_goal({"control": "slider", "median_ms": 80, "p95_ms": 251})
     assert meets_goal({"control": "dropdown", "median_ms": 700, "p95_ms": 1500})
     assert not meets_goal({"control": "text box"})  # not measured: not met
+
+
+def test_browser_bench_waits_for_a_quiet_machine(monkeypatch):
+    """--wait-quiet polls the load average until it falls to 1.0 (or the wait ends) and reports the load then."""
+    import os
+    import time
+
+    from mgcourse.tools import bench_browser
+
+    loads = iter([3.0, 2.1, 0.8, 0.8])
+    monkeypatch.setattr(os, "getloadavg", lambda: (next(loads), 0.0, 0.0), raising=False)
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    assert bench_browser.wait_for_quiet(600) == 0.8
+    busy = iter([5.0] * 100)
+    monkeypatch.setattr(os, "getloadavg", lambda: (next(busy), 0.0, 0.0), raising=False)
+    assert bench_browser.wait_for_quiet(0) == 5.0  # no wait: the load as it is

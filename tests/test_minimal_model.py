@@ -292,6 +292,14 @@ def test_fsigt_early_samples_ruin_si(fsigt, fsigt_reference_fit):
     assert late.si == pytest.approx(fsigt_reference_fit.si, rel=0.1)
 
 
+def test_fsigt_fit_at_the_si_bound_is_flagged(fsigt, fsigt_reference_fit):
+    """With Ib = 11 µU/mL and every sample (the mixing phase too), S_I stops at its lower bound: no interior optimum,
+    so chapter 02 shows no standard errors there. The published fit is interior."""
+    stuck = mm.fit_fsigt(*fsigt, ib_uU_ml=11, min_time_min=0)
+    assert stuck.at_si_bound and stuck.si * 1e4 == pytest.approx(mm.FSIGT_SI_MIN, rel=0.01)
+    assert not fsigt_reference_fit.at_si_bound
+
+
 def test_fsigt_si_and_sg_estimates_are_negatively_correlated(fsigt_reference_fit):
     # both speed the return of glucose, so one can stand in for the other
     assert -1 < fsigt_reference_fit.corr_si_sg < -0.3

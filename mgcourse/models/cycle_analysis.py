@@ -594,11 +594,12 @@ _PP_ARROW_STEP = 2
 _PP_ARROW_GAIN = 1.5
 
 
-def _pp_live_arrows(MM, GG, u, v):
-    """Grid and arrow components of the live arrow field (``MM``/``GG`` may be None when only u, v are needed)."""
-    k, g = _PP_ARROW_STEP, _PP_ARROW_GAIN
-    sub = (slice(None, None, k), slice(None, None, k))
-    return (None if MM is None else MM[sub], None if GG is None else GG[sub], g * u[sub], g * v[sub])
+_PP_ARROW_SUB = (slice(None, None, _PP_ARROW_STEP), slice(None, None, _PP_ARROW_STEP))
+
+
+def _pp_live_uv(u, v):
+    """The live arrow field's components: every other grid point, 1.5 times as long."""
+    return _PP_ARROW_GAIN * u[_PP_ARROW_SUB], _PP_ARROW_GAIN * v[_PP_ARROW_SUB]
 
 
 def _phase_plane_build(p: Parameters, data: dict, stream: bool):
@@ -611,7 +612,7 @@ def _phase_plane_build(p: Parameters, data: dict, stream: bool):
     else:
         # above the grid (z-order 1.5), below the curves: the same order in a full draw as when a live panel
         # redraws the arrows over its background (the grid)
-        arrows = _quiver_one_path(ax, *_pp_live_arrows(MM, GG, *data["arrows"]), color="#aaaaaa", angles="xy",
+        arrows = _quiver_one_path(ax, MM[_PP_ARROW_SUB], GG[_PP_ARROW_SUB], *_pp_live_uv(*data["arrows"]), color="#aaaaaa", angles="xy",
                                   scale_units="xy", scale=1.0, width=0.003, zorder=1.6)
     mg_line = ax.plot([], [], color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")[0]
     m_line = np.linspace(*_PP_M, 300)
@@ -668,7 +669,7 @@ def _phase_plane_fill(artists: dict, p: Parameters, data: dict) -> tuple:
     (the live panel stamps animated texts and keeps an animated legend's pixels: :mod:`mgcourse._stamped_text`)."""
     ax = artists["ax"]
     if artists["arrows"] is not None:
-        artists["arrows"].set_UVC(*_pp_live_arrows(None, None, *data["arrows"])[2:])
+        artists["arrows"].set_UVC(*_pp_live_uv(*data["arrows"]))
     artists["mg_line"].set_data(*data["mg_nullcline"])
     for (line, start, arrow), (m, g) in zip(artists["trajectories"], data["trajectories"]):
         line.set_data(m, g)
@@ -921,7 +922,7 @@ def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
             line.set_markevery(max(1, len(yy) // 12))
         present.add(("stable" if stable else "unstable") + (" (β = 0)" if name == "beta = 0" else ""))
     fo = bif.folds
-    span, texts = artists["span"], artists["legend"].get_texts()
+    span = artists["span"]
     span.set_visible(fo.bistable)
     if fo.bistable:
         lo, hi = fo.healthy_lost_below_mg_per_day, fo.diabetic_lost_above_mg_per_day
@@ -931,9 +932,8 @@ def _bifurcation_fill(fig, artists, bif: Bifurcation) -> View:
     else:
         span.set_x(0.0)
         span.set_width(0.0)
-    # the legend names the span; the readout gives its edges (a label that changed on every move would make the
-    # live panel draw the legend anew each time instead of reusing its kept pixels)
-    texts[4].set_text("two stable states (shaded)")
+    # the legend names the span (_BIF_LABELS); the readout gives its edges (a label that changed on every move
+    # would make the live panel draw the legend anew each time instead of reusing its kept pixels)
     for label, entry in zip(_BIF_LABELS, legend_entries(artists["legend"])):
         entry.set_visible(label in present)
     if fo.bistable:

@@ -543,6 +543,12 @@ class FSIGTFit:
     params: Parameters
     success: bool
 
+    @property
+    def at_si_bound(self) -> bool:
+        """True if the fit stopped at the lower bound of S_I (:data:`FSIGT_SI_MIN`): it has no interior optimum, so
+        the standard errors and the correlation from the curvature there mean nothing."""
+        return self.si * 1e4 <= FSIGT_SI_MIN * 1.01
+
     def summary(self) -> dict:
         """The estimates as a flat dict (S_I in 10⁻⁴ units), for a table row."""
         return {"Ib (µU/mL)": self.ib_uU_ml, "Gb (mg/dL)": self.gb_mg_dl, "samples from (min)": self.min_time_min,
@@ -550,6 +556,10 @@ class FSIGTFit:
                 "SE S_I (×10⁻⁴)": self.si_se * 1e4, "S_G (min⁻¹)": self.sg, "SE S_G": self.sg_se,
                 "G(0) (mg/dL)": self.g0_mg_dl, "corr(S_I, S_G)": self.corr_si_sg,
                 "residual SD (mg/dL)": self.residual_sd_mg_dl}
+
+
+#: The lower bound of S_I in :func:`fit_fsigt` (×10⁻⁴ min⁻¹ per µU/mL): S_I cannot be negative.
+FSIGT_SI_MIN = 1e-3
 
 
 def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: float = 90.0,
@@ -580,9 +590,9 @@ def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: f
     tmin = in_range("min_time_min", min_time_min, 0.0, 600.0, unit="min")
     p2 = in_range("p2", p2, 1e-4, 1.0, unit="min⁻¹")
     start = as_array("start", start, length=3)
-    lo_b, hi_b = np.array([1e-3, 1e-4, 50.0]), np.array([100.0, 0.5, 1000.0])
+    lo_b, hi_b = np.array([FSIGT_SI_MIN, 1e-4, 50.0]), np.array([100.0, 0.5, 1000.0])
     if np.any(start < lo_b) or np.any(start > hi_b):
-        raise ValueError(f"start must be (S_I ×10⁻⁴ in [0.001, 100], S_G in [0.0001, 0.5] min⁻¹, "
+        raise ValueError(f"start must be (S_I ×10⁻⁴ in [{FSIGT_SI_MIN:g}, 100], S_G in [0.0001, 0.5] min⁻¹, "
                          f"G(0) in [50, 1000] mg/dL), got {start.tolist()}")
     keep = (t >= tmin) & (t > 0)
     if keep.sum() < 5:
@@ -615,7 +625,7 @@ def fit_fsigt(t_min: Any, glucose_mg_dl: Any, insulin_uU_ml: Any, *, gb_mg_dl: f
 __all__ = ["Parameters", "MinimalModelResult", "simulate", "simulate_cached", "derivatives", "euler_step",
            "euler_simulate", "synthetic_ivgtt", "SyntheticIVGTT", "fit_si", "FitResult", "model_glucose",
            "BERGMAN_GROUPS", "INSULIN_EQUATIONS", "FSIGT_SAMPLE_TIMES_MIN", "fit_fsigt", "FSIGTFit",
-           "PUBLISHED_FSIGT_FIT"]
+           "PUBLISHED_FSIGT_FIT", "FSIGT_SI_MIN"]
 
 
 # --------------------------------------------------------------------------- widget, figure, benchmarks
