@@ -60,3 +60,33 @@ def test_runner_write_drops_saved_widget_state(tmp_path):
     nb = _nb("1 + 1")
     runner.write(nb, tmp_path / "out.ipynb")
     assert "widgets" not in json.loads((tmp_path / "out.ipynb").read_text())["metadata"]
+
+
+def test_runner_write_gives_widget_views_stable_ids(tmp_path):
+    """A re-run that changes nothing else leaves the file unchanged: the views' random model ids are replaced by ids
+    from the cell's id and place (no widget state is saved, so no id refers to a model anyway)."""
+    import uuid
+
+    def written(name):
+        nb = _nb("md:text", 'widgets.panel("04.phase_plane")', 'widgets.panel("07.confounding")')
+        for k, cell in enumerate(nb.cells):
+            cell.id = f"cell-{k}"  # fixed cell ids, as a committed notebook has
+        for cell in nb.cells[1:]:
+            cell.outputs = [nbformat.v4.new_output("display_data", data={
+                runner.WIDGET_VIEW: {"model_id": uuid.uuid4().hex, "version_major": 2, "version_minor": 0},
+                "text/plain": "[Interactive panel]"})]
+        runner.write(nb, tmp_path / name)
+        return (tmp_path / name).read_text(encoding="utf-8")
+
+    first, second = written("a.ipynb"), written("b.ipynb")
+    assert first == second
+    ids = re.findall(r'"model_id": "([0-9a-f]{32})"', first)
+    assert len(ids) == 2 and ids[0] != ids[1]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_committed_widget_views_have_stable_ids(path):
+    nb = nbformat.read(path, as_version=4)
+    before = json.dumps(nb, sort_keys=True)
+    runner.stable_widget_ids(nb)
+    assert json.dumps(nb, sort_keys=True) == before, f"{path.name}: a widget view's model id is not the stable one"

@@ -82,9 +82,10 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
 
     Saved widget state is left out (issue 14): each panel's display bundle carries a static PNG of its
     figure, which is what a reader sees before running, so state would only store every figure twice
-    and change its ids on every run.
+    and change its ids on every run. The widget views' model ids are made stable (:func:`stable_widget_ids`).
     """
     nb.metadata.pop("widgets", None)
+    stable_widget_ids(nb)
     nbformat.validate(nb)
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
@@ -108,3 +109,29 @@ def course_notebooks() -> list[Path]:
 
 def solution_notebooks() -> list[Path]:
     return sorted((REPO_ROOT / "exercises" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stable_widget_ids(nb: nbformat.NotebookNode) -> int:
+    """Give each stored widget view a model id derived from its cell's id and place, instead of the random one of the
+    run; returns how many were set.
+
+    No widget state is saved (see :func:`write`), so a stored view refers to no model whatever its id: a reader
+    sees the bundle's static figure or note until the cell runs again, and running it makes a new view. A
+    random id only made every re-run a diff in every panel's cell (issue 14: a text edit gives a text-sized diff).
+    """
+    import hashlib
+
+    n = 0
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for j, out in enumerate(cell.get("outputs", [])):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if isinstance(view, dict) and "model_id" in view:
+                seed = f"{cell.get('id', k)}/{j}".encode()
+                view["model_id"] = hashlib.sha1(seed).hexdigest()[:32]
+                n += 1
+    return n
