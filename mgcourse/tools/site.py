@@ -42,6 +42,7 @@ from pathlib import Path
 import nbformat
 
 from .. import REPO_ROOT
+from .runner import WIDGET_VIEW
 
 BOOK_DIR = REPO_ROOT / "book"
 DEFAULT_OUT = REPO_ROOT / "_build" / "site"
@@ -316,7 +317,6 @@ def _escape_alt(alt: str) -> str:
     return alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: What the site says under a widget panel's figure: the site runs no kernel, so its controls cannot move.
 PANEL_NOTE = "*Interactive panel: run the notebook in JupyterLab to explore it; the figure shows its default settings.*"
 
