@@ -103,3 +103,15 @@ def test_browser_bench_waits_for_a_quiet_machine(monkeypatch):
     busy = iter([5.0] * 100)
     monkeypatch.setattr(os, "getloadavg", lambda: (next(busy), 0.0, 0.0), raising=False)
     assert bench_browser.wait_for_quiet(0) == 5.0  # no wait: the load as it is
+
+
+def test_browser_row_pools_the_rounds():
+    """A panel's row summarises its moves over every round; a move that timed out counts as a timeout, not a time."""
+    from mgcourse.tools.bench_browser import _panel_row
+
+    st = {"times": [50.0, 70.0, float("nan"), 60.0, 90.0], "control": "slider", "figure": "canvas (ipympl)",
+          "height": 600}
+    row = _panel_row(st)
+    assert row["moves"] == 5 and row["timeouts"] == 1
+    assert (row["min_ms"], row["median_ms"]) == (50.0, 65.0)
+    assert "median_ms" not in _panel_row({"times": [float("nan")] * 2, "control": "slider"})
