@@ -612,8 +612,8 @@ def _phase_plane_build(p: Parameters, data: dict, stream: bool):
     else:
         # above the grid (z-order 1.5), below the curves: the same order in a full draw as when a live panel
         # redraws the arrows over its background (the grid)
-        arrows = _quiver_one_path(ax, MM[_PP_ARROW_SUB], GG[_PP_ARROW_SUB], *_pp_live_uv(*data["arrows"]), color="#aaaaaa", angles="xy",
-                                  scale_units="xy", scale=1.0, width=0.003, zorder=1.6)
+        arrows = _quiver_one_path(ax, MM[_PP_ARROW_SUB], GG[_PP_ARROW_SUB], *_pp_live_uv(*data["arrows"]),
+                                  color="#aaaaaa", angles="xy", scale_units="xy", scale=1.0, width=0.003, zorder=1.6)
     mg_line = ax.plot([], [], color=ROLE_COLORS["magnesium"], lw=2.5, label="Mg nullcline (dM/dt = 0)")[0]
     m_line = np.linspace(*_PP_M, 300)
     beta_lines = []
